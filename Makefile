@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Each sets up everything it needs first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+BABEL_KEYWORDS := -k Msg:1c,2
+
+.PHONY: run test setup catalogs lint typecheck imports unit catalogs-update clean
+
+run: setup ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
+	$(BIN)/inspraak $(ARGS)
+
+test: setup lint typecheck imports unit ## Lint, type checks, import layers and every test
+
+setup: $(STAMP) catalogs
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+catalogs: $(MO)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --domain=messages --input-file=$< --output-file=$@
+
+lint: setup
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+typecheck: setup
+	$(BIN)/mypy --strict bot
+
+imports: setup
+	$(BIN)/lint-imports
+
+unit: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+catalogs-update: $(STAMP) ## Extract every translatable text and merge it into all catalogs
+	$(BIN)/pybabel extract --mapping-file=babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
+		--sort-by-file --width=100 --project=inspraak --copyright-holder="inspraak contributors" \
+		--output-file=locales/messages.pot .
+	$(BIN)/pybabel update --input-file=locales/messages.pot --output-dir=locales --domain=messages \
+		--width=100 --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

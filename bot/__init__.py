@@ -1,0 +1,1 @@
+"""inspraak: participation sessions with newcomers, in their own language, over Telegram."""

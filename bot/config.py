@@ -1,0 +1,141 @@
+"""Configuration from the environment, an optional .env file and command-line overrides."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.i18n import SUPPORTED, is_supported
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DB = "data/inspraak.sqlite3"
+TOKEN_PATTERN = re.compile(r"^[0-9]{5,16}:[A-Za-z0-9_-]{30,64}$")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says what to fix and never echoes a secret."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration setting: its variable, flag, default and what it means."""
+
+    name: str
+    env: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("token", "INSPRAAK_TOKEN", None, "Bot token from @BotFather (required to run against Telegram)."),
+    Setting("db", "INSPRAAK_DB", DEFAULT_DB, "SQLite database file; its folder is created if missing."),
+    Setting("api_url", "INSPRAAK_API_URL", DEFAULT_API_URL, "Bot API base URL (the token is appended)."),
+    Setting("file_url", "INSPRAAK_FILE_URL", None, "Bot API file base URL; derived from the API URL if unset."),
+    Setting("admins", "INSPRAAK_ADMINS", "", "Comma-separated Telegram user ids allowed to create coordinators."),
+    Setting("timezone", "INSPRAAK_TIMEZONE", "Europe/Amsterdam", "IANA timezone for schedules."),
+    Setting("language", "INSPRAAK_LANGUAGE", "nl", f"Default language ({', '.join(SUPPORTED)})."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the bot needs to start."""
+
+    token: str | None
+    db: Path
+    api_url: str
+    file_url: str
+    admins: frozenset[int] = field(default_factory=frozenset)
+    timezone: str = "Europe/Amsterdam"
+    language: str = "nl"
+
+    def require_token(self) -> str:
+        """The token, or a clear error saying how to get one."""
+        if self.token is None:
+            raise ConfigError(
+                "INSPRAAK_TOKEN is not set. Create a bot with @BotFather in Telegram "
+                "(send /newbot) and set INSPRAAK_TOKEN to the token it gives you."
+            )
+        return self.token
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured timezone."""
+        return ZoneInfo(self.timezone)
+
+
+def derive_file_url(api_url: str) -> str:
+    """The file base URL that belongs to a Bot API base URL (".../bot" -> ".../file/bot")."""
+    base = api_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base + "/file/bot"
+
+
+def load(
+    overrides: Mapping[str, str | None] | None = None,
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+) -> Config:
+    """Build the configuration: defaults, then .env, then the environment, then flags."""
+    raw: dict[str, str | None] = {s.name: s.default for s in SETTINGS}
+    sources: list[Mapping[str, str | None]] = []
+    if env_file is not None and env_file.is_file():
+        sources.append(dotenv_values(env_file))
+    sources.append(os.environ if environ is None else environ)
+    for source in sources:
+        for setting in SETTINGS:
+            value = source.get(setting.env)
+            if value is not None and value.strip() != "":
+                raw[setting.name] = value.strip()
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            raw[name] = value
+    return _validate(raw)
+
+
+def _validate(raw: Mapping[str, str | None]) -> Config:
+    token = raw["token"]
+    if token is not None and not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "INSPRAAK_TOKEN is not a valid bot token: it should be digits, a colon, then at least 30 "
+            "letters, digits, '_' or '-', exactly as @BotFather gave it."
+        )
+    api_url = raw["api_url"] or DEFAULT_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise ConfigError("INSPRAAK_API_URL must start with http:// or https://")
+    language = raw["language"] or "nl"
+    if not is_supported(language):
+        raise ConfigError(f"INSPRAAK_LANGUAGE must be one of: {', '.join(SUPPORTED)}")
+    timezone = raw["timezone"] or "Europe/Amsterdam"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"INSPRAAK_TIMEZONE is not a known IANA timezone: {timezone!r}") from error
+    return Config(
+        token=token,
+        db=Path(raw["db"] or DEFAULT_DB),
+        api_url=api_url,
+        file_url=raw["file_url"] or derive_file_url(api_url),
+        admins=_admins(raw["admins"] or ""),
+        timezone=timezone,
+        language=language,
+    )
+
+
+def _admins(text: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ConfigError("INSPRAAK_ADMINS must be Telegram user ids (digits) separated by commas")
+        ids.add(int(part))
+    return frozenset(ids)

@@ -1,0 +1,105 @@
+"""One translator per locale over the compiled gettext catalogs, and rendering of message references."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from bot.domain import Text, Verbatim
+from bot.i18n.bidi import isolate, start_rtl
+from bot.i18n.locales import SOURCE_LOCALE, SUPPORTED, fallback_chain, is_rtl
+
+DOMAIN = "messages"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "locales"
+
+
+class CatalogsMissing(RuntimeError):
+    """The compiled catalogs (.mo) are not there: `pybabel compile` has not run."""
+
+
+class Translator:
+    """Translates and renders message references for one locale."""
+
+    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+        self.locale = locale
+        self.rtl = is_rtl(locale)
+        self._t = translations
+
+    def gettext(self, msgid: str) -> str:
+        """Translate a message without context."""
+        return self._t.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message that depends on a count."""
+        return self._t.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, msgid: str) -> str:
+        """Translate a message within a context."""
+        return self._t.pgettext(context, msgid)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        """Translate a counted message within a context."""
+        return self._t.npgettext(context, singular, plural, n)
+
+    def text(self, text: Text) -> str:
+        """Render a label or message body without direction marks."""
+        if isinstance(text, Verbatim):
+            return text.text
+        if text.plural is not None and text.count is not None:
+            template = self.npgettext(text.context, text.msgid, text.plural, text.count)
+        else:
+            template = self.pgettext(text.context, text.msgid)
+        values = {key: self._value(value) for key, value in text.params.items()}
+        if text.count is not None:
+            values.setdefault("count", self._value(text.count))
+        return template.format_map(values)
+
+    def render(self, text: Text) -> str:
+        """Render a whole message: translated, values isolated, right-to-left where the language is."""
+        rendered = self.text(text)
+        return start_rtl(rendered) if self.rtl else rendered
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            return format_decimal(value, locale=self.locale)
+        return isolate(str(value))
+
+
+class Catalogs:
+    """All translators, loaded once from a directory of compiled catalogs."""
+
+    def __init__(self, directory: Path = DEFAULT_DIR, locales: tuple[str, ...] = SUPPORTED) -> None:
+        self.directory = directory
+        self.locales = locales
+        missing = [
+            code
+            for code in locales
+            if code != SOURCE_LOCALE and not (directory / code / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
+        ]
+        if missing:
+            raise CatalogsMissing(
+                f"compiled translations missing for {', '.join(missing)} in {directory}; "
+                "run `make` (or `pybabel compile -d locales -D messages`) first"
+            )
+        self._translators = {code: Translator(code, self._load(code)) for code in locales}
+
+    def _load(self, code: str) -> gettext.NullTranslations:
+        chain: gettext.NullTranslations | None = None
+        for candidate in reversed(fallback_chain(code)):
+            loaded = Translations.load(str(self.directory), [candidate], DOMAIN)
+            if chain is not None:
+                loaded.add_fallback(chain)
+            chain = loaded
+        assert chain is not None
+        return chain
+
+    def get(self, code: str | None) -> Translator:
+        """The translator for a shipped locale, falling back to the source language."""
+        if code in self._translators:
+            return self._translators[code]
+        return self._translators.get(SOURCE_LOCALE) or next(iter(self._translators.values()))

@@ -1,0 +1,64 @@
+"""Logging that never shows a secret: every record and every formatted line is scrubbed."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+MASK = "<redacted>"
+# Anything shaped like a bot token, even one we were not told about.
+_TOKEN_SHAPE = re.compile(r"[0-9]{5,16}:[A-Za-z0-9_-]{30,64}")
+
+
+class Redactor:
+    """Replaces known secrets, and anything shaped like a bot token, with a mask."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets = tuple(s for s in secrets if s)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return _TOKEN_SHAPE.sub(MASK, text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Scrubs the final line, tracebacks included."""
+
+    def __init__(self, redactor: Redactor, fmt: str) -> None:
+        super().__init__(fmt)
+        self._redact = redactor
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
+
+
+def configure_logging(level: int = logging.INFO, secrets: Iterable[str] = (), stream: IO[str] | None = None) -> None:
+    """Log to a stream (stderr by default) with every secret scrubbed from records and output."""
+    redactor = Redactor(secrets)
+    previous = logging.getLogRecordFactory()
+    base = getattr(previous, "inspraak_base", previous)
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record: logging.LogRecord = base(*args, **kwargs)
+        message = record.getMessage()
+        cleaned = redactor(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        return record
+
+    factory.inspraak_base = base  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(RedactingFormatter(redactor, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "inspraak", False)]:
+        root.removeHandler(old)
+    handler.inspraak = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    # httpx logs every request URL, and the URL carries the token; keep it quiet unless debugging.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)

@@ -1,0 +1,154 @@
+"""A chat with the bot in a terminal: bot messages printed, buttons pressed by number, people switched."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from typing import TextIO
+
+from bot.sandbox.people import SandboxUser, add_person
+from bot.sandbox.server import StandIn
+from bot.sandbox.world import ChatMessage
+
+# A few simulated people with different Telegram app languages.
+PEOPLE = (("Sanne", "nl"), ("Amal", "ar"), ("Olena", "uk"), ("Dawit", "ti"), ("Alex", "en"))
+
+HELP = """\
+Type a message or a command (like /start) and press Enter to send it as the current person.
+  #N            press button N of the latest message with buttons
+  @NAME         talk as someone else ({names}); @ alone lists everyone
+  !voice [SEC]  send a voice note       !photo [CAPTION]  send a photo
+  !sticker      send a sticker          !location         share a location
+  !help         show this help          !quit             leave (Ctrl-D works too)"""
+
+
+class TerminalChat:
+    """Lets a person at a terminal act as several simulated Telegram users."""
+
+    def __init__(self, standin: StandIn, out: TextIO = sys.stdout) -> None:
+        self.standin = standin
+        self.out = out
+        self.people = [add_person(standin, name, code) for name, code in PEOPLE]
+        self.current = self.people[0]
+        self._seen: set[tuple[int, int]] = set()
+        self._edits: dict[tuple[int, int], int] = {}
+
+    def say(self, text: str) -> None:
+        """Print a line for the person at the terminal."""
+        print(text, file=self.out, flush=True)
+
+    async def run(self, lines: AsyncIterator[str]) -> None:
+        """Read commands until `!quit` or end of input, printing the bot's messages as they come."""
+        self.say(HELP.format(names=", ".join(p.person.first_name for p in self.people)))
+        self._introduce()
+        watcher = asyncio.create_task(self._watch())
+        try:
+            async for line in lines:
+                if not await self.handle(line.rstrip("\r\n")):
+                    break
+                await asyncio.sleep(0)
+        finally:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
+
+    async def handle(self, line: str) -> bool:
+        """Carry out one typed line; False when the person wants to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        if text in ("!quit", "!exit"):
+            return False
+        if text == "!help":
+            self.say(HELP.format(names=", ".join(p.person.first_name for p in self.people)))
+        elif text.startswith("@"):
+            self._switch(text[1:].strip())
+        elif text.startswith("#") and text[1:].strip().isdigit():
+            await self._press(int(text[1:].strip()))
+        elif text.startswith("!"):
+            await self._media(text[1:].split(maxsplit=1))
+        else:
+            await self.current.send(line)
+        return True
+
+    def _introduce(self) -> None:
+        person = self.current.person
+        self.say(f"-- you are {person.first_name} (Telegram app language: {person.language_code})")
+
+    def _switch(self, name: str) -> None:
+        if not name:
+            for user in self.people:
+                marker = "*" if user is self.current else " "
+                self.say(f" {marker} @{user.person.first_name} ({user.person.language_code})")
+            return
+        matches = [u for u in self.people if u.person.first_name.lower().startswith(name.lower())]
+        if not matches:
+            self.say(f"-- nobody called {name!r}; type @ to list everyone")
+            return
+        self.current = matches[0]
+        self._introduce()
+
+    async def _press(self, number: int) -> None:
+        try:
+            message = self.current.last_with_buttons()
+        except AssertionError:
+            self.say("-- there is no message with buttons to press")
+            return
+        labels = message.button_labels()
+        if not 1 <= number <= len(labels):
+            self.say(f"-- choose a button between 1 and {len(labels)}")
+            return
+        await self.current.press(number - 1, message)
+
+    async def _media(self, words: list[str]) -> None:
+        kind, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
+        user: SandboxUser = self.current
+        if kind == "voice":
+            await user.voice(int(rest) if rest.isdigit() else 3)
+        elif kind == "photo":
+            await user.photo(rest or None)
+        elif kind == "sticker":
+            await user.sticker()
+        elif kind == "location":
+            await user.location()
+        else:
+            self.say(f"-- unknown !{kind}; type !help")
+
+    async def _watch(self) -> None:
+        while True:
+            async with self.standin.changed:
+                await self.standin.changed.wait()
+            self.show_new()
+
+    def show_new(self) -> None:
+        """Print bot messages (and edits) not shown yet."""
+        for user in self.people:
+            for message in user.inbox:
+                key = (message.chat_id, message.message_id)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self._edits[key] = message.edits
+                    self._print(user, message, edited=False)
+                elif self._edits[key] != message.edits:
+                    self._edits[key] = message.edits
+                    self._print(user, message, edited=True)
+
+    def _print(self, user: SandboxUser, message: ChatMessage, edited: bool) -> None:
+        note = " (edited)" if edited else ""
+        media = "".join(f"[{kind}] " for kind in ("photo", "document") if kind in message.media)
+        self.say(f"[bot → {user.person.first_name}]{note} {media}{message.content()}")
+        labels = message.button_labels()
+        if labels:
+            self.say("    " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
+
+
+async def stdin_lines() -> AsyncIterator[str]:
+    """Lines typed at the terminal (or piped in), without blocking the event loop."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while True:
+        raw = await reader.readline()
+        if not raw:
+            return
+        yield raw.decode("utf-8", errors="replace")

@@ -1,0 +1,53 @@
+"""The PTB Application, built from configuration, with every handler in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.tg import handlers
+from bot.tg.dedupe import skip_handled
+from bot.tg.errors import on_error
+from bot.tg.services import KEY, Services
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# New messages in private chats; edits and group chatter are handled elsewhere or not at all.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+def build_application(services: Services) -> BotApplication:
+    """An Application talking to the configured Bot API, rate-limited, with all handlers."""
+    config = services.config
+    application: BotApplication = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(config.api_url)
+        .base_file_url(config.file_url)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .build()
+    )
+    application.bot_data[KEY] = services
+    application.add_handler(TypeHandler(Update, skip_handled), group=-1)
+    application.add_handler(CommandHandler("start", handlers.on_start, filters=PRIVATE))
+    application.add_handler(CommandHandler("help", handlers.on_help, filters=PRIVATE))
+    application.add_handler(CommandHandler("language", handlers.on_language, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))
+    application.add_handler(CallbackQueryHandler(handlers.on_forged_button))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(MessageHandler(PRIVATE, handlers.on_other_message))
+    application.add_handler(ChatMemberHandler(handlers.on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,31 @@
+"""Turn message references into Telegram messages in one person's language (always plain text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.domain import Reply, Text
+from bot.i18n import Translator
+
+
+def keyboard(reply: Reply, translator: Translator) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply, labels translated."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(translator.text(b.label), callback_data=b.action) for b in row] for row in reply.buttons]
+    )
+
+
+async def send(bot: Bot, chat_id: int, reply: Reply | Text, translator: Translator) -> Message:
+    """Send one message. No parse mode: markup characters in anyone's text stay as typed."""
+    reply = reply if isinstance(reply, Reply) else Reply(reply)
+    return await bot.send_message(chat_id, translator.render(reply.text), reply_markup=keyboard(reply, translator))
+
+
+async def edit(message: Any, reply: Reply | Text, translator: Translator) -> None:
+    """Replace a message the bot sent earlier (text and buttons) with a new reply."""
+    reply = reply if isinstance(reply, Reply) else Reply(reply)
+    await message.edit_text(translator.render(reply.text), reply_markup=keyboard(reply, translator))

@@ -1,0 +1,88 @@
+"""The real PTB Application, over real HTTP, against the local Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.config import Config
+from bot.i18n import Catalogs
+from bot.sandbox import SandboxUser, StandIn
+from bot.storage import Database, Repository
+from bot.tg import serve
+from tests.conftest import TOKEN
+
+
+class RunningBot:
+    """The bot as a background task that can be stopped and started again on the same database."""
+
+    def __init__(self, standin: StandIn, config: Config, catalogs: Catalogs) -> None:
+        self.standin = standin
+        self.config = config
+        self.catalogs = catalogs
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start serving and return once the bot polls for updates."""
+        self._stop = asyncio.Event()
+        self.standin.polling.clear()
+        self._task = asyncio.create_task(serve(self.config, self._stop, self.catalogs))
+        polling = asyncio.create_task(self.standin.polling.wait())
+        await asyncio.wait({polling, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            polling.cancel()
+            self._task.result()
+        assert self.standin.polling.is_set(), "the bot did not start polling"
+
+    async def stop(self) -> None:
+        """Stop as on SIGTERM and wait until the bot has shut down."""
+        if self._task is not None:
+            self._stop.set()
+            await asyncio.wait_for(self._task, 15)
+            self._task = None
+
+    async def restart(self) -> None:
+        """A new Application on the same database file, as after a crash or deploy."""
+        await self.stop()
+        await self.start()
+
+    async def participant_locale(self, user: SandboxUser) -> str | None:
+        """The language stored for a person (read straight from the database file)."""
+        database = await Database.open(self.config.db)
+        try:
+            participant = await Repository(database).participant(user.id)
+        finally:
+            await database.close()
+        return participant.locale if participant else None
+
+
+def config_for(standin: StandIn, db: Path, **changes: object) -> Config:
+    """Configuration pointing the bot at the stand-in."""
+    base = configuration.load(
+        overrides={"token": standin.token, "api_url": standin.api_url, "db": str(db)}, environ={}, env_file=None
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    """A fresh Bot API stand-in on 127.0.0.1."""
+    server = StandIn(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs) -> AsyncIterator[RunningBot]:
+    """The bot, running against the stand-in with a database of its own."""
+    running = RunningBot(standin, config_for(standin, tmp_path / "inspraak.sqlite3"), catalogs)
+    await running.start()
+    yield running
+    await running.stop()

@@ -1,0 +1,59 @@
+"""Whatever a person sends outside a flow, the bot answers kindly and stores nothing."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalogs
+from bot.sandbox import StandIn, add_person
+from bot.tg import texts
+from tests.e2e.conftest import RunningBot
+
+
+async def test_a_forged_language_button_is_refused_and_nothing_is_stored(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    amal = add_person(standin, "Amal", language_code="ar")
+    await amal.start()
+    picker = await amal.reply()
+    for forged in ("lang:xx", "lang:", "admin:delete_all", "x" * 64):
+        answer = await amal.answer(await amal.press_data(forged, picker))
+        assert answer == {"text": catalogs.get("ar").text(texts.BUTTON_EXPIRED), "show_alert": True}
+    assert await bot.participant_locale(amal) is None
+    assert amal.unread() == []
+
+
+async def test_a_button_press_delivered_twice_is_handled_once(bot: RunningBot, standin: StandIn) -> None:
+    sanne = add_person(standin, "Sanne", language_code="nl")
+    await sanne.start()
+    await sanne.reply()
+    await sanne.press("Nederlands")
+    await sanne.reply()
+    pressed = [u for u in standin.world.updates_seen if "callback_query" in u][-1]
+    await standin.redeliver(pressed)
+    await sanne.send("/help")
+    await sanne.reply()
+    assert len(sanne.inbox) == 3, "picker, welcome and help: the redelivered press added nothing"
+
+
+async def test_unknown_commands_stickers_and_photos_get_a_kind_pointer(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    olena = add_person(standin, "Olena", language_code="uk")
+    await olena.send("/delete_everything")
+    assert (await olena.reply()).text == catalogs.get("uk").render(texts.UNKNOWN_COMMAND)
+    await olena.sticker()
+    assert (await olena.reply()).text == catalogs.get("uk").render(texts.NOTHING_TO_DO)
+    await olena.photo()
+    assert (await olena.reply()).text == catalogs.get("uk").render(texts.NOTHING_TO_DO)
+    await olena.send("<b>*hello*</b> _[x](y)_ " + "ب" * 5000)
+    assert (await olena.reply()).text == catalogs.get("uk").render(texts.NOTHING_TO_DO)
+    assert await bot.participant_locale(olena) is None
+
+
+async def test_added_to_a_group_the_bot_says_once_that_it_works_in_private_chats(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    sanne = add_person(standin, "Sanne", language_code="nl")
+    group_id = await sanne.add_bot_to_group()
+    await standin.wait_until(lambda: bool(standin.world.messages.get(group_id)))
+    said = standin.world.messages[group_id]
+    assert [m.text for m in said] == [catalogs.get("nl").render(texts.PRIVATE_ONLY)]

@@ -1,0 +1,189 @@
+"""The stand-in answers like the official Bot API does, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.sandbox import StandIn, add_person
+from tests.conftest import TOKEN
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    server = StandIn(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client
+
+
+async def call(http: httpx.AsyncClient, standin: StandIn, method: str, **params: Any) -> httpx.Response:
+    form = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in params.items()}
+    return await http.post(f"{standin.api_url}{TOKEN}/{method}", data=form)
+
+
+async def test_a_wrong_token_is_unauthorized_and_an_unknown_method_not_found(
+    standin: StandIn, http: httpx.AsyncClient
+) -> None:
+    wrong = await http.post(f"{standin.api_url}123:nope/getMe")
+    assert (wrong.status_code, wrong.json()) == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    unknown = await call(http, standin, "sendTelepathy")
+    assert (unknown.status_code, unknown.json()["description"]) == (404, "Not Found")
+
+
+async def test_get_me_describes_the_bot(standin: StandIn, http: httpx.AsyncClient) -> None:
+    me = (await call(http, standin, "getMe")).json()["result"]
+    assert me["is_bot"] is True and me["id"] == int(TOKEN.split(":")[0]) and me["username"]
+
+
+async def test_send_message_checks_chat_text_length_and_buttons(standin: StandIn, http: httpx.AsyncClient) -> None:
+    amal = add_person(standin, "Amal", "ar")
+    missing_chat = await call(http, standin, "sendMessage", chat_id=42, text="hi")
+    assert (missing_chat.status_code, missing_chat.json()["description"]) == (400, "Bad Request: chat not found")
+    empty = await call(http, standin, "sendMessage", chat_id=amal.id, text="  ")
+    assert empty.json()["description"] == "Bad Request: message text is empty"
+    too_long = await call(http, standin, "sendMessage", chat_id=amal.id, text="x" * 4097)
+    assert too_long.json()["description"] == "Bad Request: message is too long"
+    just_fits = await call(http, standin, "sendMessage", chat_id=amal.id, text="x" * 4096)
+    assert just_fits.json()["ok"] is True
+    big_button = {"inline_keyboard": [[{"text": "A", "callback_data": "é" * 33}]]}
+    refused = await call(http, standin, "sendMessage", chat_id=amal.id, text="pick", reply_markup=big_button)
+    assert refused.json()["description"] == "Bad Request: BUTTON_DATA_INVALID"
+    ok = await call(
+        http,
+        standin,
+        "sendMessage",
+        chat_id=amal.id,
+        text="pick",
+        reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a" * 64}]]},
+    )
+    sent = ok.json()["result"]
+    assert sent["chat"]["id"] == amal.id and sent["reply_markup"]["inline_keyboard"][0][0]["text"] == "A"
+    assert [m.text for m in amal.inbox] == ["x" * 4096, "pick"]
+
+
+async def test_json_bodies_are_accepted_like_form_bodies(standin: StandIn, http: httpx.AsyncClient) -> None:
+    amal = add_person(standin, "Amal", "ar")
+    answer = await http.post(f"{standin.api_url}{TOKEN}/sendMessage", json={"chat_id": amal.id, "text": "سلام"})
+    assert answer.json()["result"]["text"] == "سلام"
+
+
+async def test_markup_is_parsed_only_when_a_parse_mode_is_given(standin: StandIn, http: httpx.AsyncClient) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    plain = await call(http, standin, "sendMessage", chat_id=sanne.id, text="<b>1 < 2</b> *x_")
+    assert plain.json()["result"]["text"] == "<b>1 < 2</b> *x_"
+    broken_html = await call(http, standin, "sendMessage", chat_id=sanne.id, text="<b>1 < 2", parse_mode="HTML")
+    assert broken_html.json()["description"].startswith("Bad Request: can't parse entities")
+    markdown = await call(http, standin, "sendMessage", chat_id=sanne.id, text="Done.", parse_mode="MarkdownV2")
+    assert "reserved" in markdown.json()["description"]
+
+
+async def test_updates_stay_until_confirmed_and_are_redelivered_until_then(
+    standin: StandIn, http: httpx.AsyncClient
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    await sanne.send("een")
+    await sanne.send("twee")
+    first = (await call(http, standin, "getUpdates")).json()["result"]
+    again = (await call(http, standin, "getUpdates")).json()["result"]
+    assert [u["message"]["text"] for u in first] == ["een", "twee"] and again == first
+    after = (await call(http, standin, "getUpdates", offset=first[0]["update_id"] + 1)).json()["result"]
+    assert [u["message"]["text"] for u in after] == ["twee"]
+    done = (await call(http, standin, "getUpdates", offset=first[1]["update_id"] + 1)).json()["result"]
+    assert done == []
+
+
+async def test_a_commands_message_carries_its_bot_command_entity(standin: StandIn, http: httpx.AsyncClient) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    await sanne.start("ABC123")
+    message = (await call(http, standin, "getUpdates")).json()["result"][0]["message"]
+    assert message["text"] == "/start ABC123"
+    assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+    assert message["from"]["language_code"] == "nl" and message["chat"]["type"] == "private"
+
+
+async def test_a_long_poll_returns_as_soon_as_an_update_arrives(standin: StandIn, http: httpx.AsyncClient) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    poll = asyncio.create_task(call(http, standin, "getUpdates", timeout=30))
+    await asyncio.sleep(0.1)
+    assert not poll.done()
+    await sanne.send("hallo")
+    result = (await asyncio.wait_for(poll, 5)).json()["result"]
+    assert [u["message"]["text"] for u in result] == ["hallo"]
+
+
+async def test_a_second_poller_ends_the_first_with_a_conflict(standin: StandIn, http: httpx.AsyncClient) -> None:
+    first = asyncio.create_task(call(http, standin, "getUpdates", timeout=30))
+    await asyncio.sleep(0.1)
+    second = asyncio.create_task(call(http, standin, "getUpdates", timeout=1))
+    conflict = await asyncio.wait_for(first, 5)
+    assert conflict.status_code == 409
+    assert conflict.json()["description"].startswith("Conflict: terminated by other getUpdates request")
+    assert (await second).json() == {"ok": True, "result": []}
+
+
+async def test_editing_and_answering_follow_telegrams_rules(standin: StandIn, http: httpx.AsyncClient) -> None:
+    olena = add_person(standin, "Olena", "uk")
+    markup = {"inline_keyboard": [[{"text": "Так", "callback_data": "yes"}]]}
+    sent = (await call(http, standin, "sendMessage", chat_id=olena.id, text="Питання?", reply_markup=markup)).json()
+    message_id = sent["result"]["message_id"]
+    same = await call(
+        http, standin, "editMessageText", chat_id=olena.id, message_id=message_id, text="Питання?", reply_markup=markup
+    )
+    assert same.json()["description"].startswith("Bad Request: message is not modified")
+    edited = await call(http, standin, "editMessageText", chat_id=olena.id, message_id=message_id, text="Дякую")
+    assert edited.json()["result"]["text"] == "Дякую" and "reply_markup" not in edited.json()["result"]
+    missing = await call(http, standin, "editMessageText", chat_id=olena.id, message_id=999, text="?")
+    assert missing.json()["description"] == "Bad Request: message to edit not found"
+
+    await call(http, standin, "sendMessage", chat_id=olena.id, text="Ще?", reply_markup=markup)
+    query_id = await olena.press("Так")
+    assert (await call(http, standin, "answerCallbackQuery", callback_query_id=query_id)).json()["result"] is True
+    twice = await call(http, standin, "answerCallbackQuery", callback_query_id=query_id)
+    assert twice.json()["description"].startswith("Bad Request: query is too old")
+
+
+async def test_files_round_trip_through_upload_get_file_and_download(standin: StandIn, http: httpx.AsyncClient) -> None:
+    amal = add_person(standin, "Amal", "ar")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (600).to_bytes(4, "big") + (400).to_bytes(4, "big") + b"rest"
+    photo = await http.post(
+        f"{standin.api_url}{TOKEN}/sendPhoto", data={"chat_id": str(amal.id)}, files={"photo": ("qr.png", png)}
+    )
+    size = photo.json()["result"]["photo"][0]
+    assert (size["width"], size["height"]) == (600, 400)
+    file = (await call(http, standin, "getFile", file_id=size["file_id"])).json()["result"]
+    download = await http.get(f"{standin.file_url}{TOKEN}/{file['file_path']}")
+    assert download.content == png
+    voice = await amal.voice(duration=7)
+    voice_file = (await call(http, standin, "getFile", file_id=voice.media["voice"]["file_id"])).json()["result"]
+    assert (await http.get(f"{standin.file_url}{TOKEN}/{voice_file['file_path']}")).content.startswith(b"OggS")
+
+
+async def test_a_person_who_blocked_the_bot_cannot_be_messaged(standin: StandIn, http: httpx.AsyncClient) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    sanne.block()
+    blocked = await call(http, standin, "sendMessage", chat_id=sanne.id, text="hallo")
+    assert (blocked.status_code, blocked.json()["description"]) == (403, "Forbidden: bot was blocked by the user")
+
+
+async def test_command_menus_are_validated_and_kept_per_language(standin: StandIn, http: httpx.AsyncClient) -> None:
+    good = [{"command": "help", "description": "Hulp"}]
+    assert (await call(http, standin, "setMyCommands", commands=good, language_code="nl")).json()["result"] is True
+    bad = await call(http, standin, "setMyCommands", commands=[{"command": "Help!", "description": "x"}])
+    assert bad.json()["description"] == "Bad Request: BOT_COMMAND_INVALID"
+    region = await call(http, standin, "setMyCommands", commands=good, language_code="fa_AF")
+    assert region.status_code == 400
+    menu = (await call(http, standin, "getMyCommands", language_code="nl")).json()["result"]
+    assert menu == good
+    assert (await call(http, standin, "getMyCommands")).json()["result"] == []

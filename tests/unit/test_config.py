@@ -1,0 +1,68 @@
+"""An operator configures inspraak with environment variables, a .env file or flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.config import ConfigError
+from tests.conftest import TOKEN
+
+
+def test_defaults_are_sensible_without_any_setting() -> None:
+    config = configuration.load(environ={}, env_file=None)
+    assert config.token is None
+    assert config.db == Path("data/inspraak.sqlite3")
+    assert config.api_url == "https://api.telegram.org/bot"
+    assert config.file_url == "https://api.telegram.org/file/bot"
+    assert (config.timezone, config.language, config.admins) == ("Europe/Amsterdam", "nl", frozenset())
+
+
+def test_flags_beat_the_environment_which_beats_the_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("INSPRAAK_LANGUAGE=ar\nINSPRAAK_TIMEZONE=Asia/Tehran\nINSPRAAK_ADMINS=1, 2\n")
+    config = configuration.load(
+        overrides={"timezone": "America/New_York"},
+        environ={"INSPRAAK_LANGUAGE": "uk", "INSPRAAK_TOKEN": TOKEN},
+        env_file=env_file,
+    )
+    assert (config.language, config.timezone, config.admins) == ("uk", "America/New_York", frozenset({1, 2}))
+    assert config.token == TOKEN
+
+
+def test_a_self_hosted_api_url_gets_its_matching_file_url() -> None:
+    config = configuration.load(environ={"INSPRAAK_API_URL": "http://127.0.0.1:8081/bot"}, env_file=None)
+    assert config.file_url == "http://127.0.0.1:8081/file/bot"
+    explicit = configuration.load(
+        environ={"INSPRAAK_API_URL": "http://h/bot", "INSPRAAK_FILE_URL": "http://f/file/bot"}, env_file=None
+    )
+    assert explicit.file_url == "http://f/file/bot"
+
+
+@pytest.mark.parametrize("bad", ["123", "abc:def", "12345:short", TOKEN + " extra", "x" + TOKEN])
+def test_a_malformed_token_is_refused_without_repeating_it(bad: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        configuration.load(environ={"INSPRAAK_TOKEN": bad}, env_file=None)
+    assert bad not in str(refused.value)
+    assert "@BotFather" in str(refused.value)
+
+
+def test_running_without_a_token_says_how_to_get_one() -> None:
+    with pytest.raises(ConfigError, match="@BotFather"):
+        configuration.load(environ={}, env_file=None).require_token()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("INSPRAAK_LANGUAGE", "xx", "INSPRAAK_LANGUAGE"),
+        ("INSPRAAK_TIMEZONE", "Mars/Olympus", "INSPRAAK_TIMEZONE"),
+        ("INSPRAAK_ADMINS", "12,bob", "INSPRAAK_ADMINS"),
+        ("INSPRAAK_API_URL", "ftp://x", "INSPRAAK_API_URL"),
+    ],
+)
+def test_other_bad_settings_name_what_to_fix(variable: str, value: str, complaint: str) -> None:
+    with pytest.raises(ConfigError, match=complaint):
+        configuration.load(environ={variable: value}, env_file=None)
