@@ -11,5 +11,5 @@ def isolate(value: str) -> str:
 
 
 def start_rtl(text: str) -> str:
-    """Make a message start right-to-left, even when its first word is Latin or a number."""
-    return text if text.startswith(RLM) else RLM + text
+    """Make every line of a message run right-to-left, even one that starts with /help or a number."""
+    return "\n".join(line if not line or line.startswith(RLM) else RLM + line for line in text.split("\n"))

@@ -12,6 +12,7 @@ from bot.domain import Msg, Verbatim
 from bot.i18n import SUPPORTED, Catalogs, is_rtl, isolate, native_name, negotiate
 from bot.i18n.bidi import FSI, PDI, RLM
 from bot.i18n.locales import fallback_chain
+from bot.tg.texts import HELP
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
@@ -48,6 +49,13 @@ def test_messages_in_rtl_languages_start_right_to_left_and_values_are_isolated(c
     assert isolate("Nederlands") in arabic
     english = catalogs.get("en").render(message)
     assert english == f"Your language is now {FSI}Nederlands{PDI}."
+
+
+def test_every_line_of_a_multi_line_rtl_message_runs_right_to_left(catalogs: Catalogs) -> None:
+    help_text = catalogs.get("fa").render(HELP)
+    lines = [line for line in help_text.split("\n") if line]
+    assert len(lines) >= 4 and all(line.startswith(RLM) for line in lines)
+    assert not catalogs.get("uk").render(HELP).startswith(RLM)
 
 
 def test_a_participants_own_words_are_never_translated_or_marked(catalogs: Catalogs) -> None:

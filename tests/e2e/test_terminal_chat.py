@@ -1,0 +1,49 @@
+"""Someone without a token tries the bot in a terminal: a real process, driven through a pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+
+from bot.i18n import Catalogs
+from bot.tg import texts
+
+
+def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPRAAK_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bot", *args], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30
+    )
+    child.setwinsize(50, 200)
+    return child
+
+
+def test_without_a_token_make_run_opens_a_terminal_chat_with_the_bot(tmp_path: Path, catalogs: Catalogs) -> None:
+    child = _spawn(tmp_path, "run")
+    try:
+        child.expect("talk to @BotFather")
+        child.expect("the bot is running against the stand-in")
+        child.sendline("/start")
+        child.expect_exact("[bot → Sanne] " + catalogs.get("nl").render(texts.CHOOSE_LANGUAGE))
+        child.expect(r"\[1\] Nederlands")
+        child.sendline("#1")
+        child.expect(r"\[bot → Sanne\] \(edited\)")
+        child.expect_exact("[bot → Sanne] " + catalogs.get("nl").render(texts.WELCOME).splitlines()[0])
+        child.sendline("@amal")
+        child.expect("you are Amal")
+        child.sendline("/start")
+        child.expect(r"\[1\] العربية")
+        child.sendline("#1")
+        child.expect(r"\[bot → Amal\] \u200f")
+        child.sendline("!sticker")
+        child.expect_exact(catalogs.get("ar").render(texts.NOTHING_TO_DO).splitlines()[0])
+        child.sendline("!quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    assert (tmp_path / "data" / "sandbox.sqlite3").exists(), "the sandbox keeps its own database"
