@@ -31,8 +31,8 @@ catalogs: $(MO)
 	$(BIN)/pybabel compile --domain=messages --input-file=$< --output-file=$@
 
 lint: setup
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/ruff check bot tests
+	$(BIN)/ruff format --check bot tests
 
 typecheck: setup
 	$(BIN)/mypy --strict bot
