@@ -33,10 +33,12 @@ async def on_error(update: object, context: CallbackContext[Any, Any, Any, Any])
     log.error("handling update %s failed: %s", update_id, describe(error))
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
+    user = update.effective_user
     try:
-        translator = await services(context).translator_of(update.effective_user)
+        translator = await services(context).translator_of(user)
+    except Exception:  # the store itself may be what failed: fall back to the app's language
+        translator = services(context).translator_for(None, user.language_code if user else None)
+    try:
         await send(context.bot, update.effective_chat.id, texts.TRY_AGAIN, translator)
-    except (TelegramError, OSError) as failure:
+    except TelegramError as failure:
         log.warning("could not tell the person about the failure: %s", type(failure).__name__)
-    except Exception as failure:  # a broken store must not take the error handler down with it
-        log.warning("could not tell the person about the failure: %s", describe(failure))

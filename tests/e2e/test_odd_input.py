@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from bot.i18n import Catalogs
 from bot.sandbox import StandIn, add_person
+from bot.storage import Repository
 from bot.tg import texts
 from tests.e2e.conftest import RunningBot
 
@@ -57,3 +62,25 @@ async def test_added_to_a_group_the_bot_says_once_that_it_works_in_private_chats
     await standin.wait_until(lambda: bool(standin.world.messages.get(group_id)))
     said = standin.world.messages[group_id]
     assert [m.text for m in said] == [catalogs.get("nl").render(texts.PRIVATE_ONLY)]
+
+
+async def test_when_the_store_fails_the_person_is_asked_kindly_to_try_again_and_the_bot_keeps_running(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, caplog: pytest.LogCaptureFixture
+) -> None:
+    amal = add_person(standin, "Amal", language_code="ar")
+    secret_words = "my private idea about the reception centre"
+    original = Repository.participant
+
+    async def broken(self: Repository, telegram_id: int) -> None:
+        raise sqlite3.OperationalError(f"disk I/O error near {secret_words}")
+
+    Repository.participant = broken  # type: ignore[method-assign]
+    try:
+        await amal.send(secret_words)
+        assert (await amal.reply()).text == catalogs.get("ar").render(texts.TRY_AGAIN)
+    finally:
+        Repository.participant = original  # type: ignore[method-assign]
+    assert any("OperationalError" in r.getMessage() for r in caplog.records)
+    assert not any(secret_words in r.getMessage() for r in caplog.records)
+    await amal.send("/help")
+    assert (await amal.reply()).text == catalogs.get("ar").render(texts.HELP)

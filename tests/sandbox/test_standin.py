@@ -187,3 +187,24 @@ async def test_command_menus_are_validated_and_kept_per_language(standin: StandI
     menu = (await call(http, standin, "getMyCommands", language_code="nl")).json()["result"]
     assert menu == good
     assert (await call(http, standin, "getMyCommands")).json()["result"] == []
+
+
+async def test_documents_are_delivered_with_their_name_and_keyboards_can_be_removed(
+    standin: StandIn, http: httpx.AsyncClient
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    sent = await http.post(
+        f"{standin.api_url}{TOKEN}/sendDocument",
+        data={"chat_id": str(sanne.id), "caption": "Uitslag"},
+        files={"document": ("uitslag.csv", b"thema,stemmen\ntaal,3\n", "text/csv")},
+    )
+    document = sent.json()["result"]["document"]
+    assert (document["file_name"], document["mime_type"]) == ("uitslag.csv", "text/csv")
+    assert sanne.inbox[-1].caption == "Uitslag"
+    markup = {"inline_keyboard": [[{"text": "Ja", "callback_data": "y"}]]}
+    asked = (await call(http, standin, "sendMessage", chat_id=sanne.id, text="Klaar?", reply_markup=markup)).json()
+    message_id = asked["result"]["message_id"]
+    cleared = await call(http, standin, "editMessageReplyMarkup", chat_id=sanne.id, message_id=message_id)
+    assert "reply_markup" not in cleared.json()["result"] and sanne.inbox[-1].buttons == []
+    again = await call(http, standin, "editMessageReplyMarkup", chat_id=sanne.id, message_id=message_id)
+    assert again.json()["description"].startswith("Bad Request: message is not modified")
