@@ -11,13 +11,20 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from telegram.helpers import create_deep_linked_url
+
 from bot import config as configuration
 from bot.config import SETTINGS, Config, ConfigError
-from bot.i18n import CatalogsMissing
+from bot.conversation import FlowError, load_flows
+from bot.conversation.diagram import mermaid
+from bot.conversation.preview import preview
+from bot.domain import groups_from_names
+from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
-from bot.storage import StorageError
+from bot.storage import Database, Repository, StorageError
 from bot.tg import serve
+from bot.tg.runner import BOT_USERNAME
 
 log = logging.getLogger("inspraak")
 
@@ -65,6 +72,30 @@ def parser() -> argparse.ArgumentParser:
         help="Only the Bot API stand-in and the terminal chat, for a bot started separately (make run).",
     )
     api.add_argument("--port", type=int, default=8081, help="Port on 127.0.0.1 (default: 8081).")
+    session = commands.add_parser("session", parents=[common], help="Manage sessions from the command line.")
+    session_commands = session.add_subparsers(dest="session_command", metavar="ACTION", required=True)
+    create = session_commands.add_parser(
+        "create", parents=[common], help="Create a session that collects ideas; prints its join link and code."
+    )
+    create.add_argument("--title", required=True, help="The session's title, shown to participants.")
+    create.add_argument("--question", required=True, help="The question participants answer with their ideas.")
+    create.add_argument(
+        "--groups",
+        default="newcomer,professional,resident",
+        help="Comma-separated participant groups (default: newcomer,professional,resident, translated).",
+    )
+    create.add_argument(
+        "--languages", default=",".join(SUPPORTED), help="Comma-separated languages offered (default: all shipped)."
+    )
+    create.add_argument("--idea-limit", type=int, default=10, help="Ideas per participant (default: 10).")
+    flows = commands.add_parser("flows", parents=[common], help="Check, read and draw the conversation flows.")
+    flow_commands = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
+    flow_commands.add_parser("check", parents=[common], help="Validate every flow file; non-zero exit on errors.")
+    show = flow_commands.add_parser("show", parents=[common], help="Print a flow as a participant reads it.")
+    show.add_argument("flow_id", metavar="ID", help="The flow's id, e.g. intake.")
+    show.add_argument("--lang", default="en", choices=SUPPORTED, help="The language to read it in (default: en).")
+    diagram = flow_commands.add_parser("diagram", parents=[common], help="Print a flow as a Mermaid diagram.")
+    diagram.add_argument("flow_id", metavar="ID", help="The flow's id, e.g. intake.")
     return main
 
 
@@ -74,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.pop("command", None) or "run"
     level = getattr(logging, str(args.pop("log_level", "INFO")))
     port = int(args.pop("port", 8081))
+    task = {k: args.pop(k) for k in list(args) if k not in {s.name for s in SETTINGS}}
     try:
         config = configuration.load(overrides=args)
     except ConfigError as error:
@@ -81,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(level, secrets=[config.token] if config.token else [])
     try:
+        if command == "flows":
+            return _flows(task)
+        if command == "session":
+            return asyncio.run(_create_session(config, task))
         if command == "sandbox-api":
             return asyncio.run(_sandbox_api(config, port))
         if command == "sandbox" or config.token is None:
@@ -93,6 +129,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _flows(task: dict[str, object]) -> int:
+    try:
+        flows = load_flows()
+    except FlowError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    action = task["flows_command"]
+    if action == "check":
+        print(f"{len(flows)} flows are valid: {', '.join(sorted(flows))}")
+        return 0
+    flow = flows.get(str(task["flow_id"]))
+    if flow is None:
+        print(f"inspraak: no flow {task['flow_id']!r}; there are {', '.join(sorted(flows))}", file=sys.stderr)
+        return 2
+    if action == "diagram":
+        print(mermaid(flow))
+    else:
+        print(preview(flow, Catalogs().get(str(task["lang"])).render))
+    return 0
+
+
+async def _create_session(config: Config, task: dict[str, object]) -> int:
+    languages = tuple(code.strip() for code in str(task["languages"]).split(",") if code.strip())
+    unknown = [code for code in languages if code not in SUPPORTED]
+    groups = groups_from_names(str(task["groups"]).split(","))
+    limit = int(str(task["idea_limit"]))
+    if unknown or not languages:
+        print(
+            f"inspraak: unknown language(s) {', '.join(unknown)}; choose from {', '.join(SUPPORTED)}", file=sys.stderr
+        )
+        return 2
+    if not groups or not 1 <= limit <= 100:
+        print("inspraak: give at least one group, and an idea limit between 1 and 100", file=sys.stderr)
+        return 2
+    database = await Database.open(config.db)
+    try:
+        repo = Repository(database)
+        session = await repo.create_session(
+            str(task["title"]).strip(), str(task["question"]).strip(), groups, languages, limit
+        )
+        username = await repo.meta(BOT_USERNAME)
+    finally:
+        await database.close()
+    link = (
+        create_deep_linked_url(username, session.code) if username else f"https://t.me/<your_bot>?start={session.code}"
+    )
+    print(f"Session created: {session.title}\nJoin code: {session.code}\nJoin link: {link}")
+    if not username:
+        print("(Start the bot once with this database so the link shows your bot's username.)")
+    return 0
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

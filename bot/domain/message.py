@@ -45,6 +45,7 @@ class Button:
 
     label: Text
     action: str
+    selected: bool = False
 
 
 @dataclass(frozen=True)

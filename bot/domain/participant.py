@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Crockford's base32 alphabet: no I, L, O or U, so a pseudonym read aloud is not misheard.
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from bot.domain.codes import readable_code
 
 
 @dataclass(frozen=True)
@@ -19,11 +18,4 @@ class Participant:
 
 def make_pseudonym(random: bytes) -> str:
     """A short, readable pseudonym from random bytes (at least 4), e.g. "P-7KQ2MZ"."""
-    if len(random) < 4:
-        raise ValueError("a pseudonym needs at least 4 random bytes")
-    number = int.from_bytes(random[:4], "big")
-    chars = []
-    for _ in range(6):
-        number, digit = divmod(number, 32)
-        chars.append(_ALPHABET[digit])
-    return "P-" + "".join(chars)
+    return "P-" + readable_code(random[:4], 6)

@@ -59,8 +59,11 @@ class Translator:
 
     def render(self, text: Text) -> str:
         """Render a whole message: translated, values isolated, right-to-left where the language is."""
-        rendered = self.text(text)
-        return start_rtl(rendered) if self.rtl else rendered
+        return self.directed(self.text(text))
+
+    def directed(self, text: str) -> str:
+        """Give an assembled message the language's direction."""
+        return start_rtl(text) if self.rtl else text
 
     def _value(self, value: object) -> str:
         if isinstance(value, bool):

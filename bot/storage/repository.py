@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 
-from bot.domain import Participant, make_pseudonym
+from bot.domain import Changes, GroupDef, Membership, Participant, Phase, Session, make_join_code, make_pseudonym
 from bot.storage.db import Database
 
 
@@ -65,6 +69,191 @@ class Repository:
                 )
             return await _participant(conn, telegram_id)
 
+    # ---- sessions -------------------------------------------------------------------------------
+
+    async def create_session(
+        self,
+        title: str,
+        question: str,
+        groups: tuple[GroupDef, ...],
+        languages: tuple[str, ...],
+        idea_limit: int,
+        phase: Phase = Phase.COLLECTING,
+    ) -> Session:
+        """A new session with a fresh join code."""
+        async with self.db.transaction() as conn:
+            while True:
+                code = make_join_code(secrets.token_bytes(4))
+                async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
+                    if await cursor.fetchone() is None:
+                        break
+            cursor = await conn.execute(
+                "INSERT INTO session (code, title, question, languages, idea_limit, phase, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, title, question, json.dumps(list(languages)), idea_limit, phase.value, _now()),
+            )
+            session_id = cursor.lastrowid
+            await conn.executemany(
+                "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
+                [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],
+            )
+            session = await _session(conn, "id", session_id)
+        assert session is not None
+        return session
+
+    async def session_by_code(self, code: str) -> Session | None:
+        """The session a join code belongs to."""
+        async with self.db.reading() as conn:
+            return await _session(conn, "code", code)
+
+    async def ideas(self, session_id: int) -> list[IdeaRecord]:
+        """Every idea of a session, oldest first, with the giver's pseudonym and group."""
+        async with (
+            self.db.reading() as conn,
+            conn.execute(
+                "SELECT p.pseudonym, m.group_id, i.seq, i.kind, i.text, i.voice_file_id, i.voice_duration, "
+                "i.language FROM idea i JOIN membership m ON m.id = i.membership_id "
+                "JOIN participant p ON p.id = m.participant_id WHERE i.session_id = ? ORDER BY i.id",
+                (session_id,),
+            ) as cursor,
+        ):
+            return [IdeaRecord(*row) for row in await cursor.fetchall()]
+
+    async def members(self, session_id: int) -> list[MemberRecord]:
+        """Everyone in a session, by pseudonym, with group, language and whether they consented."""
+        async with (
+            self.db.reading() as conn,
+            conn.execute(
+                "SELECT p.pseudonym, m.group_id, p.locale, m.consent_at IS NOT NULL FROM membership m "
+                "JOIN participant p ON p.id = m.participant_id WHERE m.session_id = ? ORDER BY m.id",
+                (session_id,),
+            ) as cursor,
+        ):
+            return [MemberRecord(row[0], row[1], row[2], bool(row[3])) for row in await cursor.fetchall()]
+
+    # ---- taking part ----------------------------------------------------------------------------
+
+    async def active_membership(self, telegram_id: int) -> Membership | None:
+        """The session this person is talking about now, with where they are in it."""
+        async with self.db.reading() as conn:
+            return await _membership(
+                conn,
+                "m.id = (SELECT active_membership FROM participant WHERE telegram_id = ?)",
+                (telegram_id,),
+            )
+
+    async def join(
+        self, telegram_id: int, session: Session, flow_state: Mapping[str, Any], key: str
+    ) -> tuple[Membership, bool] | None:
+        """Join a session, or come back to it (True when new); None if this update was already handled."""
+        async with self.db.transaction() as conn:
+            if not await _claim(conn, key):
+                return None
+            now = _now()
+            participant = await _participant(conn, telegram_id)
+            if participant is None:
+                await conn.execute(
+                    "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) "
+                    "VALUES (?, ?, NULL, ?, ?)",
+                    (telegram_id, await _free_pseudonym(conn), now, now),
+                )
+                participant = await _participant(conn, telegram_id)
+                assert participant is not None
+            inserted = await conn.execute(
+                "INSERT OR IGNORE INTO membership (session_id, participant_id, flow_state, joined_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (session.id, participant.id, json.dumps(dict(flow_state)), now, now),
+            )
+            await conn.execute(
+                "UPDATE participant SET active_membership = "
+                "(SELECT id FROM membership WHERE session_id = ? AND participant_id = ?), updated_at = ? WHERE id = ?",
+                (session.id, participant.id, now, participant.id),
+            )
+            membership = await _membership(
+                conn, "m.session_id = ? AND m.participant_id = ?", (session.id, participant.id)
+            )
+            assert membership is not None
+            return membership, inserted.rowcount == 1
+
+    async def advance(self, membership: Membership, changes: Changes, key: str) -> bool:
+        """Store one conversation step, all of it or nothing; False if this update was already handled."""
+        async with self.db.transaction() as conn:
+            if not await _claim(conn, key):
+                return False
+            now = _now()
+            if changes.forget:
+                await conn.execute("DELETE FROM membership WHERE id = ?", (membership.id,))
+                await conn.execute(
+                    "DELETE FROM participant WHERE id = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM membership WHERE participant_id = ?)",
+                    (membership.participant.id, membership.participant.id),
+                )
+                return True
+            await conn.execute(
+                "UPDATE membership SET flow_state = ?, updated_at = ?, "
+                "group_id = COALESCE(?, group_id), consent_at = CASE WHEN ? THEN COALESCE(consent_at, ?) "
+                "ELSE consent_at END WHERE id = ?",
+                (json.dumps(dict(changes.flow_state)), now, changes.group_id, changes.consent, now, membership.id),
+            )
+            if changes.locale is not None:
+                await conn.execute(
+                    "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?",
+                    (changes.locale, now, membership.participant.id),
+                )
+            await conn.executemany(
+                "INSERT INTO idea (session_id, membership_id, seq, kind, text, voice_file_id, voice_duration, "
+                "language, source_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        membership.session.id,
+                        membership.id,
+                        idea.seq,
+                        "voice" if idea.voice_file_id else "text",
+                        idea.text,
+                        idea.voice_file_id,
+                        idea.voice_duration,
+                        idea.language,
+                        idea.source_message_id,
+                        now,
+                        now,
+                    )
+                    for idea in changes.new_ideas
+                ],
+            )
+            await conn.executemany(
+                "DELETE FROM idea WHERE membership_id = ? AND seq = ?",
+                [(membership.id, seq) for seq in changes.withdrawn],
+            )
+            return True
+
+    async def edit_idea(self, membership: Membership, source_message_id: int, text: str, key: str) -> bool:
+        """Replace the text of the idea that came from an edited message; False if there is none."""
+        async with self.db.transaction() as conn:
+            if not await _claim(conn, key):
+                return False
+            cursor = await conn.execute(
+                "UPDATE idea SET text = ?, updated_at = ? "
+                "WHERE membership_id = ? AND source_message_id = ? AND kind = 'text'",
+                (text, _now(), membership.id, source_message_id),
+            )
+            return cursor.rowcount == 1
+
+    # ---- facts about the bot --------------------------------------------------------------------
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Remember a fact about the running bot."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def meta(self, key: str) -> str | None:
+        """A remembered fact, if any."""
+        async with self.db.reading() as conn, conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
 
 async def _claim(conn: aiosqlite.Connection, key: str) -> bool:
     cursor = await conn.execute(
@@ -87,3 +276,75 @@ async def _free_pseudonym(conn: aiosqlite.Connection) -> str:
         async with conn.execute("SELECT 1 FROM participant WHERE pseudonym = ?", (candidate,)) as cursor:
             if await cursor.fetchone() is None:
                 return candidate
+
+
+@dataclass(frozen=True)
+class IdeaRecord:
+    """An idea as reports and tests see it: pseudonymous, never with a Telegram id."""
+
+    pseudonym: str
+    group_id: str | None
+    seq: int
+    kind: str
+    text: str | None
+    voice_file_id: str | None
+    voice_duration: int | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A member of a session as coordinators may know them."""
+
+    pseudonym: str
+    group_id: str | None
+    locale: str | None
+    consented: bool
+
+
+async def _session(conn: aiosqlite.Connection, column: str, value: object) -> Session | None:
+    query = {
+        "id": "SELECT id, code, title, question, languages, idea_limit, phase FROM session WHERE id = ?",
+        "code": "SELECT id, code, title, question, languages, idea_limit, phase FROM session WHERE code = ?",
+    }[column]
+    async with conn.execute(query, (value,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    async with conn.execute(
+        "SELECT id, name FROM session_group WHERE session_id = ? ORDER BY position", (row[0],)
+    ) as cursor:
+        groups = tuple(GroupDef(g[0], g[1]) for g in await cursor.fetchall())
+    return Session(
+        id=row[0],
+        code=row[1],
+        title=row[2],
+        question=row[3],
+        groups=groups,
+        languages=tuple(json.loads(row[4])),
+        idea_limit=row[5],
+        phase=Phase(row[6]),
+    )
+
+
+_MEMBERSHIP = (
+    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, p.pseudonym, p.locale "
+    "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
+)
+
+
+async def _membership(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> Membership | None:
+    async with conn.execute(_MEMBERSHIP + where, args) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    session = await _session(conn, "id", row[1])
+    assert session is not None
+    return Membership(
+        id=row[0],
+        session=session,
+        participant=Participant(row[5], row[6], row[7]),
+        group_id=row[2],
+        consented=row[3] is not None,
+        flow_state=json.loads(row[4]),
+    )

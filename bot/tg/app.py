@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.tg import handlers
+from bot.tg import handlers, journey
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
 from bot.tg.services import KEY, Services
@@ -45,9 +45,12 @@ def build_application(services: Services) -> BotApplication:
     application.add_handler(CommandHandler("help", handlers.on_help, filters=PRIVATE))
     application.add_handler(CommandHandler("language", handlers.on_language, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))
-    application.add_handler(CallbackQueryHandler(handlers.on_forged_button))
+    application.add_handler(CallbackQueryHandler(journey.on_flow_press))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))
-    application.add_handler(MessageHandler(PRIVATE, handlers.on_other_message))
+    application.add_handler(MessageHandler(PRIVATE, journey.on_flow_message))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, journey.on_edited_message)
+    )
     application.add_handler(ChatMemberHandler(handlers.on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
     return application

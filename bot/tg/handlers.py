@@ -7,9 +7,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackContext
 
+from bot.conversation import Enter
 from bot.domain import Button, Reply, Text, Verbatim
 from bot.i18n import SUPPORTED, native_name, negotiate
-from bot.tg import texts
+from bot.tg import journey, texts
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import edit, send
 from bot.tg.services import services
@@ -36,9 +37,16 @@ def language_picker(hint: str | None) -> Reply:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """Greet a person; someone new first picks a language."""
+    """Join with a link's code; otherwise resume the person's conversation, or greet them."""
     user = update.effective_user
     assert user is not None
+    if context.args:
+        await journey.join(update, context, context.args[0])
+        return
+    membership = await journey.current(update, context, running=True)
+    if membership is not None:
+        await journey.drive(update, context, membership, Enter())
+        return
     participant = await services(context).repo.participant(user.id)
     if participant is None or participant.locale is None:
         await _answer(update, context, language_picker(user.language_code))
@@ -59,39 +67,30 @@ async def on_language(update: Update, context: Context) -> None:
 
 
 async def on_language_button(update: Update, context: Context) -> None:
-    """Store the chosen language, confirm it in that language, and welcome the person."""
+    """Store the chosen language, confirm it in that language, then re-ask the current question in it."""
     query = update.callback_query
     assert query is not None and query.data is not None
     code = query.data.removeprefix(LANGUAGE_ACTION)
     if code not in SUPPORTED or query.message is None:
-        await on_forged_button(update, context)
+        await journey.refuse_press(update, context)
         return
     chosen = await services(context).repo.choose_locale(query.from_user.id, code, dedupe_key(update))
-    await query.answer()
     if chosen is None:
+        await query.answer()
         return
     translator = services(context).catalogs.get(code)
     await edit(query.message, texts.LANGUAGE_CHOSEN.with_params(language=native_name(code)), translator)
+    membership = await journey.current(update, context, running=True)
+    if membership is not None:
+        await journey.drive(update, context, membership, Enter())
+        return
+    await query.answer()
     await send(context.bot, query.message.chat.id, texts.WELCOME, translator)
-
-
-async def on_forged_button(update: Update, context: Context) -> None:
-    """A press whose data matches nothing the bot offered now: say so, change nothing."""
-    query = update.callback_query
-    assert query is not None
-    translator = await services(context).translator_of(update.effective_user)
-    await query.answer(translator.text(texts.BUTTON_EXPIRED), show_alert=True)
-    await mark_handled(update, context)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Any command the person may not use gets the same neutral answer."""
     await _answer(update, context, texts.UNKNOWN_COMMAND)
-
-
-async def on_other_message(update: Update, context: Context) -> None:
-    """Text or media outside any flow: a kind pointer to what to do."""
-    await _answer(update, context, texts.NOTHING_TO_DO)
 
 
 async def on_added_to_group(update: Update, context: Context) -> None:

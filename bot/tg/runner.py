@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.config import Config, ConfigError
+from bot.conversation import load_flows
 from bot.i18n import Catalogs
 from bot.storage import Database, Repository
 from bot.tg.app import build_application
@@ -18,14 +19,17 @@ from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = timedelta(seconds=10)
+BOT_USERNAME = "bot_username"  # remembered so `inspraak session create` can print the join link
 
 
 async def serve(config: Config, stop: asyncio.Event, catalogs: Catalogs | None = None) -> None:
     """Serve updates until `stop` is set; every update taken from the server is handled first."""
     catalogs = catalogs or Catalogs()
+    flows = load_flows()
     database = await Database.open(config.db)
     try:
-        application = build_application(Services(config, catalogs, Repository(database)))
+        repo = Repository(database)
+        application = build_application(Services(config, catalogs, repo, flows))
         try:
             await application.initialize()
         except InvalidToken:  # PTB's own message quotes the token: never let it out
@@ -35,6 +39,7 @@ async def serve(config: Config, stop: asyncio.Event, catalogs: Catalogs | None =
         updater = application.updater
         assert updater is not None
         try:
+            await repo.set_meta(BOT_USERNAME, application.bot.username)
             await publish_menus(application.bot, catalogs, config.language)
             await application.start()
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)

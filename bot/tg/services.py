@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from telegram import User
 from telegram.ext import CallbackContext
 
 from bot.config import Config
+from bot.conversation import Flow
 from bot.i18n import Catalogs, Translator, negotiate
 from bot.storage import Repository
 
@@ -17,11 +19,12 @@ KEY = "inspraak.services"
 
 @dataclass(frozen=True)
 class Services:
-    """Configuration, translations and storage for the handlers."""
+    """Configuration, translations, storage and conversation flows for the handlers."""
 
     config: Config
     catalogs: Catalogs
     repo: Repository
+    flows: Mapping[str, Flow]
 
     def translator_for(self, chosen: str | None, hint: str | None) -> Translator:
         """The person's chosen language, else their Telegram app language if shipped, else the default."""

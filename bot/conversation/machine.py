@@ -1,0 +1,597 @@
+"""The flow engine: `step(flow, state, event, facts) -> Transition`. Pure: no I/O, no clock, no Telegram."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.conversation.spec import PLACEHOLDER, Flow, Node
+from bot.domain import Button, Msg, Reply, Text, Verbatim
+
+# ---- what goes in -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Enter:
+    """Show the current node (again): on start, after a language change, after a resume."""
+
+
+@dataclass(frozen=True)
+class TextIn:
+    """A typed message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class VoiceIn:
+    """A voice note."""
+
+    file_id: str
+    duration: int
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press, with the callback data exactly as the client sent it (possibly forged)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class OtherIn:
+    """Anything else: a sticker, a photo without caption, a location, a contact, a document."""
+
+    kind: str
+
+
+Event = Enter | TextIn | VoiceIn | Press | OtherIn
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option that comes from the session (a group, a language, a theme)."""
+
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the engine may know about the world, given by the caller."""
+
+    params: Mapping[str, object] = field(default_factory=dict)
+    options: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    idea_limit: int = 10
+    seed: int = 0
+
+
+# ---- what comes out -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Change the message whose button was pressed: new text and buttons, with `chosen` lines ticked
+    under it; with no reply, only its buttons are removed."""
+
+    reply: Reply | None
+    chosen: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Toast:
+    """A short notice on the pressed button (Telegram's callback answer)."""
+
+    text: Text
+    alert: bool = False
+
+
+Output = Reply | Edit | Toast
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A final answer to store under its result name."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One idea: typed text or a voice note."""
+
+    seq: int
+    text: str | None = None
+    file_id: str | None = None
+    duration: int | None = None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """The person took back their contribution number `seq`."""
+
+    seq: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The flow reached an end node."""
+
+    flow: str
+    then: str | None = None
+    forget: bool = False
+
+
+Result = Answer | Contribution | Withdrawal | Finished
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Where one person is in one flow, with answers so far and the current node's partial input."""
+
+    flow: str
+    version: int
+    node: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    scratch: Mapping[str, Any] = field(default_factory=dict)
+    done: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form for storage."""
+        return {
+            "flow": self.flow,
+            "version": self.version,
+            "node": self.node,
+            "answers": dict(self.answers),
+            "scratch": dict(self.scratch),
+            "done": self.done,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FlowState:
+        """The state as stored."""
+        return cls(
+            flow=str(data["flow"]),
+            version=int(data["version"]),
+            node=str(data["node"]),
+            answers=dict(data.get("answers", {})),
+            scratch=dict(data.get("scratch", {})),
+            done=bool(data.get("done", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The new state, what to say, and what to store, all from one event."""
+
+    state: FlowState
+    outputs: tuple[Output, ...] = ()
+    results: tuple[Result, ...] = ()
+    accepted: bool = True
+
+
+# ---- the engine's own messages ------------------------------------------------------------------
+
+EXPIRED = Msg("engine.expired", "This button has expired.")
+USE_BUTTONS = Msg("engine.use_buttons", "Please answer with one of the buttons above.")
+TYPE_TEXT = Msg("engine.type_text", "Please type your answer as a text message.")
+TEXT_OR_VOICE = Msg("engine.text_or_voice", "Please send your idea as a text message or a voice message.")
+TOO_LONG = Msg("engine.too_long", "That message is too long. Please keep it under {max} characters.")
+TOO_SHORT = Msg("engine.too_short", "That answer is too short. Please write at least {min} characters.")
+UNDONE = Msg("engine.undone", "Your last idea was taken back.")
+PICK_MORE = Msg("engine.pick_more", "Please choose at least {min}.")
+NOTHING_TO_ANSWER = Msg("engine.finished", "You have answered everything here. Thank you!")
+UNDO = Msg("engine.undo", "Undo last")
+
+
+# ---- stepping -----------------------------------------------------------------------------------
+
+
+def begin(flow: Flow, facts: Facts, answers: Mapping[str, Any] | None = None) -> Transition:
+    """Start a flow at its start node."""
+    state = FlowState(flow.id, flow.version, flow.start, dict(answers or {}))
+    return _enter(flow, state, facts, (), ())
+
+
+def proceed(flows: Mapping[str, Flow], transition: Transition, facts: Facts) -> Transition:
+    """Follow `then` from a finished flow into the next one, so joining runs on into giving ideas."""
+    for _ in range(len(flows)):
+        finished = [r for r in transition.results if isinstance(r, Finished) and r.flow == transition.state.flow]
+        if not transition.state.done or not finished or finished[-1].then is None:
+            break
+        following = begin(flows[finished[-1].then], facts, transition.state.answers)
+        transition = Transition(
+            following.state,
+            transition.outputs + following.outputs,
+            transition.results + following.results,
+            transition.accepted,
+        )
+    return transition
+
+
+def resume(flow: Flow, state: FlowState) -> FlowState:
+    """The state under the current version of its flow: same node if it still exists, else `resume`/start."""
+    if state.version == flow.version:
+        return state
+    node = state.node if state.node in flow.nodes else (flow.resume or flow.start)
+    scratch = state.scratch if node == state.node else {}
+    return replace(state, version=flow.version, node=node, scratch=scratch)
+
+
+def step(flow: Flow, state: FlowState, event: Event, facts: Facts) -> Transition:
+    """Feed one event into a person's flow."""
+    state = resume(flow, state)
+    if state.done:
+        if isinstance(event, Press):
+            return _refuse(state)
+        return Transition(state, (Reply(NOTHING_TO_ANSWER),), accepted=False)
+    node = flow.nodes[state.node]
+    if isinstance(event, Enter):
+        return Transition(state, _ask(flow, state, node, facts))
+    if isinstance(event, Press):
+        prefix, _, value = event.data.partition(":")
+        if prefix != state.node or not value:
+            return _refuse(state)
+        return _PRESS[node.kind](flow, state, node, value, facts)
+    return _MESSAGE[node.kind](flow, state, node, event, facts)
+
+
+def _refuse(state: FlowState) -> Transition:
+    return Transition(state, (Toast(EXPIRED, alert=True),), accepted=False)
+
+
+def _say(flow: Flow, node_id: str, node: Node, facts: Facts) -> Msg:
+    used = PLACEHOLDER.findall(node.say)
+    return Msg(f"{flow.id}.{node_id}.say", node.say, {k: facts.params.get(k, "") for k in used})
+
+
+def _label(flow: Flow, node_id: str, field_name: str, text: str) -> Msg:
+    return Msg(f"{flow.id}.{node_id}.{field_name}", text)
+
+
+def _options(flow: Flow, node_id: str, node: Node, facts: Facts) -> tuple[Choice, ...]:
+    spec = node.choose or node.choose_many
+    if spec is not None and spec.options:
+        return tuple(Choice(o.id, _label(flow, node_id, f"options.{o.id}", o.label)) for o in spec.options)
+    source = spec.source if spec is not None else (node.rank or node.pairwise).source  # type: ignore[union-attr]
+    assert source is not None
+    return tuple(facts.options.get(source, ()))
+
+
+def _rows(buttons: list[Button], width: int = 2) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
+
+
+def _ask(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output, ...]:
+    """The message that asks the current node's question, with its buttons as they stand."""
+    node_id = state.node
+    say = _say(flow, node_id, node, facts)
+    kind = node.kind
+    if kind == "choose":
+        buttons = [Button(c.label, f"{node_id}:{c.id}") for c in _options(flow, node_id, node, facts)]
+        return (Reply(say, _rows(buttons)),)
+    if kind == "choose_many":
+        return (Reply(say, _many_buttons(flow, state, node, facts)),)
+    if kind == "collect":
+        assert node.collect is not None
+        return (Reply(say, ((Button(_label(flow, node_id, "collect.done", node.collect.done), f"{node_id}:done"),),)),)
+    if kind == "scale":
+        return (Reply(say, _scale_buttons(state, node)),)
+    if kind == "rank":
+        return (Reply(say, _rank_buttons(flow, state, node, facts)),)
+    if kind == "pairwise":
+        return _pair_question(flow, state, node, facts)
+    return (Reply(say),)
+
+
+def _advance(
+    flow: Flow,
+    state: FlowState,
+    node: Node,
+    facts: Facts,
+    target: str | None,
+    results: tuple[Result, ...],
+    outputs: tuple[Output, ...] = (),
+) -> Transition:
+    """Leave the current node for `target` (or its `next`) and show what comes there."""
+    moved = replace(state, node=target or node.next or state.node, scratch={})
+    return _enter(flow, moved, facts, outputs, results)
+
+
+def _enter(
+    flow: Flow, state: FlowState, facts: Facts, outputs: tuple[Output, ...], results: tuple[Result, ...]
+) -> Transition:
+    """Show nodes from `state.node` on: statements chain into the next node; an end node finishes."""
+    for _ in range(len(flow.nodes) + 1):
+        node = flow.nodes[state.node]
+        outputs += _ask(flow, state, node, facts)
+        if node.end:
+            finished = Finished(flow.id, node.then, node.forget)
+            return Transition(replace(state, done=True), outputs, (*results, finished))
+        if node.kind != "say":
+            return Transition(state, outputs, results)
+        assert node.next is not None
+        state = replace(state, node=node.next, scratch={})
+    raise ValueError(f"flow {flow.id!r} loops through statements without asking anything")
+
+
+def _answered(state: FlowState, node: Node, value: Any) -> tuple[FlowState, Answer]:
+    assert node.result is not None
+    return replace(state, answers={**state.answers, node.result: value}), Answer(node.result, value)
+
+
+# ---- single and multiple choice ------------------------------------------------------------------
+
+
+def _press_choose(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    options = {c.id: c for c in _options(flow, state.node, node, facts)}
+    if value not in options:
+        return _refuse(state)
+    assert node.choose is not None
+    state, answer = _answered(state, node, value)
+    edit = Edit(Reply(_say(flow, state.node, node, facts)), (options[value].label,))
+    return _advance(flow, state, node, facts, node.choose.branch.get(value), (answer,), (edit,))
+
+
+def _many_buttons(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[tuple[Button, ...], ...]:
+    assert node.choose_many is not None
+    selected = set(state.scratch.get("selected", []))
+    buttons = [
+        Button(c.label, f"{state.node}:{c.id}", selected=c.id in selected)
+        for c in _options(flow, state.node, node, facts)
+    ]
+    done = Button(_label(flow, state.node, "choose_many.done", node.choose_many.done), f"{state.node}:done")
+    return (*_rows(buttons), (done,))
+
+
+def _press_many(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    assert node.choose_many is not None
+    options = _options(flow, state.node, node, facts)
+    selected = list(state.scratch.get("selected", []))
+    if value == "done":
+        if len(selected) < node.choose_many.min:
+            return Transition(state, (Toast(PICK_MORE.with_params(min=node.choose_many.min)),), accepted=False)
+        state, answer = _answered(state, node, selected)
+        chosen = tuple(c.label for c in options if c.id in selected)
+        edit = Edit(Reply(_say(flow, state.node, node, facts)), chosen)
+        return _advance(flow, state, node, facts, None, (answer,), (edit,))
+    if value not in {c.id for c in options}:
+        return _refuse(state)
+    selected = [s for s in selected if s != value] if value in selected else [*selected, value]
+    state = replace(state, scratch={**state.scratch, "selected": selected})
+    return Transition(
+        state, (Edit(Reply(_say(flow, state.node, node, facts), _many_buttons(flow, state, node, facts))),)
+    )
+
+
+# ---- scale ---------------------------------------------------------------------------------------
+
+
+def _scale_buttons(state: FlowState, node: Node) -> tuple[tuple[Button, ...], ...]:
+    assert node.scale is not None
+    steps = range(node.scale.min, node.scale.max + 1)
+    labels = node.scale.labels or tuple(str(n) for n in steps)
+    # Scale labels are symbols (digits, emoji): the same in every language.
+    return (tuple(Button(Verbatim(label), f"{state.node}:{n}") for n, label in zip(steps, labels, strict=True)),)
+
+
+def _press_scale(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    assert node.scale is not None
+    if not value.lstrip("-").isdigit() or not node.scale.min <= int(value) <= node.scale.max:
+        return _refuse(state)
+    number = int(value)
+    labels = node.scale.labels or tuple(str(n) for n in range(node.scale.min, node.scale.max + 1))
+    state, answer = _answered(state, node, number)
+    edit = Edit(Reply(_say(flow, state.node, node, facts)), (Verbatim(labels[number - node.scale.min]),))
+    return _advance(flow, state, node, facts, None, (answer,), (edit,))
+
+
+# ---- rank ----------------------------------------------------------------------------------------
+
+
+def _rank_target(node: Node, options: tuple[Choice, ...]) -> int:
+    assert node.rank is not None
+    return min(node.rank.pick, len(options))
+
+
+def _rank_buttons(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[tuple[Button, ...], ...]:
+    assert node.rank is not None
+    options = _options(flow, state.node, node, facts)
+    order = list(state.scratch.get("order", []))
+    rows: list[tuple[Button, ...]] = []
+    if len(order) < _rank_target(node, options):
+        rows.extend(_rows([Button(c.label, f"{state.node}:{c.id}") for c in options if c.id not in order], 1))
+    controls = []
+    if order and len(order) >= _rank_target(node, options):
+        controls.append(Button(_label(flow, state.node, "rank.confirm", node.rank.confirm), f"{state.node}:ok"))
+    if order:
+        controls.append(Button(_label(flow, state.node, "rank.restart", node.rank.restart), f"{state.node}:reset"))
+    if controls:
+        rows.append(tuple(controls))
+    return tuple(rows)
+
+
+def _press_rank(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    options = _options(flow, state.node, node, facts)
+    labels = {c.id: c.label for c in options}
+    order = list(state.scratch.get("order", []))
+    target = _rank_target(node, options)
+    if value == "ok" and order and len(order) >= target:
+        state, answer = _answered(state, node, order)
+        edit = Edit(Reply(_say(flow, state.node, node, facts)), tuple(labels[o] for o in order))
+        return _advance(flow, state, node, facts, None, (answer,), (edit,))
+    if value == "reset" and order:
+        order = []
+    elif value in labels and value not in order and len(order) < target:
+        order.append(value)
+    else:
+        return _refuse(state)
+    state = replace(state, scratch={**state.scratch, "order": order})
+    say = _say(flow, state.node, node, facts)
+    return Transition(
+        state, (Edit(Reply(say, _rank_buttons(flow, state, node, facts)), tuple(labels[o] for o in order)),)
+    )
+
+
+# ---- pairwise ------------------------------------------------------------------------------------
+
+
+def _pairs(node: Node, options: tuple[Choice, ...], seed: int) -> list[tuple[str, str]]:
+    """Every pair once, in an order fixed by the seed, each side shown first about half the time."""
+    assert node.pairwise is not None
+
+    def rank(pair: tuple[str, str]) -> bytes:
+        return hashlib.blake2b(f"{seed}:{pair[0]}:{pair[1]}".encode(), digest_size=8).digest()
+
+    pairs = sorted(itertools.combinations(sorted(c.id for c in options), 2), key=rank)
+    ordered = [(b, a) if rank((b, a))[0] % 2 else (a, b) for a, b in pairs]
+    return ordered[: node.pairwise.rounds]
+
+
+def _pair_question(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output, ...]:
+    assert node.pairwise is not None
+    options = _options(flow, state.node, node, facts)
+    labels = {c.id: c.label for c in options}
+    pairs = _pairs(node, options, facts.seed)
+    index = int(state.scratch.get("round", 0))
+    if index >= len(pairs):
+        return ()
+    a, b = pairs[index]
+    prefix = f"{state.node}:{index}."
+    buttons = (
+        (Button(labels[a], prefix + "a"), Button(labels[b], prefix + "b")),
+        (
+            Button(_label(flow, state.node, "pairwise.skip", node.pairwise.skip), prefix + "skip"),
+            Button(_label(flow, state.node, "pairwise.stop", node.pairwise.stop), prefix + "stop"),
+        ),
+    )
+    return (Reply(_say(flow, state.node, node, facts), buttons),)
+
+
+def _press_pairwise(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    options = _options(flow, state.node, node, facts)
+    labels = {c.id: c.label for c in options}
+    pairs = _pairs(node, options, facts.seed)
+    index = int(state.scratch.get("round", 0))
+    round_text, _, choice = value.partition(".")
+    if round_text != str(index) or index >= len(pairs) or choice not in ("a", "b", "skip", "stop"):
+        return _refuse(state)
+    assert node.result is not None
+    votes = list(state.answers.get(node.result, []))
+    a, b = pairs[index]
+    chosen: tuple[Text, ...] = ()
+    if choice in ("a", "b"):
+        winner, loser = (a, b) if choice == "a" else (b, a)
+        votes.append([winner, loser, "won"])
+        chosen = (labels[winner],)
+    elif choice == "skip":
+        votes.append([a, b, "tie"])
+    state, answer = _answered(state, node, votes)
+    edit = Edit(Reply(_say(flow, state.node, node, facts)), chosen)
+    if choice == "stop" or index + 1 >= len(pairs):
+        return _advance(flow, state, node, facts, None, (answer,), (edit,))
+    state = replace(state, scratch={"round": index + 1})
+    return Transition(state, (edit, *_pair_question(flow, state, node, facts)), (answer,))
+
+
+# ---- free text and collecting --------------------------------------------------------------------
+
+
+def _message_text(flow: Flow, state: FlowState, node: Node, event: Event, facts: Facts) -> Transition:
+    assert node.text is not None
+    if not isinstance(event, TextIn):
+        return Transition(state, (Reply(TYPE_TEXT),), accepted=False)
+    text = event.text.strip()
+    if len(text) > node.text.max:
+        return Transition(state, (Reply(TOO_LONG.with_params(max=node.text.max)),), accepted=False)
+    if len(text) < node.text.min:
+        return Transition(state, (Reply(TOO_SHORT.with_params(min=node.text.min)),), accepted=False)
+    state, answer = _answered(state, node, event.text)
+    return _advance(flow, state, node, facts, None, (answer,))
+
+
+def _collect_limit(node: Node, facts: Facts) -> int:
+    assert node.collect is not None
+    return facts.idea_limit if node.collect.max == "idea_limit" else node.collect.max
+
+
+def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, facts: Facts) -> Transition:
+    spec = node.collect
+    assert spec is not None
+    if not isinstance(event, TextIn | VoiceIn):
+        return Transition(state, (Reply(TEXT_OR_VOICE),), accepted=False)
+    live = list(state.scratch.get("live", []))
+    limit = _collect_limit(node, facts)
+    seq = int(state.scratch.get("last", 0)) + 1
+    if isinstance(event, TextIn):
+        text = event.text.strip()
+        if not text:
+            return Transition(state, (Reply(TEXT_OR_VOICE),), accepted=False)
+        if len(event.text) > spec.max_length:
+            return Transition(state, (Reply(TOO_LONG.with_params(max=spec.max_length)),), accepted=False)
+        contribution = Contribution(seq, text=event.text)
+        confirm = _label(flow, state.node, "collect.received", spec.received)
+    else:
+        contribution = Contribution(seq, file_id=event.file_id, duration=event.duration)
+        confirm = _label(flow, state.node, "collect.received_voice", spec.received_voice)
+    live.append(seq)
+    state = replace(state, scratch={**state.scratch, "live": live, "last": seq})
+    buttons = (
+        (
+            Button(UNDO, f"{state.node}:undo.{seq}"),
+            Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done"),
+        ),
+    )
+    receipt = confirm.with_params(n=len(live), limit=limit, idea=event.text if isinstance(event, TextIn) else "")
+    if len(live) >= limit:
+        reached = _label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)
+        return _advance(flow, state, node, facts, None, (contribution,), (Reply(receipt), Reply(reached)))
+    return Transition(state, (Reply(receipt, buttons),), (contribution,))
+
+
+def _press_collect(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    live = list(state.scratch.get("live", []))
+    if value == "done":
+        return _advance(flow, state, node, facts, None, (), (Edit(None),))
+    if value.startswith("undo.") and live and value == f"undo.{live[-1]}":
+        seq = live.pop()
+        state = replace(state, scratch={**state.scratch, "live": live})
+        return Transition(state, (Edit(Reply(UNDONE)),), (Withdrawal(seq),))
+    return _refuse(state)
+
+
+# ---- statements: nothing to answer ---------------------------------------------------------------
+
+
+def _message_buttons_only(flow: Flow, state: FlowState, node: Node, event: Event, facts: Facts) -> Transition:
+    return Transition(state, (Reply(USE_BUTTONS),), accepted=False)
+
+
+def _press_nothing(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    return _refuse(state)
+
+
+_PRESS = {
+    "choose": _press_choose,
+    "choose_many": _press_many,
+    "scale": _press_scale,
+    "rank": _press_rank,
+    "pairwise": _press_pairwise,
+    "collect": _press_collect,
+    "text": _press_nothing,
+    "say": _press_nothing,
+}
+_MESSAGE = {
+    "choose": _message_buttons_only,
+    "choose_many": _message_buttons_only,
+    "scale": _message_buttons_only,
+    "rank": _message_buttons_only,
+    "pairwise": _message_buttons_only,
+    "collect": _message_collect,
+    "text": _message_text,
+    "say": _message_buttons_only,
+}

@@ -1,0 +1,90 @@
+"""A participation session: its question, its groups and languages, its phase."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.codes import readable_code
+from bot.domain.message import Msg, Text, Verbatim
+
+JOIN_CODE_LENGTH = 6
+IDEA_MAX_LENGTH = 1000  # characters in one idea; longer ones are refused with the limit named
+JOIN_CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{6}$")
+
+
+class Phase(StrEnum):
+    """Where a session is in its life."""
+
+    DRAFT = "draft"
+    COLLECTING = "collecting"
+    SORTING = "sorting"
+    PRIORITISING = "prioritising"
+    CLOSED = "closed"
+    FOLLOW_UP = "follow_up"
+
+    @property
+    def open_to_join(self) -> bool:
+        """Whether people can still join with the session's link."""
+        return self not in (Phase.CLOSED, Phase.FOLLOW_UP)
+
+
+# The usual groups of a versnellingssessie; their names are translated like any other text.
+DEFAULT_GROUPS: dict[str, Msg] = {
+    "newcomer": Msg("group.newcomer", "Newcomer"),
+    "professional": Msg("group.professional", "Professional"),
+    "resident": Msg("group.resident", "Neighbourhood resident"),
+}
+
+
+@dataclass(frozen=True)
+class GroupDef:
+    """A participant group of a session: a short id and, for custom groups, the coordinator's name for it."""
+
+    id: str
+    name: str | None = None
+
+    @property
+    def label(self) -> Text:
+        """The name to show: translated for the default groups, as written for custom ones."""
+        if self.name is None and self.id in DEFAULT_GROUPS:
+            return DEFAULT_GROUPS[self.id]
+        return Verbatim(self.name or self.id)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session as participants meet it."""
+
+    id: int
+    code: str
+    title: str
+    question: str
+    groups: tuple[GroupDef, ...]
+    languages: tuple[str, ...]
+    idea_limit: int
+    phase: Phase
+
+
+def make_join_code(random: bytes) -> str:
+    """A six-character join code, e.g. "7KQ2MZ", from at least 4 random bytes."""
+    return readable_code(random[:4], JOIN_CODE_LENGTH)
+
+
+def normalise_join_code(text: str) -> str | None:
+    """The join code in a /start payload, forgiving case and look-alike letters; None if it cannot be one."""
+    code = text.strip().upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    return code if JOIN_CODE.match(code) else None
+
+
+def groups_from_names(names: list[str]) -> tuple[GroupDef, ...]:
+    """Groups from names a coordinator typed: default ids stay translatable, others get short ids."""
+    groups: list[GroupDef] = []
+    for position, raw in enumerate(names, 1):
+        name = raw.strip()
+        if not name:
+            continue
+        key = name.lower()
+        groups.append(GroupDef(key) if key in DEFAULT_GROUPS else GroupDef(f"g{position}", name))
+    return tuple(groups)

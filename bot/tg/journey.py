@@ -1,0 +1,294 @@
+"""Taking part in a session: join with a code, then every message or press goes into the person's flow."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Message, Update, Voice
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.conversation import (
+    Answer,
+    Choice,
+    Contribution,
+    Edit,
+    Enter,
+    Event,
+    Facts,
+    Finished,
+    FlowState,
+    OtherIn,
+    Output,
+    Press,
+    TextIn,
+    Toast,
+    Transition,
+    VoiceIn,
+    Withdrawal,
+    begin,
+    proceed,
+    step,
+)
+from bot.conversation.machine import TOO_LONG
+from bot.domain import (
+    IDEA_MAX_LENGTH,
+    Changes,
+    Membership,
+    Msg,
+    NewIdea,
+    Phase,
+    Reply,
+    Session,
+    Verbatim,
+    normalise_join_code,
+)
+from bot.i18n import Translator, native_name, negotiate
+from bot.tg import texts
+from bot.tg.dedupe import dedupe_key, mark_handled
+from bot.tg.render import keyboard, send
+from bot.tg.services import services
+
+Context = CallbackContext[Any, Any, Any, Any]
+JOIN_FLOW = "intake"
+TICK = "✓ "
+
+JOIN_UNKNOWN = Msg(
+    "join.unknown",
+    "This link does not work (any more). Please ask the coordinator for a new link or QR code.",
+)
+NOT_COLLECTING = Msg("ideas.not_collecting", "This session is not collecting ideas at the moment. Thank you!")
+IDEA_EDITED = Msg("ideas.edited", "Your idea was updated:\n{idea}")
+MEDIA_KINDS = ("sticker", "photo", "video", "video_note", "audio", "animation", "document", "location", "contact")
+
+
+def facts_for(session: Session, first_language: str | None, seed: int = 0) -> Facts:
+    """What the flows may know of a session, with the person's likely language offered first."""
+    languages = list(session.languages)
+    if first_language in languages:
+        languages.remove(first_language)
+        languages.insert(0, first_language)
+    return Facts(
+        params={"title": session.title, "question": session.question, "idea_limit": session.idea_limit},
+        options={
+            "groups": tuple(Choice(g.id, g.label) for g in session.groups),
+            "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+        },
+        idea_limit=session.idea_limit,
+        seed=seed,
+    )
+
+
+def to_event(message: Message) -> Event:
+    """What a person's message means to a flow."""
+    if message.text is not None:
+        return TextIn(message.text)
+    if message.voice is not None:
+        return VoiceIn(message.voice.file_id, _seconds(message.voice))
+    if message.photo and message.caption:
+        return TextIn(message.caption)
+    kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    return OtherIn(kind)
+
+
+def _seconds(voice: Voice) -> int:
+    """A voice note's length in whole seconds (PTB 22 is moving this field from int to timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = voice.duration
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+
+
+def changes_from(transition: Transition, locale: str | None, source_message_id: int | None) -> Changes:
+    """Turn a step's results into one set of database changes."""
+    found: dict[str, Any] = {"consent": False, "forget": False}
+    ideas: list[NewIdea] = []
+    withdrawn: list[int] = []
+    for result in transition.results:
+        if isinstance(result, Answer) and result.key in ("locale", "group"):
+            found[result.key] = str(result.value)
+        elif isinstance(result, Answer) and result.key == "consent":
+            found["consent"] = result.value == "agree"
+        elif isinstance(result, Contribution):
+            ideas.append(
+                NewIdea(
+                    seq=result.seq,
+                    text=result.text,
+                    voice_file_id=result.file_id,
+                    voice_duration=result.duration,
+                    language=found.get("locale", locale),
+                    source_message_id=source_message_id if result.text is not None else None,
+                )
+            )
+        elif isinstance(result, Withdrawal):
+            withdrawn.append(result.seq)
+        elif isinstance(result, Finished) and result.forget:
+            found["forget"] = True
+    return Changes(
+        flow_state=transition.state.to_json(),
+        locale=found.get("locale"),
+        consent=found["consent"],
+        group_id=found.get("group"),
+        new_ideas=tuple(ideas),
+        withdrawn=tuple(withdrawn),
+        forget=found["forget"],
+    )
+
+
+async def show(update: Update, context: Context, outputs: tuple[Output, ...], translator: Translator) -> None:
+    """Say and edit what the engine asked for, in one language; every button press gets its answer."""
+    chat = update.effective_chat
+    assert chat is not None
+    query = update.callback_query
+    answered = False
+    for output in outputs:
+        if isinstance(output, Reply):
+            await send(context.bot, chat.id, output, translator)
+        elif isinstance(output, Toast) and query is not None:
+            await query.answer(translator.text(output.text), show_alert=output.alert)
+            answered = True
+        elif isinstance(output, Edit) and query is not None and isinstance(query.message, Message):
+            await _edit(query.message, output, translator)
+    if query is not None and not answered:
+        await query.answer()
+
+
+async def _edit(message: Message, edit: Edit, translator: Translator) -> None:
+    try:
+        if edit.reply is None:
+            await message.edit_reply_markup(None)
+            return
+        body = translator.text(edit.reply.text)
+        if edit.chosen:
+            body += "\n\n" + "\n".join(TICK + translator.text(label) for label in edit.chosen)
+        await message.edit_text(translator.directed(body), reply_markup=keyboard(edit.reply, translator))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():  # a double tap asks for the same edit twice
+            raise
+
+
+def _hint(update: Update) -> str | None:
+    user = update.effective_user
+    return negotiate(user.language_code) if user is not None else None
+
+
+async def join(update: Update, context: Context, payload: str) -> None:
+    """`/start CODE`: join the session (or come back to it) and show where the person is."""
+    svc = services(context)
+    user = update.effective_user
+    assert user is not None
+    code = normalise_join_code(payload)
+    session = await svc.repo.session_by_code(code) if code else None
+    if session is None or not session.phase.open_to_join:
+        await send(context.bot, user.id, JOIN_UNKNOWN, await svc.translator_of(user))
+        await mark_handled(update, context)
+        return
+    known = await svc.repo.participant(user.id)
+    first = (known.locale if known else None) or _hint(update)
+    opening = begin(svc.flows[JOIN_FLOW], facts_for(session, first))
+    joined = await svc.repo.join(user.id, session, opening.state.to_json(), dedupe_key(update))
+    if joined is None:
+        return
+    membership, created = joined
+    if created:
+        await show(update, context, opening.outputs, svc.translator_for(membership.participant.locale, first))
+    else:
+        await drive(update, context, membership, Enter())
+
+
+async def drive(update: Update, context: Context, membership: Membership, event: Event) -> None:
+    """Step the person's flow with one event, store the step in one transaction, then show its outputs."""
+    svc = services(context)
+    state = FlowState.from_json(membership.flow_state)
+    flow = svc.flows[state.flow]
+    session = membership.session
+    locale = membership.participant.locale
+    facts = facts_for(session, locale or _hint(update), seed=membership.id)
+    node = flow.nodes.get(state.node)
+    if (
+        isinstance(event, TextIn | VoiceIn)
+        and node is not None
+        and node.kind == "collect"
+        and session.phase != Phase.COLLECTING
+    ):
+        transition = Transition(state, (Reply(NOT_COLLECTING),), accepted=False)
+    else:
+        transition = proceed(svc.flows, step(flow, state, event, facts), facts)
+    source = update.message.message_id if update.message is not None else None
+    changes = changes_from(transition, locale, source)
+    user = update.effective_user
+    translator = svc.translator_for(changes.locale or locale, user.language_code if user else None)
+    if transition.accepted and not isinstance(event, Enter):
+        if not await svc.repo.advance(membership, changes, dedupe_key(update)):
+            return
+        await show(update, context, transition.outputs, translator)
+    else:
+        await show(update, context, transition.outputs, translator)
+        await mark_handled(update, context)
+
+
+async def current(update: Update, context: Context, running: bool = False) -> Membership | None:
+    """The person's active session, if they are in one (with `running`: only while a flow awaits them)."""
+    user = update.effective_user
+    membership = await services(context).repo.active_membership(user.id) if user is not None else None
+    if membership is not None and running and FlowState.from_json(membership.flow_state).done:
+        return None
+    return membership
+
+
+async def on_flow_message(update: Update, context: Context) -> None:
+    """A message in a private chat: into the person's flow, or a kind pointer when there is none."""
+    membership = await current(update, context)
+    if membership is None:
+        chat = update.effective_chat
+        assert chat is not None
+        await send(context.bot, chat.id, texts.NOTHING_TO_DO, await _translator(update, context))
+        await mark_handled(update, context)
+        return
+    assert update.message is not None
+    await drive(update, context, membership, to_event(update.message))
+
+
+async def on_flow_press(update: Update, context: Context) -> None:
+    """A button press that is not a language choice: validated by the person's flow."""
+    membership = await current(update, context)
+    query = update.callback_query
+    assert query is not None
+    if membership is None:
+        await refuse_press(update, context)
+        return
+    await drive(update, context, membership, Press(query.data or ""))
+
+
+async def refuse_press(update: Update, context: Context) -> None:
+    """A press that matches nothing the bot offers now: say so, change nothing."""
+    query = update.callback_query
+    assert query is not None
+    translator = await _translator(update, context)
+    await query.answer(translator.text(texts.BUTTON_EXPIRED), show_alert=True)
+    await mark_handled(update, context)
+
+
+async def on_edited_message(update: Update, context: Context) -> None:
+    """An edited message updates the idea it became while the session still collects; other edits change nothing."""
+    edited = update.edited_message
+    assert edited is not None
+    membership = await current(update, context)
+    text = edited.text
+    if membership is None or text is None or not text.strip() or membership.session.phase != Phase.COLLECTING:
+        await mark_handled(update, context)
+        return
+    translator = await _translator(update, context)
+    if len(text) > IDEA_MAX_LENGTH:
+        await send(context.bot, edited.chat_id, TOO_LONG.with_params(max=IDEA_MAX_LENGTH), translator)
+        await mark_handled(update, context)
+        return
+    if await services(context).repo.edit_idea(membership, edited.message_id, text, dedupe_key(update)):
+        await send(context.bot, edited.chat_id, IDEA_EDITED.with_params(idea=text), translator)
+
+
+async def _translator(update: Update, context: Context) -> Translator:
+    return await services(context).translator_of(update.effective_user)

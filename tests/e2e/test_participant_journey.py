@@ -1,0 +1,256 @@
+"""Newcomers join a session by its link, consent, pick their group and give ideas in their own language."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.conversation.machine import EXPIRED, NOTHING_TO_ANSWER, TEXT_OR_VOICE, TOO_LONG
+from bot.domain import DEFAULT_GROUPS, Msg, Session, groups_from_names
+from bot.i18n import SUPPORTED, Catalogs, native_name
+from bot.i18n.bidi import RLM
+from bot.sandbox import SandboxUser, StandIn, add_person
+from bot.storage import Database, Repository
+from bot.storage.repository import IdeaRecord, MemberRecord
+from bot.tg.journey import IDEA_EDITED, JOIN_UNKNOWN
+from tests.e2e.conftest import RunningBot
+
+
+@dataclass
+class Store:
+    """A second connection to the bot's database, as an inspector would open it."""
+
+    path: object
+
+    async def _repo(self) -> tuple[Database, Repository]:
+        database = await Database.open(self.path)  # type: ignore[arg-type]
+        return database, Repository(database)
+
+    async def ideas(self, session: Session) -> list[IdeaRecord]:
+        database, repo = await self._repo()
+        try:
+            return await repo.ideas(session.id)
+        finally:
+            await database.close()
+
+    async def members(self, session: Session) -> list[MemberRecord]:
+        database, repo = await self._repo()
+        try:
+            return await repo.members(session.id)
+        finally:
+            await database.close()
+
+
+@pytest.fixture
+async def store(bot: RunningBot) -> Store:
+    return Store(bot.config.db)
+
+
+@pytest.fixture
+async def session(bot: RunningBot) -> AsyncIterator[Session]:
+    database = await Database.open(bot.config.db)
+    try:
+        yield await Repository(database).create_session(
+            "Samen in Assen",
+            "Wat helpt jou het meest om je thuis te voelen?",
+            groups_from_names(["newcomer", "professional", "resident"]),
+            SUPPORTED,
+            idea_limit=3,
+        )
+    finally:
+        await database.close()
+
+
+def flow_text(catalogs: Catalogs, locale: str, context: str, source: str, **params: object) -> str:
+    """A flow text as the person should see it."""
+    return catalogs.get(locale).render(Msg(context, source, params))
+
+
+async def join(person: SandboxUser, session: Session, language: str, group: str, catalogs: Catalogs) -> None:
+    """Open the link, pick a language and a group, and agree: the whole intake."""
+    await person.start(session.code)
+    await person.reply()
+    await person.press(native_name(language))
+    consent = await person.reply()
+    assert consent.text is not None and session.title in consent.text
+    await person.press(0, consent)
+    await person.reply()
+    await person.press(catalogs.get(language).text(DEFAULT_GROUPS[group]))
+    await person.replies(2)  # "you are taking part" and the question
+
+
+async def test_three_newcomers_give_exactly_the_ideas_they_meant_in_their_own_languages(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    amal = add_person(standin, "Amal", "ar")
+    olena = add_person(standin, "Olena", "uk")
+    await join(sanne, session, "nl", "professional", catalogs)
+    await join(amal, session, "ar", "newcomer", catalogs)
+    await join(olena, session, "uk", "resident", catalogs)
+
+    # Amal: markup, emoji and mixed direction are kept byte-exact and echoed back safely.
+    tricky = "<b>اللغة</b> أولاً *first* `code` [x](y) 👋🏽 & 1 < 2"
+    await amal.send(tricky)
+    receipt = await amal.reply()
+    assert receipt.text is not None and receipt.text.startswith(RLM) and tricky in receipt.text
+    await amal.voice(duration=12)
+    voice_receipt = await amal.reply()
+    await amal.press(0, voice_receipt)  # undo the voice note
+    await amal.reply(timeout=0.2) if amal.unread() else None
+    await amal.sticker()
+    assert (await amal.reply()).text == catalogs.get("ar").render(TEXT_OR_VOICE)
+    await amal.send("ب" * 5000)
+    assert (await amal.reply()).text == catalogs.get("ar").render(TOO_LONG.with_params(max=1000))
+    forged = await amal.press_data("ask:undo.99", receipt)
+    assert (await amal.answer(forged))["text"] == catalogs.get("ar").text(EXPIRED)
+    stale = await amal.press_data("group:resident", receipt)
+    assert (await amal.answer(stale))["text"] == catalogs.get("ar").text(EXPIRED)
+
+    # Olena hits the limit of three ideas; a fourth is not taken.
+    for n in range(1, 4):
+        await olena.send(f"Ідея номер {n}")
+        await olena.reply()
+    limit = await olena.reply()
+    assert limit.text == flow_text(
+        catalogs,
+        "uk",
+        "ideas.ask.collect.limit_reached",
+        "You have sent {limit} ideas, the most for this session. Thank you!",
+        limit=3,
+    )
+    await olena.reply()  # the closing thank-you
+    await olena.send("Ідея номер 4")
+    assert (await olena.reply()).text == catalogs.get("uk").render(NOTHING_TO_ANSWER)
+
+    # Sanne sends one idea and a voice note, then taps Done.
+    await sanne.send("Taalcafé op zaterdag")
+    await sanne.reply()
+    await sanne.voice(duration=4)
+    done_here = await sanne.reply()
+    await sanne.press(1, done_here)
+    await sanne.reply()
+
+    ideas = await store.ideas(session)
+    given = sorted((i.group_id, i.kind, i.text, i.voice_duration) for i in ideas)
+    assert given == sorted(
+        [
+            ("newcomer", "text", tricky, None),
+            ("resident", "text", "Ідея номер 1", None),
+            ("resident", "text", "Ідея номер 2", None),
+            ("resident", "text", "Ідея номер 3", None),
+            ("professional", "text", "Taalcafé op zaterdag", None),
+            ("professional", "voice", None, 4),
+        ]
+    )
+    assert {i.language for i in ideas if i.group_id == "newcomer"} == {"ar"}
+    members = await store.members(session)
+    assert sorted((m.group_id, m.locale, m.consented) for m in members) == [
+        ("newcomer", "ar", True),
+        ("professional", "nl", True),
+        ("resident", "uk", True),
+    ]
+    assert all(m.pseudonym.startswith("P-") for m in members)
+
+
+async def test_a_restart_in_the_middle_resumes_everyone_at_the_same_step(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    amal = add_person(standin, "Amal", "ar")
+    await sanne.start(session.code)
+    await sanne.reply()
+    await sanne.press("Nederlands")
+    consent = await sanne.reply()
+    await join(amal, session, "ar", "newcomer", catalogs)
+    await amal.send("فكرة قبل إعادة التشغيل")
+    await amal.reply()
+
+    await bot.restart()
+
+    await sanne.press(0, consent)  # the consent buttons from before the restart still work
+    group_question = await sanne.reply()
+    assert group_question.button_labels() == [catalogs.get("nl").text(g) for g in DEFAULT_GROUPS.values()]
+    await amal.send("/start")  # "where was I?" re-asks the current question
+    again = await amal.reply()
+    assert again.button_labels() == [catalogs.get("ar").text(Msg("ideas.ask.collect.done", "Done"))]
+    await amal.send("فكرة بعد إعادة التشغيل")
+    assert "2" in (await amal.reply()).content()
+    assert [i.text for i in await store.ideas(session)] == ["فكرة قبل إعادة التشغيل", "فكرة بعد إعادة التشغيل"]
+
+
+async def test_joining_twice_resumes_and_never_makes_a_second_participant(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    olena = add_person(standin, "Olena", "uk")
+    await join(olena, session, "uk", "newcomer", catalogs)
+    await olena.start(session.code)
+    assert (await olena.reply()).button_labels() == [catalogs.get("uk").text(Msg("ideas.ask.collect.done", "Done"))]
+    assert len(await store.members(session)) == 1
+
+
+async def test_an_unknown_code_gets_a_kind_answer_and_stores_nothing(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    dawit = add_person(standin, "Dawit", "ti")
+    await dawit.start("ZZZZZZ")
+    assert (await dawit.reply()).text == catalogs.get("ti").render(JOIN_UNKNOWN)
+    await dawit.start("not-a-code!")
+    assert (await dawit.reply()).text == catalogs.get("ti").render(JOIN_UNKNOWN)
+    assert await bot.participant_locale(dawit) is None
+    assert await store.members(session) == []
+
+
+async def test_declining_consent_ends_politely_and_keeps_nothing(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    farid = add_person(standin, "Farid", "fa-AF")
+    await farid.start(session.code)
+    picker = await farid.reply()
+    assert picker.button_labels()[0] == "دری"
+    await farid.press("دری")
+    await farid.reply()
+    await farid.press(1)  # "No, thank you"
+    goodbye = await farid.reply()
+    assert goodbye.text == flow_text(
+        catalogs,
+        "fa_AF",
+        "intake.declined.say",
+        "No problem. Nothing about you has been kept. If you change your mind, open the link again.",
+    )
+    assert await store.members(session) == []
+    assert await bot.participant_locale(farid) is None
+
+
+async def test_changing_language_mid_way_re_asks_the_question_in_the_new_language(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    await sanne.start(session.code)
+    await sanne.reply()
+    await sanne.press("Nederlands")
+    await sanne.reply()
+    await sanne.send("/language")
+    await sanne.reply()
+    await sanne.press("العربية")
+    consent_again = await sanne.reply()
+    assert consent_again.text is not None and consent_again.text.startswith(RLM)
+    assert consent_again.button_labels()[0] == catalogs.get("ar").text(
+        Msg("intake.consent.options.agree", "Yes, I agree")
+    )
+
+
+async def test_editing_an_idea_updates_it_instead_of_adding_one(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    await join(sanne, session, "nl", "resident", catalogs)
+    sent = await sanne.send("Meer buurthuizen")
+    await sanne.reply()
+    await sanne.edit(sent, "Meer buurthuizen, ook in het weekend")
+    assert (await sanne.reply()).text == catalogs.get("nl").render(
+        IDEA_EDITED.with_params(idea="Meer buurthuizen, ook in het weekend")
+    )
+    assert [i.text for i in await store.ideas(session)] == ["Meer buurthuizen, ook in het weekend"]

@@ -1,0 +1,402 @@
+"""Golden transcripts of the flow engine: for each kind of node, inputs in, message references out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import (
+    Answer,
+    Choice,
+    Contribution,
+    Edit,
+    Enter,
+    Event,
+    Facts,
+    Finished,
+    Flow,
+    FlowState,
+    OtherIn,
+    Press,
+    TextIn,
+    Toast,
+    Transition,
+    VoiceIn,
+    Withdrawal,
+    begin,
+    load_flow,
+    proceed,
+    resume,
+    step,
+)
+from bot.domain import Msg, Reply, Verbatim
+
+FACTS = Facts(
+    params={"question": "Wat helpt?", "title": "Assen"},
+    options={
+        "groups": (Choice("newcomer", Verbatim("Nieuwkomer")), Choice("resident", Verbatim("Bewoner"))),
+        "themes": (
+            Choice("taal", Verbatim("Taal")),
+            Choice("werk", Verbatim("Werk")),
+            Choice("zorg", Verbatim("Zorg")),
+        ),
+    },
+    idea_limit=2,
+    seed=7,
+)
+
+
+def flow_from(tmp_path: Path, text: str) -> Flow:
+    path = tmp_path / "demo.yaml"
+    path.write_text("id: demo\nversion: 1\n" + text)
+    return load_flow(path)
+
+
+def describe(transition: Transition) -> list[str]:
+    """A transition in one line per output: kind, message context, buttons; then what it stores."""
+    lines: list[str] = []
+    for output in transition.outputs:
+        if isinstance(output, Reply):
+            text = output.text.context if isinstance(output.text, Msg) else output.text.text
+            buttons = [("*" if b.selected else "") + b.action for row in output.buttons for b in row]
+            lines.append(f"say {text} {buttons}" if buttons else f"say {text}")
+        elif isinstance(output, Edit):
+            reply = output.reply
+            chosen = [c.text if isinstance(c, Verbatim) else c.context for c in output.chosen]
+            if reply is None:
+                lines.append("edit: drop buttons")
+            else:
+                buttons = [("*" if b.selected else "") + b.action for row in reply.buttons for b in row]
+                lines.append(f"edit {chosen} {buttons}")
+        elif isinstance(output, Toast):
+            assert isinstance(output.text, Msg)
+            lines.append(f"toast {output.text.context}")
+    for result in transition.results:
+        lines.append(f"store {result}")
+    return lines
+
+
+def run(flow: Flow, events: list[Event]) -> tuple[FlowState, list[list[str]]]:
+    transition = begin(flow, FACTS)
+    transcript = [describe(transition)]
+    state = transition.state
+    for event in events:
+        transition = step(flow, state, event, FACTS)
+        transcript.append(describe(transition))
+        state = transition.state
+    return state, transcript
+
+
+def test_a_single_choice_stores_the_tapped_option_and_branches(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: ask
+nodes:
+  ask:
+    say: "Agree?"
+    choose:
+      options: [{id: agree, label: "Yes"}, {id: decline, label: "No"}]
+      branch: {decline: bye}
+    result: consent
+    next: thanks
+  thanks: {say: "Thanks", end: true}
+  bye: {say: "Bye", end: true, forget: true}
+""",
+    )
+    state, transcript = run(flow, [TextIn("ja"), Press("ask:maybe"), Press("ask:decline")])
+    assert transcript == [
+        ["say demo.ask.say ['ask:agree', 'ask:decline']"],
+        ["say engine.use_buttons"],
+        ["toast engine.expired"],
+        [
+            "edit ['demo.ask.options.decline'] []",
+            "say demo.bye.say",
+            "store Answer(key='consent', value='decline')",
+            "store Finished(flow='demo', then=None, forget=True)",
+        ],
+    ]
+    assert state.done and state.answers == {"consent": "decline"}
+
+
+def test_multiple_choice_toggles_and_needs_the_minimum_before_done(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: pick
+nodes:
+  pick:
+    say: "Which?"
+    choose_many: {from: themes, min: 1}
+    result: themes
+    next: end_node
+  end_node: {say: "Ok", end: true}
+""",
+    )
+    state, transcript = run(
+        flow, [Press("pick:done"), Press("pick:werk"), Press("pick:taal"), Press("pick:werk"), Press("pick:done")]
+    )
+    assert transcript[1] == ["toast engine.pick_more"]
+    assert transcript[2] == ["edit [] ['pick:taal', '*pick:werk', 'pick:zorg', 'pick:done']"]
+    assert transcript[4] == ["edit [] ['*pick:taal', 'pick:werk', 'pick:zorg', 'pick:done']"]
+    assert transcript[5][-2:] == [
+        "store Answer(key='themes', value=['taal'])",
+        "store Finished(flow='demo', then=None, forget=False)",
+    ]
+    assert state.answers["themes"] == ["taal"]
+
+
+def test_free_text_is_checked_for_length_and_kept_as_typed(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: name
+nodes:
+  name:
+    say: "Your street?"
+    text: {min: 2, max: 10}
+    result: street
+    next: done_node
+  done_node: {say: "Ok", end: true}
+""",
+    )
+    _, transcript = run(flow, [VoiceIn("f", 3), TextIn("x"), TextIn("x" * 11), TextIn("  Esdoorn 1 ")])
+    assert [t[0] for t in transcript[1:4]] == ["say engine.type_text", "say engine.too_short", "say engine.too_long"]
+    assert "store Answer(key='street', value='  Esdoorn 1 ')" in transcript[4]
+
+
+def test_collect_confirms_each_idea_allows_undo_and_stops_at_the_limit(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: ask
+nodes:
+  ask:
+    say: "{question}"
+    collect:
+      max: 3
+      received: "Idea {n}: {idea}"
+      received_voice: "Voice {n}"
+      limit_reached: "Max {limit}"
+    next: thanks
+  thanks: {say: "Thanks", end: true}
+""",
+    )
+    events: list[Event] = [
+        TextIn("Taalcafé"),
+        OtherIn("sticker"),
+        VoiceIn("voice-1", 9),
+        Press("ask:undo.1"),
+        Press("ask:undo.2"),
+        Press("ask:undo.2"),
+        TextIn("Buurthuis"),
+        TextIn("Nog één"),
+        TextIn("Te veel"),
+    ]
+    state, transcript = run(flow, events)
+    assert transcript == [
+        ["say demo.ask.say ['ask:done']"],
+        [
+            "say demo.ask.collect.received ['ask:undo.1', 'ask:done']",
+            "store Contribution(seq=1, text='Taalcafé', file_id=None, duration=None)",
+        ],
+        ["say engine.text_or_voice"],
+        [
+            "say demo.ask.collect.received_voice ['ask:undo.2', 'ask:done']",
+            "store Contribution(seq=2, text=None, file_id='voice-1', duration=9)",
+        ],
+        ["toast engine.expired"],  # only the last idea can be taken back
+        ["edit [] []", "store Withdrawal(seq=2)"],
+        ["toast engine.expired"],  # and only once
+        [
+            "say demo.ask.collect.received ['ask:undo.3', 'ask:done']",
+            "store Contribution(seq=3, text='Buurthuis', file_id=None, duration=None)",
+        ],
+        [
+            "say demo.ask.collect.received",
+            "say demo.ask.collect.limit_reached",
+            "say demo.thanks.say",
+            "store Contribution(seq=4, text='Nog één', file_id=None, duration=None)",
+            "store Finished(flow='demo', then=None, forget=False)",
+        ],
+        ["say engine.finished"],
+    ]
+    assert state.done
+
+
+def test_collect_done_moves_on_and_drops_the_buttons(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: ask
+nodes:
+  ask:
+    say: "Q"
+    collect: {max: 5, received: "R {n}", received_voice: "V", limit_reached: "L"}
+    next: thanks
+  thanks: {say: "Thanks", end: true}
+""",
+    )
+    _, transcript = run(flow, [Press("ask:done")])
+    assert transcript[1] == [
+        "edit: drop buttons",
+        "say demo.thanks.say",
+        "store Finished(flow='demo', then=None, forget=False)",
+    ]
+
+
+def test_a_scale_offers_one_button_per_step_with_its_emoji(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: mood
+nodes:
+  mood:
+    say: "How was it?"
+    scale: {min: 1, max: 3, labels: ["☹️", "😐", "🙂"]}
+    result: mood
+    next: bye
+  bye: {say: "Bye", end: true}
+""",
+    )
+    state, transcript = run(flow, [Press("mood:4"), Press("mood:3")])
+    assert transcript[0] == ["say demo.mood.say ['mood:1', 'mood:2', 'mood:3']"]
+    assert transcript[1] == ["toast engine.expired"]
+    assert transcript[2][0] == "edit ['🙂'] []"
+    assert state.answers == {"mood": 3}
+
+
+def test_rank_picks_the_top_n_in_order_with_a_restart_before_confirming(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: top
+nodes:
+  top:
+    say: "Your top 2"
+    rank: {from: themes, pick: 2}
+    result: ranking
+    next: bye
+  bye: {say: "Bye", end: true}
+""",
+    )
+    events: list[Event] = [
+        Press("top:ok"),
+        Press("top:zorg"),
+        Press("top:zorg"),
+        Press("top:reset"),
+        Press("top:werk"),
+        Press("top:taal"),
+        Press("top:zorg"),
+        Press("top:ok"),
+    ]
+    state, transcript = run(flow, events)
+    assert transcript[0] == ["say demo.top.say ['top:taal', 'top:werk', 'top:zorg']"]
+    assert transcript[1] == ["toast engine.expired"]
+    assert transcript[2] == ["edit ['Zorg'] ['top:taal', 'top:werk', 'top:reset']"]
+    assert transcript[3] == ["toast engine.expired"]  # already picked
+    assert transcript[4] == ["edit [] ['top:taal', 'top:werk', 'top:zorg']"]
+    assert transcript[6] == ["edit ['Werk', 'Taal'] ['top:ok', 'top:reset']"]
+    assert transcript[7] == ["toast engine.expired"]  # the top 2 is full
+    assert "store Answer(key='ranking', value=['werk', 'taal'])" in transcript[8]
+    assert state.done
+
+
+def test_pairwise_asks_each_pair_once_records_ties_and_can_stop_early(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: duel
+nodes:
+  duel:
+    say: "Which matters more?"
+    pairwise: {from: themes, rounds: 3}
+    result: duels
+    next: bye
+  bye: {say: "Bye", end: true}
+""",
+    )
+    first = begin(flow, FACTS)
+    buttons = [b.action for row in first.outputs[0].buttons for b in row]  # type: ignore[union-attr]
+    assert buttons == ["duel:0.a", "duel:0.b", "duel:0.skip", "duel:0.stop"]
+    state, question = first.state, first.outputs[-1]
+    seen_pairs: list[frozenset[str]] = []
+    votes: list[list[str]] = []
+    for round_number, choice in enumerate(["a", "skip"]):
+        assert isinstance(question, Reply)
+        labels = [b.label.text for b in question.buttons[0]]  # type: ignore[union-attr]
+        seen_pairs.append(frozenset(labels))
+        transition = step(flow, state, Press(f"duel:{round_number}.{choice}"), FACTS)
+        state, question = transition.state, transition.outputs[-1]
+        votes = state.answers["duels"]
+    assert len(set(seen_pairs)) == 2, "no pair is asked twice"
+    assert votes[1][2] == "tie" and votes[0][2] == "won"
+    stale = step(flow, state, Press("duel:0.a"), FACTS)
+    assert describe(stale) == ["toast engine.expired"]
+    stopped = step(flow, state, Press("duel:2.stop"), FACTS)
+    assert stopped.state.done and stopped.state.answers["duels"] == votes
+
+
+def test_statements_chain_into_the_next_question_and_flows_run_into_the_next_flow(tmp_path: Path) -> None:
+    flows = {f.id: f for f in (load_flow(Path("flows/intake.yaml")), load_flow(Path("flows/ideas.yaml")))}
+    facts = Facts(params=FACTS.params, options={**FACTS.options, "languages": (Choice("nl", Verbatim("Nederlands")),)})
+    state = begin(flows["intake"], facts).state
+    for press in ("language:nl", "consent:agree"):
+        state = step(flows["intake"], state, Press(press), facts).state
+    joined = proceed(flows, step(flows["intake"], state, Press("group:resident"), facts), facts)
+    assert describe(joined) == [
+        "edit ['Bewoner'] []",
+        "say intake.joined.say",
+        "say ideas.ask.say ['ask:done']",
+        "store Answer(key='group', value='resident')",
+        "store Finished(flow='intake', then='ideas', forget=False)",
+    ]
+    assert joined.state.flow == "ideas" and joined.state.answers["group"] == "resident"
+
+
+def test_placeholders_are_filled_from_the_session(tmp_path: Path) -> None:
+    flows = {"ideas": load_flow(Path("flows/ideas.yaml"))}
+    ask = begin(flows["ideas"], FACTS).outputs[0]
+    assert isinstance(ask, Reply) and isinstance(ask.text, Msg)
+    assert dict(ask.text.params) == {"question": "Wat helpt?"}
+
+
+def test_after_a_new_flow_version_people_resume_at_the_same_node_or_the_resume_node(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: a
+resume: b
+nodes:
+  a: {say: "A", text: {}, result: x, next: b}
+  b: {say: "B", text: {}, result: y, next: c}
+  c: {say: "C", end: true}
+""",
+    )
+    newer = flow.model_copy(update={"version": 2})
+    kept = resume(newer, FlowState("demo", 1, "a", {}, {"partial": 1}))
+    assert (kept.version, kept.node, dict(kept.scratch)) == (2, "a", {"partial": 1})
+    moved = resume(newer, FlowState("demo", 1, "gone", {}, {"partial": 1}))
+    assert (moved.node, dict(moved.scratch)) == ("b", {})
+
+
+def test_re_entering_shows_the_current_question_again_without_changing_anything(tmp_path: Path) -> None:
+    flow = load_flow(Path("flows/intake.yaml"))
+    facts = Facts(options={"languages": (Choice("ar", Verbatim("العربية")),)})
+    state = begin(flow, facts).state
+    again = step(flow, state, Enter(), facts)
+    assert again.state == state and again.results == ()
+    assert describe(again) == ["say intake.language.say ['language:ar']"]
+
+
+@pytest.mark.parametrize("forged", ["", ":", "language", "language:", "consent:agree", "language:xx", "x" * 64])
+def test_forged_or_stale_buttons_change_nothing(forged: str) -> None:
+    flow = load_flow(Path("flows/intake.yaml"))
+    facts = Facts(options={"languages": (Choice("ar", Verbatim("العربية")),)})
+    state = begin(flow, facts).state
+    refused = step(flow, state, Press(forged), facts)
+    assert refused.state == state and not refused.accepted and refused.results == ()
+
+
+def test_states_survive_a_round_trip_through_storage() -> None:
+    state = FlowState("ideas", 1, "ask", {"group": "newcomer"}, {"live": [1, 3], "last": 3})
+    assert FlowState.from_json(state.to_json()) == state
+
+
+def test_results_are_values_that_say_what_to_store() -> None:
+    assert Answer("group", "resident") == Answer("group", "resident")
+    assert Withdrawal(2) != Withdrawal(3)
+    assert Finished("intake", "ideas").then == "ideas"
+    assert Contribution(1, text="x").file_id is None
