@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from telegram.helpers import create_deep_linked_url
 
@@ -88,13 +89,19 @@ def parser() -> argparse.ArgumentParser:
         "--languages", default=",".join(SUPPORTED), help="Comma-separated languages offered (default: all shipped)."
     )
     create.add_argument("--idea-limit", type=int, default=10, help="Ideas per participant (default: 10).")
+    flows_dir = argparse.ArgumentParser(add_help=False)
+    flows_dir.add_argument("--dir", type=Path, default=None, help="Folder of flow files (default: the shipped flows).")
     flows = commands.add_parser("flows", parents=[common], help="Check, read and draw the conversation flows.")
     flow_commands = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
-    flow_commands.add_parser("check", parents=[common], help="Validate every flow file; non-zero exit on errors.")
-    show = flow_commands.add_parser("show", parents=[common], help="Print a flow as a participant reads it.")
+    flow_commands.add_parser(
+        "check", parents=[common, flows_dir], help="Validate every flow file; non-zero exit on errors."
+    )
+    show = flow_commands.add_parser("show", parents=[common, flows_dir], help="Print a flow as a participant reads it.")
     show.add_argument("flow_id", metavar="ID", help="The flow's id, e.g. intake.")
     show.add_argument("--lang", default="en", choices=SUPPORTED, help="The language to read it in (default: en).")
-    diagram = flow_commands.add_parser("diagram", parents=[common], help="Print a flow as a Mermaid diagram.")
+    diagram = flow_commands.add_parser(
+        "diagram", parents=[common, flows_dir], help="Print a flow as a Mermaid diagram."
+    )
     diagram.add_argument("flow_id", metavar="ID", help="The flow's id, e.g. intake.")
     return main
 
@@ -133,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _flows(task: dict[str, object]) -> int:
     try:
-        flows = load_flows()
+        flows = load_flows(task["dir"]) if isinstance(task.get("dir"), Path) else load_flows()
     except FlowError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
@@ -218,6 +225,8 @@ async def _sandbox(config: Config) -> int:
     try:
         await asyncio.wait_for(standin.polling.wait(), 30)
         chat.say(f"-- the bot is running against the stand-in (database {local.db})")
+        code = await _demo_session(local)
+        chat.say(f"-- a demo session is open: type /start {code} to join it (as a participant would)")
         chat_task = asyncio.create_task(chat.run(stdin_lines()))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({chat_task, stopped, bot}, return_when=asyncio.FIRST_COMPLETED)
@@ -228,6 +237,30 @@ async def _sandbox(config: Config) -> int:
         await bot
         await standin.stop()
     return 0
+
+
+DEMO_TITLE = "Demo: feeling at home"
+
+
+async def _demo_session(config: Config) -> str:
+    """The sandbox's demo session (made once per sandbox database), so there is something to join."""
+    database = await Database.open(config.db)
+    try:
+        repo = Repository(database)
+        code = await repo.meta("demo_session")
+        if code is None or await repo.session_by_code(code) is None:
+            session = await repo.create_session(
+                DEMO_TITLE,
+                "What would help you most to feel at home in this town?",
+                groups_from_names(["newcomer", "professional", "resident"]),
+                SUPPORTED,
+                idea_limit=5,
+            )
+            code = session.code
+            await repo.set_meta("demo_session", code)
+        return code
+    finally:
+        await database.close()
 
 
 async def _sandbox_api(config: Config, port: int) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pexpect
 
+from bot.cli import DEMO_TITLE
 from bot.i18n import Catalogs
 from bot.tg import texts
 
@@ -27,6 +28,8 @@ def test_without_a_token_make_run_opens_a_terminal_chat_with_the_bot(tmp_path: P
     try:
         child.expect("talk to @BotFather")
         child.expect("the bot is running against the stand-in")
+        child.expect(r"type /start ([0-9A-Z]{6}) to join it")
+        code = child.match.group(1)
         child.sendline("/start")
         child.expect_exact("[bot → Sanne] " + catalogs.get("nl").render(texts.CHOOSE_LANGUAGE))
         child.expect(r"\[1\] Nederlands")
@@ -41,6 +44,11 @@ def test_without_a_token_make_run_opens_a_terminal_chat_with_the_bot(tmp_path: P
         child.expect(r"\[bot → Amal\] \u200f")
         child.sendline("!sticker")
         child.expect_exact(catalogs.get("ar").render(texts.NOTHING_TO_DO).splitlines()[0])
+        child.sendline("@olena")
+        child.sendline(f"/start {code}")
+        child.expect(r"\[1\] Українська")
+        child.sendline("#1")
+        child.expect_exact(DEMO_TITLE)
         child.sendline("!quit")
         child.expect(pexpect.EOF)
     finally:
