@@ -140,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _flows(task: dict[str, object]) -> int:
     try:
-        flows = load_flows(task["dir"]) if isinstance(task.get("dir"), Path) else load_flows()
+        directory = task.get("dir")
+        flows = load_flows(directory) if isinstance(directory, Path) else load_flows()
     except FlowError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
