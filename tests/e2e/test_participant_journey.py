@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.conversation.machine import EXPIRED, NOTHING_TO_ANSWER, TEXT_OR_VOICE, TOO_LONG
-from bot.domain import DEFAULT_GROUPS, Msg, Session, groups_from_names
+from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session, groups_from_names
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.i18n.bidi import RLM
 from bot.sandbox import SandboxUser, StandIn, add_person
@@ -254,3 +254,19 @@ async def test_editing_an_idea_updates_it_instead_of_adding_one(
         IDEA_EDITED.with_params(idea="Meer buurthuizen, ook in het weekend")
     )
     assert [i.text for i in await store.ideas(session)] == ["Meer buurthuizen, ook in het weekend"]
+
+
+async def test_the_link_of_a_closed_session_gets_the_same_kind_answer_and_stores_nothing(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, store: Store
+) -> None:
+    database = await Database.open(bot.config.db)
+    try:
+        closed = await Repository(database).create_session(
+            "Afgerond", "Wat vond je?", groups_from_names(["newcomer"]), ("nl", "ar"), 5, phase=Phase.CLOSED
+        )
+    finally:
+        await database.close()
+    amal = add_person(standin, "Amal", "ar")
+    await amal.start(closed.code)
+    assert (await amal.reply()).text == catalogs.get("ar").render(JOIN_UNKNOWN)
+    assert await store.members(closed) == []
