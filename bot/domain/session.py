@@ -29,6 +29,28 @@ class Phase(StrEnum):
         """Whether people can still join with the session's link."""
         return self not in (Phase.CLOSED, Phase.FOLLOW_UP)
 
+    @property
+    def following(self) -> Phase | None:
+        """The phase a coordinator can move on to from this one (None at the end)."""
+        order = list(Phase)
+        position = order.index(self)
+        return order[position + 1] if position + 1 < len(order) else None
+
+    @property
+    def label(self) -> Msg:
+        """The phase's name, translatable."""
+        return PHASE_NAMES[self]
+
+
+PHASE_NAMES: dict[Phase, Msg] = {
+    Phase.DRAFT: Msg("phase.draft", "Draft"),
+    Phase.COLLECTING: Msg("phase.collecting", "Collecting ideas"),
+    Phase.SORTING: Msg("phase.sorting", "Sorting ideas into themes"),
+    Phase.PRIORITISING: Msg("phase.prioritising", "Prioritising"),
+    Phase.CLOSED: Msg("phase.closed", "Closed (results)"),
+    Phase.FOLLOW_UP: Msg("phase.follow_up", "Follow-up"),
+}
+
 
 # The usual groups of a versnellingssessie; their names are translated like any other text.
 DEFAULT_GROUPS: dict[str, Msg] = {
@@ -65,6 +87,23 @@ class Session:
     languages: tuple[str, ...]
     idea_limit: int
     phase: Phase
+    source_locale: str | None = None
+    voting: str = "ranking"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme ideas are sorted into, named by the coordinator, with an emoji for those who read little."""
+
+    id: int
+    name: str
+    emoji: str | None
+    position: int
+
+    @property
+    def subject(self) -> str:
+        """The key its translations are stored under."""
+        return f"theme:{self.id}"
 
 
 def make_join_code(random: bytes) -> str:

@@ -54,19 +54,10 @@ class Repository:
         async with self.db.transaction() as conn:
             if not await _claim(conn, key):
                 return None
-            now = _now()
-            existing = await _participant(conn, telegram_id)
-            if existing is None:
-                await conn.execute(
-                    "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (telegram_id, await _free_pseudonym(conn), locale, now, now),
-                )
-            else:
-                await conn.execute(
-                    "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?",
-                    (locale, now, existing.id),
-                )
+            participant = await _ensure_participant(conn, telegram_id)
+            await conn.execute(
+                "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?", (locale, _now(), participant.id)
+            )
             return await _participant(conn, telegram_id)
 
     # ---- sessions -------------------------------------------------------------------------------
@@ -82,20 +73,8 @@ class Repository:
     ) -> Session:
         """A new session with a fresh join code."""
         async with self.db.transaction() as conn:
-            while True:
-                code = make_join_code(secrets.token_bytes(4))
-                async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
-                    if await cursor.fetchone() is None:
-                        break
-            cursor = await conn.execute(
-                "INSERT INTO session (code, title, question, languages, idea_limit, phase, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code, title, question, json.dumps(list(languages)), idea_limit, phase.value, _now()),
-            )
-            session_id = cursor.lastrowid
-            await conn.executemany(
-                "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
-                [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],
+            session_id = await _insert_session(
+                conn, title, question, groups, languages, idea_limit, phase, None, "ranking"
             )
             session = await _session(conn, "id", session_id)
         assert session is not None
@@ -150,15 +129,7 @@ class Repository:
             if not await _claim(conn, key):
                 return None
             now = _now()
-            participant = await _participant(conn, telegram_id)
-            if participant is None:
-                await conn.execute(
-                    "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) "
-                    "VALUES (?, ?, NULL, ?, ?)",
-                    (telegram_id, await _free_pseudonym(conn), now, now),
-                )
-                participant = await _participant(conn, telegram_id)
-                assert participant is not None
+            participant = await _ensure_participant(conn, telegram_id)
             inserted = await conn.execute(
                 "INSERT OR IGNORE INTO membership (session_id, participant_id, flow_state, joined_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -270,6 +241,21 @@ async def _participant(conn: aiosqlite.Connection, telegram_id: int) -> Particip
     return None if row is None else Participant(id=row[0], pseudonym=row[1], locale=row[2])
 
 
+async def _ensure_participant(conn: aiosqlite.Connection, telegram_id: int) -> Participant:
+    """The participant with this Telegram id, created (without a language yet) if new."""
+    existing = await _participant(conn, telegram_id)
+    if existing is not None:
+        return existing
+    now = _now()
+    await conn.execute(
+        "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)",
+        (telegram_id, await _free_pseudonym(conn), now, now),
+    )
+    created = await _participant(conn, telegram_id)
+    assert created is not None
+    return created
+
+
 async def _free_pseudonym(conn: aiosqlite.Connection) -> str:
     while True:
         candidate = make_pseudonym(secrets.token_bytes(4))
@@ -302,10 +288,43 @@ class MemberRecord:
     consented: bool
 
 
+async def _insert_session(
+    conn: aiosqlite.Connection,
+    title: str,
+    question: str,
+    groups: tuple[GroupDef, ...],
+    languages: tuple[str, ...],
+    idea_limit: int,
+    phase: Phase,
+    source_locale: str | None,
+    voting: str,
+) -> int:
+    """Insert a session with a fresh join code and its groups; returns its id."""
+    while True:
+        code = make_join_code(secrets.token_bytes(4))
+        async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
+            if await cursor.fetchone() is None:
+                break
+    cursor = await conn.execute(
+        "INSERT INTO session (code, title, question, languages, idea_limit, phase, source_locale, voting, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, title, question, json.dumps(list(languages)), idea_limit, phase.value, source_locale, voting, _now()),
+    )
+    session_id = cursor.lastrowid
+    assert session_id is not None
+    await conn.executemany(
+        "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
+        [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],
+    )
+    return session_id
+
+
 async def _session(conn: aiosqlite.Connection, column: str, value: object) -> Session | None:
     query = {
-        "id": "SELECT id, code, title, question, languages, idea_limit, phase FROM session WHERE id = ?",
-        "code": "SELECT id, code, title, question, languages, idea_limit, phase FROM session WHERE code = ?",
+        "id": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
+        "FROM session WHERE id = ?",
+        "code": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
+        "FROM session WHERE code = ?",
     }[column]
     async with conn.execute(query, (value,)) as cursor:
         row = await cursor.fetchone()
@@ -324,6 +343,8 @@ async def _session(conn: aiosqlite.Connection, column: str, value: object) -> Se
         languages=tuple(json.loads(row[4])),
         idea_limit=row[5],
         phase=Phase(row[6]),
+        source_locale=row[7],
+        voting=row[8],
     )
 
 
