@@ -38,6 +38,8 @@ def node_texts(node: Node) -> tuple[tuple[str, str], ...]:
         texts += [("rank.confirm", node.rank.confirm), ("rank.restart", node.rank.restart)]
     if node.pairwise is not None:
         texts += [("pairwise.skip", node.pairwise.skip), ("pairwise.stop", node.pairwise.stop)]
+    if node.text is not None and node.text.skip is not None:
+        texts.append(("text.skip", node.text.skip))
     return tuple(texts)
 
 

@@ -285,6 +285,9 @@ def _ask(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output
         return (Reply(say, _rank_buttons(flow, state, node, facts)),)
     if kind == "pairwise":
         return _pair_question(flow, state, node, facts)
+    if kind == "text" and node.text is not None and node.text.skip:
+        skip = Button(_label(flow, node_id, "text.skip", node.text.skip), f"{node_id}:skip")
+        return (Reply(say, ((skip,),)),)
     return (Reply(say),)
 
 
@@ -575,6 +578,13 @@ def _press_nothing(flow: Flow, state: FlowState, node: Node, value: str, facts: 
     return _refuse(state)
 
 
+def _press_text(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    if value != "skip" or node.text is None or node.text.skip is None:
+        return _refuse(state)
+    state, answer = _answered(state, node, None)
+    return _advance(flow, state, node, facts, None, (answer,), (Edit(None),))
+
+
 _PRESS = {
     "choose": _press_choose,
     "choose_many": _press_many,
@@ -582,7 +592,7 @@ _PRESS = {
     "rank": _press_rank,
     "pairwise": _press_pairwise,
     "collect": _press_collect,
-    "text": _press_nothing,
+    "text": _press_text,
     "say": _press_nothing,
 }
 _MESSAGE = {

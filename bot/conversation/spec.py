@@ -49,10 +49,11 @@ class ChooseMany(Choose):
 
 
 class FreeText(Strict):
-    """Type an answer of bounded length."""
+    """Type an answer of bounded length; with `skip`, a button lets the person leave it empty."""
 
     min: int = Field(default=1, ge=1)
     max: int = Field(default=1000, ge=1, le=4000)
+    skip: str | None = Field(default=None, min_length=1, max_length=40)
 
 
 class Collect(Strict):

@@ -1,5 +1,6 @@
 """Pure rules and values of inspraak; imports nothing else of the bot."""
 
+from bot.domain.content import missing, translatable, translated
 from bot.domain.membership import Changes, Membership, NewIdea
 from bot.domain.message import Button, Msg, Reply, Text, Verbatim
 from bot.domain.participant import Participant, make_pseudonym
@@ -42,6 +43,9 @@ __all__ = [
     "make_invite_token",
     "make_join_code",
     "make_pseudonym",
+    "missing",
     "normalise_join_code",
     "role_of",
+    "translatable",
+    "translated",
 ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gettext
+from datetime import datetime, tzinfo
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_datetime, format_time
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from bot.domain import Text, Verbatim
+from bot.domain import Msg, Text, Verbatim
 from bot.i18n.bidi import isolate, start_rtl
 from bot.i18n.locales import SOURCE_LOCALE, SUPPORTED, fallback_chain, is_rtl
 
@@ -65,7 +68,21 @@ class Translator:
         """Give an assembled message the language's direction."""
         return start_rtl(text) if self.rtl else text
 
+    def time(self, moment: datetime, zone: tzinfo) -> str:
+        """A clock time as people write it in this language, in the given timezone."""
+        return format_time(moment, format="short", tzinfo=zone, locale=self.locale)
+
+    def moment(self, moment: datetime, zone: tzinfo) -> str:
+        """A date and time as people write it in this language, in the given timezone."""
+        return format_datetime(moment, format="medium", tzinfo=zone, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """Another language's name, in this language (e.g. "Arabisch" in Dutch)."""
+        return Locale.parse(code).get_display_name(self.locale) or code
+
     def _value(self, value: object) -> str:
+        if isinstance(value, Msg | Verbatim):
+            return isolate(self.text(value))
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, int | float):

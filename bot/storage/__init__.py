@@ -3,6 +3,7 @@
 from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
 from bot.storage.repository import Repository, update_key
+from bot.storage.secret import load_or_create_secret
 
 __all__ = [
     "CoordinatorRecord",
@@ -15,5 +16,6 @@ __all__ = [
     "Repository",
     "Status",
     "StorageError",
+    "load_or_create_secret",
     "update_key",
 ]

@@ -134,9 +134,12 @@ class CoordinatorStore:
         idea_limit: int,
         source_locale: str | None,
         voting: str,
-    ) -> Session:
-        """A new session owned by this coordinator, in the draft phase, and made their active one."""
+        key: str,
+    ) -> Session | None:
+        """A new session owned by this coordinator, in the draft phase, made their active one; None if done before."""
         async with self.db.transaction() as conn:
+            if not await _claim(conn, key):
+                return None
             participant_id = await _make_coordinator(conn, telegram_id)
             session_id = await _insert_session(
                 conn, title, question, groups, languages, idea_limit, Phase.DRAFT, source_locale, voting
@@ -146,7 +149,7 @@ class CoordinatorStore:
                 (session_id, participant_id),
             )
             await conn.execute(
-                "UPDATE coordinator SET active_session = ?, flow_state = NULL WHERE participant_id = ?",
+                "UPDATE coordinator SET active_session = ? WHERE participant_id = ?",
                 (session_id, participant_id),
             )
             session = await _session(conn, "id", session_id)
@@ -185,10 +188,13 @@ class CoordinatorStore:
                 (session_id, telegram_id),
             )
 
-    async def set_flow(self, telegram_id: int, flow_state: Mapping[str, Any] | None, key: str) -> bool:
-        """Store where a coordinator is in a wizard (None when it is over); False if already handled."""
+    async def set_flow(self, telegram_id: int, flow_state: Mapping[str, Any] | None, key: str | None) -> bool:
+        """Store where a coordinator is in a wizard (None when it is over); False if already handled.
+
+        Without a key the write belongs to an update already claimed by an earlier write.
+        """
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if key is not None and not await _claim(conn, key):
                 return False
             await conn.execute(
                 "UPDATE coordinator SET flow_state = ? "

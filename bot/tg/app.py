@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.tg import handlers, journey
+from bot.tg import content, coord_buttons, handlers, journey, routes, session_admin, sorting
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
 from bot.tg.services import KEY, Services
@@ -26,6 +26,23 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # New messages in private chats; edits and group chatter are handled elsewhere or not at all.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+COORDINATOR_COMMANDS = {
+    "new": session_admin.on_new,
+    "sessions": session_admin.on_sessions,
+    "use": session_admin.on_use,
+    "phase": session_admin.on_phase,
+    "status": session_admin.on_status,
+    "invite": session_admin.on_invite,
+    "invite_coordinator": session_admin.on_invite_coordinator,
+    "cancel": session_admin.on_cancel,
+    "themes": sorting.on_themes,
+    "sort": sorting.on_sort,
+    "hidden": sorting.on_hidden,
+    "translate": content.on_translate,
+    "broadcast": content.on_broadcast,
+}
 
 
 def build_application(services: Services) -> BotApplication:
@@ -44,10 +61,15 @@ def build_application(services: Services) -> BotApplication:
     application.add_handler(CommandHandler("start", handlers.on_start, filters=PRIVATE))
     application.add_handler(CommandHandler("help", handlers.on_help, filters=PRIVATE))
     application.add_handler(CommandHandler("language", handlers.on_language, filters=PRIVATE))
+    for name, command in COORDINATOR_COMMANDS.items():
+        application.add_handler(CommandHandler(name, command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))
-    application.add_handler(CallbackQueryHandler(journey.on_flow_press))
+    application.add_handler(
+        CallbackQueryHandler(coord_buttons.on_coordinator_button, pattern=f"^{coord_buttons.PREFIX}")
+    )
+    application.add_handler(CallbackQueryHandler(routes.on_press))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))
-    application.add_handler(MessageHandler(PRIVATE, journey.on_flow_message))
+    application.add_handler(MessageHandler(PRIVATE, routes.on_private_message))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, journey.on_edited_message)
     )

@@ -11,8 +11,11 @@ from bot.storage import update_key
 from bot.tg.services import services
 
 
-def dedupe_key(update: Update) -> str:
-    """A key that names the update by what it is, not by its update_id (which may be reused)."""
+def dedupe_key(update: Update, part: str = "") -> str:
+    """A key that names the update by what it is, not by its update_id (which may be reused).
+
+    `part` names a second write caused by the same update, so each write is deduplicated on its own.
+    """
     if update.callback_query is not None:
         raw = f"callback:{update.callback_query.id}"
     elif update.edited_message is not None:
@@ -25,7 +28,7 @@ def dedupe_key(update: Update) -> str:
         raw = f"member:{member.chat.id}:{member.date.isoformat()}:{member.new_chat_member.status}"
     else:
         raw = f"update:{update.update_id}"
-    return update_key(raw)
+    return update_key(f"{raw}/{part}" if part else raw)
 
 
 async def skip_handled(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:

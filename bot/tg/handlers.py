@@ -8,9 +8,10 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot.conversation import Enter
-from bot.domain import Button, Reply, Text, Verbatim
+from bot.domain import Button, Reply, Text, Verbatim, is_invite_token
 from bot.i18n import SUPPORTED, native_name, negotiate
-from bot.tg import journey, texts
+from bot.tg import coord_texts, journey, session_admin, texts
+from bot.tg.authority import coordinator_of, is_admin
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import edit, send
 from bot.tg.services import services
@@ -41,7 +42,12 @@ async def on_start(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     if context.args:
-        await journey.join(update, context, context.args[0])
+        payload = context.args[0]
+        if is_invite_token(payload):
+            if not await session_admin.redeem(update, context, payload):
+                await _answer(update, context, journey.JOIN_UNKNOWN)  # the same answer as any dead link
+            return
+        await journey.join(update, context, payload)
         return
     membership = await journey.current(update, context, running=True)
     if membership is not None:
@@ -55,8 +61,16 @@ async def on_start(update: Update, context: Context) -> None:
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """List what a person can do."""
-    await _answer(update, context, texts.HELP)
+    """List what a person can do; coordinators and admins also see their commands."""
+    chat = update.effective_chat
+    assert chat is not None
+    translator = await services(context).translator_of(update.effective_user)
+    await send(context.bot, chat.id, texts.HELP, translator)
+    if await coordinator_of(update, context) is not None:
+        await send(context.bot, chat.id, coord_texts.HELP, translator)
+        if is_admin(update, context):
+            await send(context.bot, chat.id, coord_texts.HELP_ADMIN, translator)
+    await mark_handled(update, context)
 
 
 async def on_language(update: Update, context: Context) -> None:

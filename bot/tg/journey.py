@@ -37,17 +37,22 @@ from bot.conversation.machine import TOO_LONG
 from bot.domain import (
     IDEA_MAX_LENGTH,
     Changes,
+    GroupDef,
     Membership,
     Msg,
     NewIdea,
     Phase,
     Reply,
     Session,
+    Text,
     Verbatim,
     normalise_join_code,
+    translated,
 )
+from bot.domain.content import Translations
 from bot.i18n import Translator, native_name, negotiate
 from bot.tg import texts
+from bot.tg.coord_texts import UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import keyboard, send
 from bot.tg.services import services
@@ -65,16 +70,38 @@ IDEA_EDITED = Msg("ideas.edited", "Your idea was updated:\n{idea}")
 MEDIA_KINDS = ("sticker", "photo", "video", "video_note", "audio", "animation", "document", "location", "contact")
 
 
-def facts_for(session: Session, first_language: str | None, seed: int = 0) -> Facts:
-    """What the flows may know of a session, with the person's likely language offered first."""
+def facts_for(
+    session: Session,
+    first_language: str | None,
+    seed: int = 0,
+    translations: Translations | None = None,
+    locale: str | None = None,
+) -> Facts:
+    """What the flows may know of a session, in the person's language where it has been translated."""
+    translations = translations or {}
     languages = list(session.languages)
     if first_language in languages:
         languages.remove(first_language)
         languages.insert(0, first_language)
+
+    def shown(subject: str, original: str) -> Text:
+        text = translated(subject, original, session.source_locale, locale, translations)
+        return Verbatim(text) if text is not None else UNTRANSLATED.with_params(original=original)
+
+    def group_label(group: GroupDef) -> Text:
+        if group.name is None:
+            return group.label
+        text = translated(f"group:{group.id}", group.name, session.source_locale, locale, translations)
+        return Verbatim(text or group.name)
+
     return Facts(
-        params={"title": session.title, "question": session.question, "idea_limit": session.idea_limit},
+        params={
+            "title": shown("title", session.title),
+            "question": shown("question", session.question),
+            "idea_limit": session.idea_limit,
+        },
         options={
-            "groups": tuple(Choice(g.id, g.label) for g in session.groups),
+            "groups": tuple(Choice(g.id, group_label(g)) for g in session.groups),
             "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
         },
         idea_limit=session.idea_limit,
@@ -138,8 +165,17 @@ def changes_from(transition: Transition, locale: str | None, source_message_id: 
     )
 
 
-async def show(update: Update, context: Context, outputs: tuple[Output, ...], translator: Translator) -> None:
-    """Say and edit what the engine asked for, in one language; every button press gets its answer."""
+async def show(
+    update: Update,
+    context: Context,
+    outputs: tuple[Output, ...],
+    translator: Translator,
+    answer_press: bool = True,
+) -> None:
+    """Say and edit what the engine asked for, in one language; the button press gets its answer once.
+
+    A follow-on (`answer_press=False`) leaves the press to whoever answered it already.
+    """
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
@@ -152,7 +188,7 @@ async def show(update: Update, context: Context, outputs: tuple[Output, ...], tr
             answered = True
         elif isinstance(output, Edit) and query is not None and isinstance(query.message, Message):
             await _edit(query.message, output, translator)
-    if query is not None and not answered:
+    if query is not None and not answered and answer_press:
         await query.answer()
 
 
@@ -206,7 +242,7 @@ async def drive(update: Update, context: Context, membership: Membership, event:
     flow = svc.flows[state.flow]
     session = membership.session
     locale = membership.participant.locale
-    facts = facts_for(session, locale or _hint(update), seed=membership.id)
+    translations = await svc.coord.translations(session.id)
     node = flow.nodes.get(state.node)
     if (
         isinstance(event, TextIn | VoiceIn)
@@ -216,7 +252,12 @@ async def drive(update: Update, context: Context, membership: Membership, event:
     ):
         transition = Transition(state, (Reply(NOT_COLLECTING),), accepted=False)
     else:
+        facts = facts_for(session, locale or _hint(update), membership.id, translations, locale)
         transition = proceed(svc.flows, step(flow, state, event, facts), facts)
+        chosen = next((r.value for r in transition.results if isinstance(r, Answer) and r.key == "locale"), None)
+        if chosen is not None and chosen != locale:  # the engine is pure: ask again with the new language's texts
+            facts = facts_for(session, str(chosen), membership.id, translations, str(chosen))
+            transition = proceed(svc.flows, step(flow, state, event, facts), facts)
     source = update.message.message_id if update.message is not None else None
     changes = changes_from(transition, locale, source)
     user = update.effective_user

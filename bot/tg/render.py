@@ -6,17 +6,28 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain import Reply, Text
+from bot.domain import Button, Reply, Text
 from bot.i18n import Translator
 
 
-def keyboard(reply: Reply, translator: Translator) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a reply, labels translated."""
-    if not reply.buttons:
+def markup(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> InlineKeyboardMarkup | None:
+    """Rows of buttons as an inline keyboard: labels translated, chosen ones ticked."""
+    if not rows:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(translator.text(b.label), callback_data=b.action) for b in row] for row in reply.buttons]
+        [
+            [
+                InlineKeyboardButton(("✓ " if b.selected else "") + translator.text(b.label), callback_data=b.action)
+                for b in row
+            ]
+            for row in rows
+        ]
     )
+
+
+def keyboard(reply: Reply, translator: Translator) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply."""
+    return markup(reply.buttons, translator)
 
 
 async def send(bot: Bot, chat_id: int, reply: Reply | Text, translator: Translator) -> Message:

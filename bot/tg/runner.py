@@ -12,7 +12,7 @@ from telegram.error import InvalidToken
 from bot.config import Config, ConfigError
 from bot.conversation import load_flows
 from bot.i18n import Catalogs
-from bot.storage import Database, Repository
+from bot.storage import CoordinatorStore, Database, Repository, load_or_create_secret
 from bot.tg.app import build_application
 from bot.tg.menus import publish_menus
 from bot.tg.services import Services
@@ -29,7 +29,8 @@ async def serve(config: Config, stop: asyncio.Event, catalogs: Catalogs | None =
     database = await Database.open(config.db)
     try:
         repo = Repository(database)
-        application = build_application(Services(config, catalogs, repo, flows))
+        secret = await asyncio.to_thread(load_or_create_secret, config.db)
+        application = build_application(Services(config, catalogs, repo, flows, CoordinatorStore(database), secret))
         try:
             await application.initialize()
         except InvalidToken:  # PTB's own message quotes the token: never let it out

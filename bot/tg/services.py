@@ -12,7 +12,7 @@ from telegram.ext import CallbackContext
 from bot.config import Config
 from bot.conversation import Flow
 from bot.i18n import Catalogs, Translator, negotiate
-from bot.storage import Repository
+from bot.storage import CoordinatorStore, Repository
 
 KEY = "inspraak.services"
 
@@ -25,6 +25,8 @@ class Services:
     catalogs: Catalogs
     repo: Repository
     flows: Mapping[str, Flow]
+    coord: CoordinatorStore
+    secret: bytes
 
     def translator_for(self, chosen: str | None, hint: str | None) -> Translator:
         """The person's chosen language, else their Telegram app language if shipped, else the default."""

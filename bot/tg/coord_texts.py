@@ -1,0 +1,124 @@
+"""What the bot says to coordinators (and, for phase changes, to participants), as translatable references."""
+
+from bot.domain import Msg
+
+HELP = Msg(
+    "help.coordinator",
+    "For coordinators:\n"
+    "/new – create a session\n"
+    "/sessions – your sessions\n"
+    "/use CODE – work on another session\n"
+    "/phase – see and change the phase\n"
+    "/status – live counts\n"
+    "/themes – add, rename or remove themes\n"
+    "/sort – sort ideas into themes\n"
+    "/hidden – hidden ideas\n"
+    "/translate – translate the session's texts\n"
+    "/broadcast – send a message to all participants\n"
+    "/invite – invite a co-coordinator or translator\n"
+    "/cancel – stop what you are typing",
+)
+HELP_ADMIN = Msg("help.admin", "For admins:\n/invite_coordinator – invite a new coordinator")
+
+# ---- roles and invites ---------------------------------------------------------------------------
+INVITE_COORDINATOR = Msg(
+    "invite.coordinator", "Forward the link below to the new coordinator. It works once, until {expires}."
+)
+INVITE_CO = Msg(
+    "invite.co_coordinator",
+    "Forward the link below to a co-coordinator or translator for “{title}”. It works once, until {expires}.",
+)
+WELCOME_COORDINATOR = Msg(
+    "invite.welcome_coordinator", "Welcome! You are now a coordinator. Send /new to create a session."
+)
+WELCOME_CO = Msg("invite.welcome_co", "Welcome! You can now help run “{title}”. Send /status to see how it is going.")
+
+# ---- sessions and phases -------------------------------------------------------------------------
+NEED_SESSION = Msg("session.none_active", "First create a session with /new, or pick one with /sessions.")
+CREATED = Msg(
+    "session.created",
+    "“{title}” is ready, in the phase: {phase}.\n"
+    "Join code: {code}\n\n"
+    "Forward the link below, or show the QR code on the projector. "
+    "When people may start, send /phase to start collecting ideas.",
+)
+QR_CAPTION = Msg("session.qr_caption", "Scan to join “{title}”")
+SESSIONS = Msg("session.list", "Your sessions. Tap one to work on it:")
+NO_SESSIONS = Msg("session.list_empty", "You have no sessions yet. Send /new to create one.")
+USING = Msg("session.using", "You are now working on “{title}” ({code}).")
+USE_UNKNOWN = Msg("session.use_unknown", "None of your sessions has that code. Send /sessions to see them.")
+PHASE_NOW = Msg("phase.now", "“{title}” is in the phase: {phase}.")
+PHASE_NEXT = Msg("phase.next_button", "Move on to: {phase}")
+PHASE_LAST = Msg("phase.last", "This is the last phase.")
+PHASE_CONFIRM = Msg(
+    "phase.confirm",
+    "Move “{title}” from “{current}” to “{next}”? When this opens prioritising or closes the session, "
+    "every participant is told in their own language.",
+)
+CONFIRM = Msg("common.confirm", "Yes, go ahead")
+CANCEL = Msg("common.cancel", "Cancel")
+CANCELLED = Msg("common.cancelled", "Cancelled.")
+PHASE_MOVED = Msg("phase.moved", "“{title}” is now in the phase: {phase}.")
+NOTIFIED = Msg("phase.notified", "Participants told in their own language: {sent}. Could not be reached: {blocked}.")
+NOTICE_PRIORITISING = Msg(
+    "notice.prioritising",
+    "News from “{title}”: the ideas are sorted into themes. Soon you can choose what matters most to you.",
+)
+NOTICE_CLOSED = Msg(
+    "notice.closed", "“{title}” is now closed. Thank you for taking part! You will hear what comes of it."
+)
+
+# ---- status --------------------------------------------------------------------------------------
+STATUS_TITLE = Msg("status.title", "Status of “{title}” ({phase})")
+STATUS_PARTICIPANTS = Msg("status.participants", "Participants who gave consent: {count}")
+STATUS_BY_GROUP = Msg("status.by_group", "By group:")
+STATUS_BY_LANGUAGE = Msg("status.by_language", "By language:")
+STATUS_IDEAS = Msg("status.ideas", "Ideas: {count}")
+STATUS_UNSORTED = Msg("status.unsorted", "Not sorted yet: {count}")
+STATUS_HIDDEN = Msg("status.hidden", "Hidden: {count}")
+STATUS_VOICE = Msg("status.voice", "Voice messages still to write down: {count}")
+STATUS_BY_THEME = Msg("status.by_theme", "By theme:")
+STATUS_UPDATED = Msg("status.updated", "Updated at {time}")
+REFRESH = Msg("status.refresh", "Refresh")
+
+# ---- themes, sorting and moderation --------------------------------------------------------------
+THEMES = Msg("themes.list", "Themes of “{title}”:")
+NO_THEMES = Msg("themes.none", "No themes yet.")
+ADD_THEME = Msg("themes.add", "Add a theme")
+RENAME_THEME = Msg("themes.rename", "Rename {theme}")
+REMOVE_THEME = Msg("themes.remove", "Remove {theme}")
+THEME_REMOVED = Msg("themes.removed", "Theme removed. Its ideas are unsorted again.")
+SORT_CARD = Msg("sort.card", "Ideas to sort: {left} · group: {group} · language: {language}")
+SORT_VOICE = Msg("sort.voice", "Voice message of {seconds} seconds")
+SORT_WRITTEN = Msg("sort.written_down", "Written down or translated: {text}")
+SORT_DONE = Msg("sort.done", "All ideas are sorted.")
+SORTED_INTO = Msg("sort.sorted_into", "Sorted into: {theme}")
+NEW_THEME = Msg("sort.new_theme", "New theme")
+DUPLICATE = Msg("sort.duplicate", "Duplicate of…")
+HIDE = Msg("sort.hide", "Hide")
+ANNOTATE = Msg("sort.annotate", "Write down / translate")
+SKIP = Msg("sort.skip", "Skip for now")
+PICK_ORIGINAL = Msg("sort.pick_original", "Which idea is this a duplicate of?")
+NO_ORIGINALS = Msg("sort.no_originals", "There are no sorted ideas yet to merge with.")
+MERGED = Msg("sort.merged", "Merged as a duplicate. It keeps its author and counts for the same theme.")
+HIDDEN_LIST = Msg("hidden.list", "Hidden ideas:")
+NO_HIDDEN = Msg("hidden.none", "No hidden ideas.")
+HIDDEN_LINE = Msg("hidden.line", "{number}. {text} (reason: {reason})")
+RESTORE = Msg("hidden.restore", "Restore {number}")
+RESTORED = Msg("hidden.restored", "The idea is visible again.")
+VOICE_PLACEHOLDER = Msg("idea.voice", "(voice message)")
+
+# ---- translations and broadcasts -----------------------------------------------------------------
+TRANSLATE_PICK = Msg("translate.pick", "Into which language do you want to translate this session's texts?")
+TRANSLATE_DONE = Msg("translate.done", "Everything of this session is translated into {language}.")
+UNTRANSLATED = Msg("content.untranslated", "{original} (not yet translated)")
+BROADCAST_CONFIRM = Msg(
+    "broadcast.confirm", "Ready to send to {count} participants:\n\n{text}\n\nTranslated into: {languages}"
+)
+SEND = Msg("broadcast.send", "Send now")
+BROADCAST_PROGRESS = Msg("broadcast.progress", "Sending… {sent} of {total} sent. Could not be reached: {blocked}.")
+BROADCAST_DONE = Msg(
+    "broadcast.done", "Sent to {sent} of {total} participants. Could not be reached (they blocked the bot): {blocked}."
+)
+NO_RECIPIENTS = Msg("broadcast.nobody", "Nobody has joined this session yet.")
+NONE_YET = Msg("common.none", "none")

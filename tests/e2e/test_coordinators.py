@@ -1,0 +1,387 @@
+"""A coordinator runs a live session from the chat: invited by an admin, creates, sorts, translates, moves on."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
+from bot.i18n import Catalogs, native_name
+from bot.sandbox import SandboxUser, StandIn, add_person
+from bot.storage import CoordinatorStore, Database, Repository
+from bot.tg import coord_texts as say
+from bot.tg import texts
+from bot.tg.app import COORDINATOR_COMMANDS
+from bot.tg.journey import JOIN_UNKNOWN, NOT_COLLECTING
+from tests.e2e.conftest import RunningBot, config_for
+
+
+@pytest.fixture
+async def admin(standin: StandIn) -> SandboxUser:
+    return add_person(standin, "Admin", "nl")
+
+
+@pytest.fixture
+async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser) -> AsyncIterator[RunningBot]:
+    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    running = RunningBot(standin, config, catalogs)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+class Inspector:
+    """Reads the bot's database through a second connection, as an auditor would."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    async def session(self, code: str) -> Session:
+        database = await Database.open(self.path)
+        try:
+            found = await Repository(database).session_by_code(code)
+        finally:
+            await database.close()
+        assert found is not None
+        return found
+
+    async def store(self) -> tuple[Database, CoordinatorStore]:
+        database = await Database.open(self.path)
+        return database, CoordinatorStore(database)
+
+
+NL = "nl"
+
+
+def nl(catalogs: Catalogs, message: Msg) -> str:
+    return catalogs.get(NL).render(message)
+
+
+def label(catalogs: Catalogs, context: str, source: str, locale: str = NL) -> str:
+    return catalogs.get(locale).text(Msg(context, source))
+
+
+async def become_coordinator(admin: SandboxUser, person: SandboxUser, catalogs: Catalogs) -> str:
+    await admin.send("/invite_coordinator")
+    await admin.reply()
+    invite = (await admin.reply()).content()
+    token = re.search(r"start=(inv_[A-Za-z0-9_-]{22})", invite)
+    assert token is not None, invite
+    await person.start(token.group(1))
+    assert (await person.reply()).text == nl(catalogs, say.WELCOME_COORDINATOR)
+    return token.group(1)
+
+
+async def create_by_wizard(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs) -> tuple[str, str]:
+    """Run /new with taps and two answers; returns the join link from the text and the one in the QR code."""
+    await coordinator.send("/new")
+    await coordinator.reply()
+    await coordinator.send("Thuis in Assen")
+    await coordinator.reply()
+    await coordinator.send("Wat helpt jou het meest om je thuis te voelen in Assen?")
+    await coordinator.reply()
+    await coordinator.press(label(catalogs, "new_session.groups.options.usual", "Use the usual groups"))
+    await coordinator.replies(1)
+    await coordinator.press(label(catalogs, "new_session.languages.options.all", "All languages"))
+    await coordinator.replies(1)
+    await coordinator.press(label(catalogs, "new_session.idea_limit.options.n5", "5"))
+    await coordinator.replies(1)
+    await coordinator.press(0)  # ranking
+    created = await coordinator.replies(4)  # "ready", the code, the link on its own, the QR code
+    details = created[2].content()
+    link = re.fullmatch(r"https://t\.me/\S+", details)
+    assert link is not None, details
+    photo = created[3].media["photo"][0]
+    png = standin.world.files[photo["file_id"]].data
+    image = Image.open(io.BytesIO(png))
+    assert min(image.size) >= 400, "large enough to project"
+    decoded = zxingcpp.read_barcodes(image)
+    assert decoded, "the QR code decodes"
+    return link.group(0), decoded[0].text
+
+
+async def next_phase(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs) -> None:
+    """/phase, tap "move on", then confirm once the question is there."""
+    await coordinator.send("/phase")
+    offer = await coordinator.reply()
+    await coordinator.press(0, offer)
+    yes = label(catalogs, "common.confirm", "Yes, go ahead")
+    await standin.wait_until(lambda: yes in offer.button_labels())
+    await coordinator.press(yes, offer)
+    await standin.wait_until(lambda: not offer.buttons)
+
+
+async def join_with(person: SandboxUser, code: str, language: str, group: str, catalogs: Catalogs) -> None:
+    await person.start(code)
+    await person.reply()
+    await person.press(native_name(language))
+    await person.reply()
+    await person.press(0)
+    await person.reply()
+    await person.press(catalogs.get(language).text(DEFAULT_GROUPS[group]))
+    await person.replies(2)
+
+
+async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    inspector = Inspector(bot.config.db)
+    marloes = add_person(standin, "Marloes", "nl")
+    await become_coordinator(admin, marloes, catalogs)
+
+    link, qr_link = await create_by_wizard(marloes, standin, catalogs)
+    assert qr_link == link
+    code = link.rsplit("=", 1)[1]
+    session = await inspector.session(code)
+    assert (session.title, session.phase, session.idea_limit, session.source_locale) == (
+        "Thuis in Assen",
+        Phase.DRAFT,
+        5,
+        "nl",
+    )
+
+    # Participants join from the QR code's link; ideas wait for the collecting phase.
+    amal, olena, sanne = (
+        add_person(standin, "Amal", "ar"),
+        add_person(standin, "Olena", "uk"),
+        add_person(standin, "Sanne", "nl"),
+    )
+    await join_with(amal, code, "ar", "newcomer", catalogs)
+    await amal.send("دروس اللغة")
+    assert (await amal.reply()).text == catalogs.get("ar").render(NOT_COLLECTING)
+
+    await next_phase(marloes, standin, catalogs)
+    assert (await inspector.session(code)).phase is Phase.COLLECTING
+
+    await amal.send("دروس اللغة")
+    await amal.reply()
+    await join_with(olena, code, "uk", "resident", catalogs)
+    for idea in ("Мовні курси", "Робота"):
+        await olena.send(idea)
+        await olena.reply()
+    await join_with(sanne, code, "nl", "professional", catalogs)
+    for idea in ("Taalcafé", "spam spam spam"):
+        await sanne.send(idea)
+        await sanne.reply()
+    await sanne.voice(duration=6)
+    await sanne.reply()
+
+    # Three themes.
+    for name, emoji in (("Taal", "🗣️"), ("Werk", None), ("Ontmoeten", "🤝")):
+        await marloes.send("/themes")
+        await marloes.reply()
+        await marloes.press(label(catalogs, "themes.add", "Add a theme"))
+        await marloes.reply()
+        await marloes.send(name)
+        await marloes.reply()
+        if emoji:
+            await marloes.send(emoji)
+        else:
+            await marloes.press(label(catalogs, "theme_add.emoji.text.skip", "Skip"))
+        await marloes.replies(2)  # "theme added" and the list
+
+    # Sorting, one card at a time.
+    await marloes.send("/sort")
+    card = await marloes.reply()
+    assert "دروس اللغة" in card.content() and catalogs.get("nl").language_name("ar") in card.content()
+    await marloes.press("🗣️ Taal")
+    card = await marloes.reply()
+    assert "Мовні курси" in card.content()
+    await marloes.press(label(catalogs, "sort.duplicate", "Duplicate of…"))
+    originals = await marloes.reply()
+    await marloes.press("دروس اللغة", originals)
+    card = await marloes.reply()
+    assert "Робота" in card.content()
+    await marloes.press("Werk")
+    card = await marloes.reply()
+    assert "Taalcafé" in card.content()
+    await marloes.press("🗣️ Taal")
+    card = await marloes.reply()
+    assert "spam" in card.content()
+    await marloes.press(label(catalogs, "sort.hide", "Hide"))
+    await marloes.reply()
+    await marloes.send("reclame")
+    await marloes.reply()
+    card = await marloes.reply()
+    assert card.text is not None and "6" in card.text  # the voice note, with its length
+    await marloes.press(label(catalogs, "sort.annotate", "Write down / translate"))
+    await marloes.reply()
+    await marloes.send("Buurthuis ook in het weekend open")
+    await marloes.reply()
+    card = await marloes.reply()
+    assert "Buurthuis ook in het weekend open" in card.content()
+    await marloes.press("🤝 Ontmoeten")
+    assert (await marloes.reply()).text == nl(catalogs, say.SORT_DONE)
+
+    database, store = await inspector.store()
+    try:
+        status = await store.status(session.id)
+        themes = {t.name: t.id for t in await store.themes(session.id)}
+        hidden = await store.hidden(session.id)
+    finally:
+        await database.close()
+    assert status.by_theme == {themes["Taal"]: 3, themes["Werk"]: 1, themes["Ontmoeten"]: 1}
+    assert (status.unsorted, status.hidden, status.voice_untranscribed) == (0, 1, 0)
+    assert [(h.text, h.hidden_reason) for h in hidden] == [("spam spam spam", "reclame")]
+
+    # The question in Arabic: the Arabic participant sees it once it is translated.
+    await amal.send("/start")
+    before = await amal.reply()
+    question = "Wat helpt jou het meest om je thuis te voelen in Assen?"
+    assert catalogs.get("ar").text(say.UNTRANSLATED.with_params(original=question)) in before.content()
+    await marloes.send("/translate")
+    await marloes.reply()
+    await marloes.press(f"{native_name('ar')} (5)")
+    for answer in ("البيت في آسن", "ما الذي يساعدك أكثر على الشعور بأنك في بيتك في آسن؟"):
+        prompt = await marloes.reply()
+        assert "Thuis in Assen" in prompt.content() or "Wat helpt" in prompt.content()
+        await marloes.send(answer)
+        await marloes.reply()  # thank you
+    for _ in range(3):  # the three themes: skipped for now
+        await marloes.reply()
+        await marloes.press(label(catalogs, "translate.text.text.skip", "Skip"))
+        await marloes.reply()
+    assert (await marloes.reply()).text == nl(catalogs, say.TRANSLATE_DONE.with_params(language=native_name("ar")))
+    await amal.send("/start")
+    assert "ما الذي يساعدك أكثر" in (await amal.reply()).content()
+
+    # Moving on to prioritising tells every participant, each in their own language.
+    await next_phase(marloes, standin, catalogs)  # sorting: nobody is told
+    await next_phase(marloes, standin, catalogs)  # prioritising: everyone is told
+    told = await marloes.reply()
+    assert told.text == nl(catalogs, say.NOTIFIED.with_params(sent=3, blocked=0))
+    for person, locale, title in (
+        (amal, "ar", "البيت في آسن"),
+        (olena, "uk", "Thuis in Assen"),
+        (sanne, "nl", "Thuis in Assen"),
+    ):
+        notice = await person.reply()
+        assert notice.text == catalogs.get(locale).render(say.NOTICE_PRIORITISING.with_params(title=title))
+    assert (await inspector.session(code)).phase is Phase.PRIORITISING
+
+
+async def test_status_refreshes_in_place_and_broadcast_reaches_everyone_in_their_language(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+    await become_coordinator(admin, marloes, catalogs)
+    link, _ = await create_by_wizard(marloes, standin, catalogs)
+    code = link.rsplit("=", 1)[1]
+    amal, olena = add_person(standin, "Amal", "ar"), add_person(standin, "Olena", "uk")
+    await join_with(amal, code, "ar", "newcomer", catalogs)
+    await join_with(olena, code, "uk", "resident", catalogs)
+
+    await marloes.send("/status")
+    status = await marloes.reply()
+    assert nl(catalogs, say.STATUS_PARTICIPANTS.with_params(count=2)) in (status.text or "")
+    sent_before = len(marloes.inbox)
+    await marloes.press(label(catalogs, "status.refresh", "Refresh"), status)
+    await standin.wait_until(lambda: status.edits >= 1 or bool(standin.world.callback_answers))
+    assert len(marloes.inbox) == sent_before, "refreshing edits the same message"
+
+    await marloes.send("/broadcast")
+    await marloes.reply()
+    await marloes.send("Morgen om 10 uur in de bibliotheek!")
+    await marloes.reply()
+    prompts = []
+    for answer in ("غدًا الساعة 10 في المكتبة!", None):
+        prompts.append(await marloes.reply())
+        if answer is None:
+            await marloes.press(label(catalogs, "translate.text.text.skip", "Skip"))
+        else:
+            await marloes.send(answer)
+        await marloes.reply()
+    confirm = await marloes.reply()
+    assert "Morgen om 10 uur" in confirm.content()
+    await marloes.press(label(catalogs, "broadcast.send", "Send now"), confirm)
+    done = nl(catalogs, say.BROADCAST_DONE.with_params(sent=2, total=2, blocked=0))
+    await standin.wait_until(lambda: confirm.text == done)
+    assert (await amal.reply()).text == "\u200fغدًا الساعة 10 في المكتبة!"
+    assert (await olena.reply()).text == "Morgen om 10 uur in de bibliotheek!"
+    await marloes.answer(await marloes.press_data("k:bs", confirm))
+    assert olena.unread() == [] and amal.unread() == [], "a second tap sends nothing"
+
+
+async def test_a_participant_trying_coordinator_commands_and_buttons_gets_only_neutral_answers(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+    token = await become_coordinator(admin, marloes, catalogs)
+    link, _ = await create_by_wizard(marloes, standin, catalogs)
+    code = link.rsplit("=", 1)[1]
+    olena = add_person(standin, "Olena", "uk")
+    await join_with(olena, code, "uk", "resident", catalogs)
+    unknown = catalogs.get("uk").render(texts.UNKNOWN_COMMAND)
+
+    for command in COORDINATOR_COMMANDS:
+        await olena.send(f"/{command} {code}")
+        assert (await olena.reply()).text == unknown, command
+    await olena.send("/no_such_command")
+    assert (await olena.reply()).text == unknown
+    target = olena.inbox[-1]
+    for forged in ("k:pc:collecting", "k:ph:collecting", "k:so:1:1", "k:bs", "k:use:1", "k:tl:ar", "k:x"):
+        answer = await olena.answer(await olena.press_data(forged, target))
+        assert answer["text"] == catalogs.get("uk").text(texts.BUTTON_EXPIRED), forged
+
+    session = await Inspector(bot.config.db).session(code)
+    assert session.phase is Phase.DRAFT
+    assert olena.unread() == []
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals and not any(str(olena.id) in line for line in refusals), "logged, but never with the raw id"
+
+    # The invite worked once: a second person using it gets the same answer as any dead link.
+    await olena.start(token)
+    assert (await olena.reply()).text == catalogs.get("uk").render(JOIN_UNKNOWN)
+    await olena.send("/new")
+    assert (await olena.reply()).text == unknown
+
+
+async def test_a_co_coordinator_helps_translate_and_hidden_ideas_can_be_restored(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+    await become_coordinator(admin, marloes, catalogs)
+    link, _ = await create_by_wizard(marloes, standin, catalogs)
+    code = link.rsplit("=", 1)[1]
+    await next_phase(marloes, standin, catalogs)
+    sanne = add_person(standin, "Sanne", "nl")
+    await join_with(sanne, code, "nl", "resident", catalogs)
+    await sanne.send("koop nu goedkope horloges")
+    await sanne.reply()
+
+    await marloes.send("/invite")
+    await marloes.reply()
+    invite = (await marloes.reply()).content()
+    yusuf = add_person(standin, "Yusuf", "fa")
+    await yusuf.start(invite.rsplit("=", 1)[1])
+    welcome = await yusuf.reply()
+    assert welcome.text == catalogs.get("fa").render(say.WELCOME_CO.with_params(title="Thuis in Assen"))
+    await yusuf.send("/translate")
+    picker = await yusuf.reply()
+    assert f"{native_name('fa')} (2)" in picker.button_labels()
+
+    await yusuf.send("/sort")
+    await yusuf.reply()
+    await yusuf.press(catalogs.get("fa").text(say.HIDE))
+    await yusuf.reply()
+    await yusuf.send("تبلیغات")
+    await yusuf.replies(2)
+    await marloes.send("/hidden")
+    listing = await marloes.reply()
+    assert "koop nu goedkope horloges" in listing.content() and "تبلیغات" in listing.content()
+    await marloes.press(0, listing)
+    assert (await marloes.reply()).text == nl(catalogs, say.RESTORED)
+    database, store = await Inspector(bot.config.db).store()
+    try:
+        session = await Inspector(bot.config.db).session(code)
+        assert await store.hidden(session.id) == []
+        assert (await store.status(session.id)).unsorted == 1
+    finally:
+        await database.close()
