@@ -19,11 +19,11 @@ from bot.config import SETTINGS, Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.conversation.diagram import mermaid
 from bot.conversation.preview import preview
-from bot.domain import groups_from_names
+from bot.domain import Phase, groups_from_names
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
-from bot.storage import Database, Repository, StorageError
+from bot.storage import CoordinatorStore, Database, Repository, StorageError
 from bot.tg import serve
 from bot.tg.runner import BOT_USERNAME
 
@@ -212,22 +212,25 @@ def sandbox_token() -> str:
 async def _sandbox(config: Config) -> int:
     standin = StandIn(sandbox_token())
     await standin.start()
+    chat = TerminalChat(standin)
+    coordinator = chat.people[-1].person  # one simulated person is an admin, to try the coordinator side
     local = replace(
         config,
         token=standin.token,
         api_url=standin.api_url,
         file_url=standin.file_url,
         db=config.db.with_name("sandbox.sqlite3"),
+        admins=config.admins | {coordinator.id},
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)
     bot = asyncio.create_task(serve(local, stop))
-    chat = TerminalChat(standin)
     try:
         await asyncio.wait_for(standin.polling.wait(), 30)
         chat.say(f"-- the bot is running against the stand-in (database {local.db})")
-        code = await _demo_session(local)
+        code = await _demo_session(local, coordinator.id)
         chat.say(f"-- a demo session is open: type /start {code} to join it (as a participant would)")
+        chat.say(f"-- @{coordinator.first_name.lower()} is an admin and coordinator: try /new, /sort, /status")
         chat_task = asyncio.create_task(chat.run(stdin_lines()))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({chat_task, stopped, bot}, return_when=asyncio.FIRST_COMPLETED)
@@ -243,20 +246,26 @@ async def _sandbox(config: Config) -> int:
 DEMO_TITLE = "Demo: feeling at home"
 
 
-async def _demo_session(config: Config) -> str:
-    """The sandbox's demo session (made once per sandbox database), so there is something to join."""
+async def _demo_session(config: Config, owner: int) -> str:
+    """The sandbox's demo session (made once per sandbox database), owned by the sandbox's admin and collecting."""
     database = await Database.open(config.db)
     try:
-        repo = Repository(database)
+        repo, coord = Repository(database), CoordinatorStore(database)
         code = await repo.meta("demo_session")
         if code is None or await repo.session_by_code(code) is None:
-            session = await repo.create_session(
+            session = await coord.create_session(
+                owner,
                 DEMO_TITLE,
                 "What would help you most to feel at home in this town?",
                 groups_from_names(["newcomer", "professional", "resident"]),
                 SUPPORTED,
-                idea_limit=5,
+                5,
+                "en",
+                "ranking",
+                key=secrets.token_hex(8),
             )
+            assert session is not None
+            await coord.set_phase(session.id, Phase.COLLECTING, key=secrets.token_hex(8))
             code = session.code
             await repo.set_meta("demo_session", code)
         return code

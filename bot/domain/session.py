@@ -12,6 +12,7 @@ from bot.domain.message import Msg, Text, Verbatim
 JOIN_CODE_LENGTH = 6
 IDEA_MAX_LENGTH = 1000  # characters in one idea; longer ones are refused with the limit named
 JOIN_CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{6}$")
+_INVISIBLE = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e")
 
 
 class Phase(StrEnum):
@@ -113,7 +114,8 @@ def make_join_code(random: bytes) -> str:
 
 def normalise_join_code(text: str) -> str | None:
     """The join code in a /start payload, forgiving case and look-alike letters; None if it cannot be one."""
-    code = text.strip().upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    visible = "".join(c for c in text if c not in _INVISIBLE)  # a copied code may carry direction marks
+    code = visible.strip().upper().replace("O", "0").replace("I", "1").replace("L", "1")
     return code if JOIN_CODE.match(code) else None
 
 

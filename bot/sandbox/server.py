@@ -90,6 +90,7 @@ class StandIn:
                 "deleteMessage",
                 "answerCallbackQuery",
                 "sendPhoto",
+                "sendVoice",
                 "sendDocument",
                 "sendChatAction",
                 "getFile",
@@ -314,6 +315,21 @@ class StandIn:
             caption=caption,
             media={"document": document},
             reply_markup=_checked_markup(p.structure("reply_markup")),
+        )
+
+    async def _send_voice(self, p: Params) -> Any:
+        chat = self._chat(p)
+        stored = await self._incoming_file(p, "voice", "voice", "oga")
+        voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "duration": p.integer("duration") or 0,
+            "mime_type": "audio/ogg",
+            "file_size": len(stored.data),
+        }
+        caption = _checked_text(p.text("caption"), p.text("parse_mode"), MAX_CAPTION, "message caption is too long")
+        return await self._post(
+            chat, caption=caption, media={"voice": voice}, reply_markup=_checked_markup(p.structure("reply_markup"))
         )
 
     async def _incoming_file(self, p: Params, name: str, folder: str, extension: str) -> Any:

@@ -41,6 +41,7 @@ class IdeaCard:
     language: str | None
     kind: str
     text: str | None
+    voice_file_id: str | None
     voice_duration: int | None
     transcription: str | None
     translation: str | None
@@ -62,7 +63,8 @@ class Status:
 
 
 _CARD = (
-    "SELECT i.id, p.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
+    "SELECT i.id, p.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_file_id, i.voice_duration, "
+    "i.transcription, "
     "i.translation, i.theme_id, i.duplicate_of, i.hidden_reason FROM idea i "
     "JOIN membership m ON m.id = i.membership_id JOIN participant p ON p.id = m.participant_id "
 )

@@ -84,7 +84,9 @@ async def _ask_next(
     if not todo:
         chat = update.effective_chat
         assert chat is not None
-        await send(context.bot, chat.id, say.TRANSLATE_DONE.with_params(language=native_name(code)), translator)
+        await send(
+            context.bot, chat.id, say.TRANSLATE_DONE.with_params(language=translator.language_name(code)), translator
+        )
         if key is not None:  # straight from the language button: nothing was missing
             if update.callback_query is not None:
                 await update.callback_query.answer()

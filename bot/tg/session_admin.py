@@ -26,6 +26,7 @@ from bot.domain import (
     groups_from_names,
     invite_expiry,
     make_invite_token,
+    normalise_join_code,
     translated,
 )
 from bot.i18n import SUPPORTED, Translator
@@ -138,7 +139,7 @@ async def use_pressed(
 @coordinators_only
 async def on_use(update: Update, context: Context, record: CoordinatorRecord) -> None:
     """`/use CODE`: work on that session (only if it is one of yours; others look the same as unknown)."""
-    code = (context.args or [""])[0].strip().upper()
+    code = normalise_join_code((context.args or [""])[0])
     session = await services(context).repo.session_by_code(code) if code else None
     await _use(update, context, record, session.id if session else 0)
 

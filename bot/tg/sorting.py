@@ -193,6 +193,8 @@ async def show_card(
     svc = services(context)
     left = (await svc.coord.status(session.id)).unsorted
     themes = await svc.coord.themes(session.id)
+    if card.voice_file_id is not None and card.transcription is None:
+        await context.bot.send_voice(chat.id, card.voice_file_id)  # to listen to before writing it down
     await context.bot.send_message(
         chat.id,
         translator.directed(card_text(card, session, left, translator)),

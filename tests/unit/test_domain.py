@@ -1,0 +1,61 @@
+"""Codes people read, type and copy: join codes, invites and pseudonyms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.domain import (
+    DEFAULT_GROUPS,
+    Phase,
+    Role,
+    groups_from_names,
+    invite_expiry,
+    is_invite_token,
+    make_invite_token,
+    make_join_code,
+    make_pseudonym,
+    normalise_join_code,
+    role_of,
+)
+
+
+def test_a_join_code_survives_being_typed_in_lower_case_or_copied_with_direction_marks() -> None:
+    code = make_join_code(bytes([1, 2, 3, 4]))
+    assert normalise_join_code(code.lower()) == code
+    assert normalise_join_code(f"\u2068{code}\u2069") == code
+    assert normalise_join_code("ABCDEFG") is None and normalise_join_code("") is None
+    assert normalise_join_code("0OIL1l") == "001111"
+
+
+def test_pseudonyms_and_codes_use_letters_that_cannot_be_misread() -> None:
+    for seed in range(50):
+        random = seed.to_bytes(4, "big")
+        assert not set(make_pseudonym(random)[2:]) & set("ILOU")
+        assert not set(make_join_code(random)) & set("ILOU")
+
+
+def test_invites_are_deep_link_safe_and_told_apart_from_join_codes() -> None:
+    token = make_invite_token(bytes(range(16)))
+    assert len(token) <= 64 and all(c.isalnum() or c in "_-" for c in token)
+    assert is_invite_token(token) and not is_invite_token("7KQ2MZ")
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    assert invite_expiry(now) - now == timedelta(days=7)
+
+
+def test_admins_are_coordinators_and_others_need_an_invite() -> None:
+    assert role_of(1, frozenset({1}), False) is Role.ADMIN
+    assert role_of(2, frozenset({1}), True) is Role.COORDINATOR
+    assert role_of(3, frozenset({1}), False) is Role.PARTICIPANT
+
+
+def test_phases_follow_each_other_to_the_end() -> None:
+    assert Phase.DRAFT.following is Phase.COLLECTING
+    assert Phase.PRIORITISING.following is Phase.CLOSED
+    assert Phase.FOLLOW_UP.following is None
+    assert not Phase.CLOSED.open_to_join and Phase.SORTING.open_to_join
+
+
+def test_groups_named_like_the_defaults_stay_translatable() -> None:
+    groups = groups_from_names(["Newcomer", " Vrijwilliger ", ""])
+    assert [g.id for g in groups] == ["newcomer", "g2"]
+    assert groups[0].label == DEFAULT_GROUPS["newcomer"]
