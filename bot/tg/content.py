@@ -263,7 +263,10 @@ async def broadcast_sent(
             translator,
         )
 
-    tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language, progress)
-    await edit(
-        status, say.BROADCAST_DONE.with_params(sent=tally.sent, total=tally.total, blocked=tally.blocked), translator
-    )
+    async def send_all() -> None:
+        tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language, progress)
+        done = say.BROADCAST_DONE.with_params(sent=tally.sent, total=tally.total, blocked=tally.blocked)
+        await edit(status, done, translator)
+
+    # In the background, so the bot keeps answering everyone else while the broadcast goes out.
+    context.application.create_task(send_all(), update=update, name="broadcast")

@@ -242,8 +242,13 @@ async def phase_confirmed(
         return notice.with_params(title=title if title is not None else session.title)
 
     recipients = await svc.coord.recipients(session.id)
-    tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language)
-    await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
+
+    async def tell_everyone() -> None:
+        tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language)
+        await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
+
+    # In the background, so the bot keeps answering everyone else while hundreds of notices go out.
+    context.application.create_task(tell_everyone(), update=update, name="phase notices")
 
 
 # ---- live status ---------------------------------------------------------------------------------
