@@ -19,7 +19,7 @@ from bot.config import SETTINGS, Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.conversation.diagram import mermaid
 from bot.conversation.preview import preview
-from bot.domain import Phase, groups_from_names
+from bot.domain import Phase, groups_from_names, groups_from_text
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
@@ -163,7 +163,7 @@ def _flows(task: dict[str, object]) -> int:
 async def _create_session(config: Config, task: dict[str, object]) -> int:
     languages = tuple(code.strip() for code in str(task["languages"]).split(",") if code.strip())
     unknown = [code for code in languages if code not in SUPPORTED]
-    groups = groups_from_names(str(task["groups"]).split(","))
+    groups = groups_from_text(str(task["groups"]))
     limit = int(str(task["idea_limit"]))
     if unknown or not languages:
         print(

@@ -14,6 +14,7 @@ from bot.domain.session import (
     Session,
     Theme,
     groups_from_names,
+    groups_from_text,
     make_join_code,
     normalise_join_code,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "Theme",
     "Verbatim",
     "groups_from_names",
+    "groups_from_text",
     "invite_expiry",
     "is_invite_token",
     "make_invite_token",

@@ -119,6 +119,14 @@ def normalise_join_code(text: str) -> str | None:
     return code if JOIN_CODE.match(code) else None
 
 
+_SEPARATORS = re.compile(r"[,،;؛\n]")  # Latin and Arabic-script commas and semicolons, new lines
+
+
+def groups_from_text(text: str) -> tuple[GroupDef, ...]:
+    """Groups from a typed list, however the keyboard writes its commas ("a, b" or "أ، ب")."""
+    return groups_from_names(_SEPARATORS.split(text))
+
+
 def groups_from_names(names: list[str]) -> tuple[GroupDef, ...]:
     """Groups from names a coordinator typed: default ids stay translatable, others get short ids."""
     groups: list[GroupDef] = []

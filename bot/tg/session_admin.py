@@ -23,7 +23,7 @@ from bot.domain import (
     Session,
     Text,
     Verbatim,
-    groups_from_names,
+    groups_from_text,
     invite_expiry,
     make_invite_token,
     normalise_join_code,
@@ -75,7 +75,7 @@ async def session_wizard_done(
     user = update.effective_user
     assert user is not None
     if answers.get("group_choice") == "own":
-        groups = groups_from_names(str(answers.get("groups", "")).split(","))
+        groups = groups_from_text(str(answers.get("groups", "")))
     else:
         groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
     chosen = answers.get("languages")

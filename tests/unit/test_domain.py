@@ -9,6 +9,7 @@ from bot.domain import (
     Phase,
     Role,
     groups_from_names,
+    groups_from_text,
     invite_expiry,
     is_invite_token,
     make_invite_token,
@@ -53,6 +54,11 @@ def test_phases_follow_each_other_to_the_end() -> None:
     assert Phase.PRIORITISING.following is Phase.CLOSED
     assert Phase.FOLLOW_UP.following is None
     assert not Phase.CLOSED.open_to_join and Phase.SORTING.open_to_join
+
+
+def test_group_lists_typed_on_an_arabic_keyboard_are_split_too() -> None:
+    assert [g.name for g in groups_from_text("متطوع، صاحب عمل؛ طالب")] == ["متطوع", "صاحب عمل", "طالب"]
+    assert [g.name for g in groups_from_text("Vrijwilliger, Werkgever")] == ["Vrijwilliger", "Werkgever"]
 
 
 def test_groups_named_like_the_defaults_stay_translatable() -> None:
