@@ -389,3 +389,22 @@ async def test_a_co_coordinator_helps_translate_and_hidden_ideas_can_be_restored
         assert (await store.status(session.id)).unsorted == 1
     finally:
         await database.close()
+
+
+async def test_a_coordinator_cannot_see_or_change_another_coordinators_session(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    marloes, joost = add_person(standin, "Marloes", "nl"), add_person(standin, "Joost", "nl")
+    await become_coordinator(admin, marloes, catalogs)
+    await become_coordinator(admin, joost, catalogs)
+    link, _ = await create_by_wizard(marloes, standin, catalogs)
+    code = link.rsplit("=", 1)[1]
+    await joost.send(f"/use {code}")
+    assert (await joost.reply()).text == nl(catalogs, say.USE_UNKNOWN)
+    for command in ("/status", "/sort", "/phase", "/translate"):
+        await joost.send(command)
+        assert (await joost.reply()).text == nl(catalogs, say.NEED_SESSION), command
+    offer = joost.inbox[-1]
+    answer = await joost.answer(await joost.press_data("k:pc:collecting", offer))
+    assert answer["text"] == catalogs.get(NL).text(texts.BUTTON_EXPIRED)
+    assert (await Inspector(bot.config.db).session(code)).phase is Phase.DRAFT

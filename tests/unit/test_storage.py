@@ -8,7 +8,8 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.storage import Database, DatabaseCorrupt, DatabaseTooNew, Repository, update_key
+from bot.domain import InviteKind
+from bot.storage import CoordinatorStore, Database, DatabaseCorrupt, DatabaseTooNew, Repository, update_key
 from bot.storage.db import migrations
 
 
@@ -98,3 +99,19 @@ async def test_the_same_update_changes_a_language_only_once(tmp_path: Path) -> N
 def test_stored_update_keys_hold_no_telegram_id() -> None:
     key = update_key("message:710000001:5")
     assert "710000001" not in key and len(key) == 32
+
+
+async def test_an_invite_works_once_and_not_after_it_expires(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    store = CoordinatorStore(database)
+    try:
+        await store.create_invite(InviteKind.COORDINATOR, None, "hash-a", "2026-11-29T12:00:00+00:00")
+        await store.create_invite(InviteKind.COORDINATOR, None, "hash-b", "2026-11-20T12:00:00+00:00")
+        now = "2026-11-22T12:00:00+00:00"
+        assert await store.redeem_invite(1, "hash-b", now, update_key("b")) is None, "expired"
+        assert await store.coordinator(1) is None
+        assert await store.redeem_invite(1, "hash-a", now, update_key("a1")) is not None
+        assert await store.redeem_invite(2, "hash-a", now, update_key("a2")) is None, "already used"
+        assert await store.coordinator(1) is not None and await store.coordinator(2) is None
+    finally:
+        await database.close()
