@@ -7,14 +7,22 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test setup catalogs lint typecheck imports unit catalogs-update clean
+.PHONY: run test setup catalogs fonts lint typecheck imports unit catalogs-update clean
 
 run: setup ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
 
 test: setup lint typecheck imports unit ## Lint, type checks, import layers and every test
 
-setup: $(STAMP) catalogs
+setup: $(STAMP) catalogs fonts
+
+# Charts name themes in Arabic, Persian and Tigrinya: they need Noto's Arabic and Ethiopic fonts.
+FONT_FILE := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+fonts: $(FONT_FILE)
+$(FONT_FILE):
+	$(SUDO) apt-get install -y -q fonts-noto-core >/dev/null || \
+		($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-noto-core >/dev/null)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

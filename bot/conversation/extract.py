@@ -36,6 +36,8 @@ def node_texts(node: Node) -> tuple[tuple[str, str], ...]:
         ]
     if node.rank is not None:
         texts += [("rank.confirm", node.rank.confirm), ("rank.restart", node.rank.restart)]
+    if node.dots is not None:
+        texts += [("dots.confirm", node.dots.confirm), ("dots.restart", node.dots.restart)]
     if node.pairwise is not None:
         texts += [("pairwise.skip", node.pairwise.skip), ("pairwise.stop", node.pairwise.stop)]
     if node.text is not None and node.text.skip is not None:

@@ -67,6 +67,7 @@ class Facts:
     options: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     idea_limit: int = 10
     seed: int = 0
+    redirect: Mapping[str, str] = field(default_factory=dict)  # e.g. while voting, "ideas" leads to the vote
 
 
 # ---- what comes out -----------------------------------------------------------------------------
@@ -186,6 +187,7 @@ UNDONE = Msg("engine.undone", "Your last idea was taken back.")
 PICK_MORE = Msg("engine.pick_more", "Please choose at least {min}.")
 NOTHING_TO_ANSWER = Msg("engine.finished", "You have answered everything here. Thank you!")
 UNDO = Msg("engine.undo", "Undo last")
+NO_DOTS_LEFT = Msg("engine.no_dots_left", "All your dots are placed. Tap Start again to change them.")
 
 
 # ---- stepping -----------------------------------------------------------------------------------
@@ -203,7 +205,8 @@ def proceed(flows: Mapping[str, Flow], transition: Transition, facts: Facts) -> 
         finished = [r for r in transition.results if isinstance(r, Finished) and r.flow == transition.state.flow]
         if not transition.state.done or not finished or finished[-1].then is None:
             break
-        following = begin(flows[finished[-1].then], facts, transition.state.answers)
+        target = facts.redirect.get(finished[-1].then, finished[-1].then)
+        following = begin(flows[target], facts, transition.state.answers)
         transition = Transition(
             following.state,
             transition.outputs + following.outputs,
@@ -257,9 +260,7 @@ def _options(flow: Flow, node_id: str, node: Node, facts: Facts) -> tuple[Choice
     spec = node.choose or node.choose_many
     if spec is not None and spec.options:
         return tuple(Choice(o.id, _label(flow, node_id, f"options.{o.id}", o.label)) for o in spec.options)
-    source = spec.source if spec is not None else (node.rank or node.pairwise).source  # type: ignore[union-attr]
-    assert source is not None
-    return tuple(facts.options.get(source, ()))
+    return tuple(facts.options.get(node.source or "", ()))
 
 
 def _rows(buttons: list[Button], width: int = 2) -> tuple[tuple[Button, ...], ...]:
@@ -283,6 +284,8 @@ def _ask(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output
         return (Reply(say, _scale_buttons(state, node)),)
     if kind == "rank":
         return (Reply(say, _rank_buttons(flow, state, node, facts)),)
+    if kind == "dots":
+        return (Reply(say, _dots_buttons(flow, state, node, facts)),)
     if kind == "pairwise":
         return _pair_question(flow, state, node, facts)
     if kind == "text" and node.text is not None and node.text.skip:
@@ -344,7 +347,7 @@ def _many_buttons(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tup
     assert node.choose_many is not None
     selected = set(state.scratch.get("selected", []))
     buttons = [
-        Button(c.label, f"{state.node}:{c.id}", selected=c.id in selected)
+        Button(c.label, f"{state.node}:{c.id}", badge="✓" if c.id in selected else "")
         for c in _options(flow, state.node, node, facts)
     ]
     done = Button(_label(flow, state.node, "choose_many.done", node.choose_many.done), f"{state.node}:done")
@@ -437,6 +440,50 @@ def _press_rank(flow: Flow, state: FlowState, node: Node, value: str, facts: Fac
     say = _say(flow, state.node, node, facts)
     return Transition(
         state, (Edit(Reply(say, _rank_buttons(flow, state, node, facts)), tuple(labels[o] for o in order)),)
+    )
+
+
+# ---- dot voting ----------------------------------------------------------------------------------
+
+
+def _dots_buttons(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[tuple[Button, ...], ...]:
+    assert node.dots is not None
+    given: dict[str, int] = dict(state.scratch.get("dots", {}))
+    left = node.dots.dots - sum(given.values())
+    rows: list[tuple[Button, ...]] = [
+        (Button(c.label, f"{state.node}:{c.id}" if left else f"{state.node}:full", badge="●" * given.get(c.id, 0)),)
+        for c in _options(flow, state.node, node, facts)
+    ]
+    if given:
+        rows.append(
+            (
+                Button(_label(flow, state.node, "dots.confirm", node.dots.confirm), f"{state.node}:ok"),
+                Button(_label(flow, state.node, "dots.restart", node.dots.restart), f"{state.node}:reset"),
+            )
+        )
+    return tuple(rows)
+
+
+def _press_dots(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    assert node.dots is not None
+    options = {c.id: c.label for c in _options(flow, state.node, node, facts)}
+    given: dict[str, int] = dict(state.scratch.get("dots", {}))
+    if value == "ok" and given:
+        state, answer = _answered(state, node, given)
+        chosen = tuple(options[t] for t in given if t in options)
+        edit = Edit(Reply(_say(flow, state.node, node, facts)), chosen)
+        return _advance(flow, state, node, facts, None, (answer,), (edit,))
+    if value == "full":
+        return Transition(state, (Toast(NO_DOTS_LEFT),), accepted=False)
+    if value == "reset" and given:
+        given = {}
+    elif value in options and sum(given.values()) < node.dots.dots:
+        given[value] = given.get(value, 0) + 1
+    else:
+        return _refuse(state)
+    state = replace(state, scratch={**state.scratch, "dots": given})
+    return Transition(
+        state, (Edit(Reply(_say(flow, state.node, node, facts), _dots_buttons(flow, state, node, facts))),)
     )
 
 
@@ -591,6 +638,7 @@ _PRESS = {
     "scale": _press_scale,
     "rank": _press_rank,
     "pairwise": _press_pairwise,
+    "dots": _press_dots,
     "collect": _press_collect,
     "text": _press_text,
     "say": _press_nothing,
@@ -601,6 +649,7 @@ _MESSAGE = {
     "scale": _message_buttons_only,
     "rank": _message_buttons_only,
     "pairwise": _message_buttons_only,
+    "dots": _message_buttons_only,
     "collect": _message_collect,
     "text": _message_text,
     "say": _message_buttons_only,

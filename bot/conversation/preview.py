@@ -44,13 +44,7 @@ def graph_order(flow: Flow) -> list[str]:
 
 def _dynamic(node: Node) -> str | None:
     """The stand-in line for options that come from the session, if the node has them."""
-    choice = node.choose or node.choose_many
-    source = choice.source if choice is not None else None
-    if node.rank is not None:
-        source = node.rank.source
-    if node.pairwise is not None:
-        source = node.pairwise.source
-    return f"[{source} of the session]" if source is not None else None
+    return f"[{node.source} of the session]" if node.source is not None else None
 
 
 def _heading(node_id: str, node: Node) -> str:

@@ -11,6 +11,7 @@ from bot.domain import IDEA_MAX_LENGTH
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
 DynamicSource = Literal["groups", "languages", "themes"]
+KINDS = ("choose", "choose_many", "text", "collect", "scale", "rank", "dots", "pairwise")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -93,6 +94,15 @@ class Rank(Strict):
     restart: str = Field(default="Start again", min_length=1, max_length=40)
 
 
+class Dots(Strict):
+    """Spread a number of dots over the session's options, several on one allowed, then confirm."""
+
+    source: DynamicSource = Field(alias="from")
+    dots: int = Field(default=5, ge=1, le=20)
+    confirm: str = Field(default="Confirm", min_length=1, max_length=40)
+    restart: str = Field(default="Start again", min_length=1, max_length=40)
+
+
 class Pairwise(Strict):
     """Repeatedly: which matters more, A or B? With a skip, and stop any time."""
 
@@ -114,6 +124,7 @@ class Node(Strict):
     collect: Collect | None = None
     scale: Scale | None = None
     rank: Rank | None = None
+    dots: Dots | None = None
     pairwise: Pairwise | None = None
     next: Ident | None = None
     end: bool = False
@@ -123,16 +134,22 @@ class Node(Strict):
     @property
     def kind(self) -> str:
         """Which kind of answer the node asks for ("say" when none)."""
-        for name in ("choose", "choose_many", "text", "collect", "scale", "rank", "pairwise"):
+        for name in KINDS:
             if getattr(self, name) is not None:
                 return name
         return "say"
 
+    @property
+    def source(self) -> DynamicSource | None:
+        """Where the node's options come from, when they are the session's (groups, languages, themes)."""
+        for spec in (self.choose, self.choose_many, self.rank, self.dots, self.pairwise):
+            if spec is not None:
+                return spec.source
+        return None
+
     @model_validator(mode="after")
     def _well_formed(self) -> Node:
-        kinds = [
-            n for n in ("choose", "choose_many", "text", "collect", "scale", "rank", "pairwise") if getattr(self, n)
-        ]
+        kinds = [n for n in KINDS if getattr(self, n)]
         if len(kinds) > 1:
             raise ValueError(f"a node asks one kind of answer, this one has {', '.join(kinds)}")
         if self.end == (self.next is not None):

@@ -45,3 +45,4 @@ class Changes:
     new_ideas: tuple[NewIdea, ...] = ()
     withdrawn: tuple[int, ...] = ()
     forget: bool = False
+    vote: tuple[str, Any] | None = None  # (method, payload): replaces the person's earlier vote

@@ -45,7 +45,7 @@ class Button:
 
     label: Text
     action: str
-    selected: bool = False
+    badge: str = ""  # shown before the label: "✓" for a chosen option, "●●" for two dots
 
 
 @dataclass(frozen=True)

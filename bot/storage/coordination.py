@@ -60,6 +60,7 @@ class Status:
     unsorted: int
     hidden: int
     voice_untranscribed: int
+    votes: int = 0
 
 
 _CARD = (
@@ -234,6 +235,7 @@ class CoordinatorStore:
                 "WHERE m.session_id = ? AND m.consent_at IS NOT NULL",
                 (session_id,),
             )
+            vote_rows = await _rows(conn, "SELECT COUNT(*) FROM vote WHERE session_id = ?", (session_id,))
             idea_rows = await _rows(
                 conn,
                 "SELECT theme_id, duplicate_of, hidden_reason IS NOT NULL, kind, transcription FROM idea "
@@ -257,7 +259,7 @@ class CoordinatorStore:
                 by_theme[theme_id] = by_theme.get(theme_id, 0) + 1
             elif duplicate_of is None:
                 unsorted += 1
-        return Status(by_group, by_language, by_theme, unsorted, hidden, untranscribed)
+        return Status(by_group, by_language, by_theme, unsorted, hidden, untranscribed, int(vote_rows[0][0]))
 
     # ---- themes ---------------------------------------------------------------------------------
 

@@ -110,6 +110,31 @@ class Repository:
         ):
             return [MemberRecord(row[0], row[1], row[2], bool(row[3])) for row in await cursor.fetchall()]
 
+    async def votes(self, session_id: int) -> list[VoteRecord]:
+        """Every vote of a session, with the voter's pseudonym and group."""
+        async with (
+            self.db.reading() as conn,
+            conn.execute(
+                "SELECT p.pseudonym, m.group_id, v.method, v.payload, v.cast_at FROM vote v "
+                "JOIN membership m ON m.id = v.membership_id JOIN participant p ON p.id = m.participant_id "
+                "WHERE v.session_id = ? ORDER BY v.cast_at, m.id",
+                (session_id,),
+            ) as cursor,
+        ):
+            return [VoteRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in await cursor.fetchall()]
+
+    async def reachable_members(self, session_id: int) -> list[tuple[int, Membership]]:
+        """Telegram id and membership of everyone who consented and can still be messaged."""
+        async with self.db.reading() as conn:
+            async with conn.execute(
+                "SELECT p.telegram_id, m.id FROM membership m JOIN participant p ON p.id = m.participant_id "
+                "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL ORDER BY m.id",
+                (session_id,),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            found = [(int(r[0]), await _membership(conn, "m.id = ?", (r[1],))) for r in rows]
+        return [(telegram_id, m) for telegram_id, m in found if m is not None]
+
     # ---- taking part ----------------------------------------------------------------------------
 
     async def active_membership(self, telegram_id: int) -> Membership | None:
@@ -195,6 +220,13 @@ class Repository:
                 "DELETE FROM idea WHERE membership_id = ? AND seq = ?",
                 [(membership.id, seq) for seq in changes.withdrawn],
             )
+            if changes.vote is not None:
+                method, payload = changes.vote
+                await conn.execute(
+                    "INSERT OR REPLACE INTO vote (session_id, membership_id, method, payload, cast_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (membership.session.id, membership.id, method, json.dumps(payload), now),
+                )
             return True
 
     async def edit_idea(self, membership: Membership, source_message_id: int, text: str, key: str) -> bool:
@@ -276,6 +308,17 @@ class IdeaRecord:
     voice_file_id: str | None
     voice_duration: int | None
     language: str | None
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A vote as results and exports see it: pseudonymous."""
+
+    pseudonym: str
+    group_id: str | None
+    method: str
+    payload: Any
+    cast_at: str
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.tg import content, coord_buttons, handlers, journey, routes, session_admin, sorting
+from bot.tg import content, coord_buttons, handlers, journey, results_view, routes, session_admin, sorting
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
 from bot.tg.services import KEY, Services
@@ -42,6 +42,7 @@ COORDINATOR_COMMANDS = {
     "hidden": sorting.on_hidden,
     "translate": content.on_translate,
     "broadcast": content.on_broadcast,
+    "results": results_view.on_results,
 }
 
 
@@ -61,6 +62,7 @@ def build_application(services: Services) -> BotApplication:
     application.add_handler(CommandHandler("start", handlers.on_start, filters=PRIVATE))
     application.add_handler(CommandHandler("help", handlers.on_help, filters=PRIVATE))
     application.add_handler(CommandHandler("language", handlers.on_language, filters=PRIVATE))
+    application.add_handler(CommandHandler("vote", journey.on_vote, filters=PRIVATE))
     for name, command in COORDINATOR_COMMANDS.items():
         application.add_handler(CommandHandler(name, command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update, Voice
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 from telegram.warnings import PTBDeprecationWarning
 
@@ -34,6 +35,7 @@ from bot.conversation import (
     step,
 )
 from bot.conversation.machine import TOO_LONG
+from bot.conversation.spec import Node
 from bot.domain import (
     IDEA_MAX_LENGTH,
     Changes,
@@ -45,15 +47,18 @@ from bot.domain import (
     Reply,
     Session,
     Text,
+    Theme,
     Verbatim,
     normalise_join_code,
     translated,
 )
 from bot.domain.content import Translations
 from bot.i18n import Translator, native_name, negotiate
+from bot.storage import update_key
 from bot.tg import texts
-from bot.tg.coord_texts import UNTRANSLATED
+from bot.tg.coord_texts import NOTICE_PRIORITISING, UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
+from bot.tg.notify import Tally
 from bot.tg.render import keyboard, send
 from bot.tg.services import services
 
@@ -66,33 +71,53 @@ JOIN_UNKNOWN = Msg(
     "This link does not work (any more). Please ask the coordinator for a new link or QR code.",
 )
 NOT_COLLECTING = Msg("ideas.not_collecting", "This session is not collecting ideas at the moment. Thank you!")
+VOTING_CLOSED = Msg("vote.closed", "Choosing what matters most is not open at the moment.")
+VOTE_FLOW_PREFIX = "prioritise_"
 IDEA_EDITED = Msg("ideas.edited", "Your idea was updated:\n{idea}")
 MEDIA_KINDS = ("sticker", "photo", "video", "video_note", "audio", "animation", "document", "location", "contact")
 
 
-def facts_for(
-    session: Session,
-    first_language: str | None,
-    seed: int = 0,
-    translations: Translations | None = None,
-    locale: str | None = None,
-) -> Facts:
+@dataclass(frozen=True)
+class SessionView:
+    """A session with what its participants see of it: its themes and the translations of its texts."""
+
+    session: Session
+    themes: tuple[Theme, ...] = ()
+    translations: Translations = field(default_factory=dict)
+
+
+async def view_of(context: Context, session: Session) -> SessionView:
+    """Load what a session's participants see."""
+    svc = services(context)
+    return SessionView(session, tuple(await svc.coord.themes(session.id)), await svc.coord.translations(session.id))
+
+
+def vote_flow(session: Session) -> str:
+    """The flow participants vote with, by the session's method."""
+    return VOTE_FLOW_PREFIX + session.voting
+
+
+def facts_for(view: SessionView, first_language: str | None, seed: int = 0, locale: str | None = None) -> Facts:
     """What the flows may know of a session, in the person's language where it has been translated."""
-    translations = translations or {}
+    session, translations = view.session, view.translations
     languages = list(session.languages)
     if first_language in languages:
         languages.remove(first_language)
         languages.insert(0, first_language)
+
+    def in_language(subject: str, original: str) -> str:
+        return translated(subject, original, session.source_locale, locale, translations) or original
 
     def shown(subject: str, original: str) -> Text:
         text = translated(subject, original, session.source_locale, locale, translations)
         return Verbatim(text) if text is not None else UNTRANSLATED.with_params(original=original)
 
     def group_label(group: GroupDef) -> Text:
-        if group.name is None:
-            return group.label
-        text = translated(f"group:{group.id}", group.name, session.source_locale, locale, translations)
-        return Verbatim(text or group.name)
+        return group.label if group.name is None else Verbatim(in_language(f"group:{group.id}", group.name))
+
+    def theme_label(theme: Theme) -> Text:
+        name = in_language(theme.subject, theme.name)
+        return Verbatim(f"{theme.emoji} {name}" if theme.emoji else name)
 
     return Facts(
         params={
@@ -103,9 +128,11 @@ def facts_for(
         options={
             "groups": tuple(Choice(g.id, group_label(g)) for g in session.groups),
             "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+            "themes": tuple(Choice(str(t.id), theme_label(t)) for t in view.themes),
         },
         idea_limit=session.idea_limit,
         seed=seed,
+        redirect={"ideas": vote_flow(session)} if session.phase is Phase.PRIORITISING else {},
     )
 
 
@@ -129,7 +156,20 @@ def _seconds(voice: Voice) -> int:
     return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
 
 
-def changes_from(transition: Transition, locale: str | None, source_message_id: int | None) -> Changes:
+def _closed_for(flow_id: str, node: Node | None, session: Session, event: Event) -> Output | None:
+    """Ideas only while collecting and votes only while prioritising; otherwise a clear answer."""
+    if node is None or isinstance(event, OtherIn):
+        return None
+    if node.kind == "collect" and session.phase is not Phase.COLLECTING and not isinstance(event, Press):
+        return Reply(NOT_COLLECTING)
+    if flow_id.startswith(VOTE_FLOW_PREFIX) and session.phase is not Phase.PRIORITISING:
+        return Toast(VOTING_CLOSED, alert=True) if isinstance(event, Press) else Reply(VOTING_CLOSED)
+    return None
+
+
+def changes_from(
+    transition: Transition, locale: str | None, source_message_id: int | None, method: str = "ranking"
+) -> Changes:
     """Turn a step's results into one set of database changes."""
     found: dict[str, Any] = {"consent": False, "forget": False}
     ideas: list[NewIdea] = []
@@ -139,6 +179,8 @@ def changes_from(transition: Transition, locale: str | None, source_message_id: 
             found[result.key] = str(result.value)
         elif isinstance(result, Answer) and result.key == "consent":
             found["consent"] = result.value == "agree"
+        elif isinstance(result, Answer) and result.key == "vote":
+            found["vote"] = (method, result.value)
         elif isinstance(result, Contribution):
             ideas.append(
                 NewIdea(
@@ -162,6 +204,7 @@ def changes_from(transition: Transition, locale: str | None, source_message_id: 
         new_ideas=tuple(ideas),
         withdrawn=tuple(withdrawn),
         forget=found["forget"],
+        vote=found.get("vote"),
     )
 
 
@@ -224,7 +267,7 @@ async def join(update: Update, context: Context, payload: str) -> None:
         return
     known = await svc.repo.participant(user.id)
     first = (known.locale if known else None) or _hint(update)
-    opening = begin(svc.flows[JOIN_FLOW], facts_for(session, first))
+    opening = begin(svc.flows[JOIN_FLOW], facts_for(await view_of(context, session), first))
     joined = await svc.repo.join(user.id, session, opening.state.to_json(), dedupe_key(update))
     if joined is None:
         return
@@ -240,26 +283,20 @@ async def drive(update: Update, context: Context, membership: Membership, event:
     svc = services(context)
     state = FlowState.from_json(membership.flow_state)
     flow = svc.flows[state.flow]
-    session = membership.session
     locale = membership.participant.locale
-    translations = await svc.coord.translations(session.id)
-    node = flow.nodes.get(state.node)
-    if (
-        isinstance(event, TextIn | VoiceIn)
-        and node is not None
-        and node.kind == "collect"
-        and session.phase != Phase.COLLECTING
-    ):
-        transition = Transition(state, (Reply(NOT_COLLECTING),), accepted=False)
+    view = await view_of(context, membership.session)
+    closed = _closed_for(state.flow, flow.nodes.get(state.node), membership.session, event)
+    if closed is not None:
+        transition = Transition(state, (closed,), accepted=False)
     else:
-        facts = facts_for(session, locale or _hint(update), membership.id, translations, locale)
+        facts = facts_for(view, locale or _hint(update), membership.id, locale)
         transition = proceed(svc.flows, step(flow, state, event, facts), facts)
         chosen = next((r.value for r in transition.results if isinstance(r, Answer) and r.key == "locale"), None)
         if chosen is not None and chosen != locale:  # the engine is pure: ask again with the new language's texts
-            facts = facts_for(session, str(chosen), membership.id, translations, str(chosen))
+            facts = facts_for(view, str(chosen), membership.id, str(chosen))
             transition = proceed(svc.flows, step(flow, state, event, facts), facts)
     source = update.message.message_id if update.message is not None else None
-    changes = changes_from(transition, locale, source)
+    changes = changes_from(transition, locale, source, membership.session.voting)
     user = update.effective_user
     translator = svc.translator_for(changes.locale or locale, user.language_code if user else None)
     if transition.accepted and not isinstance(event, Enter):
@@ -333,3 +370,49 @@ async def on_edited_message(update: Update, context: Context) -> None:
 
 async def _translator(update: Update, context: Context) -> Translator:
     return await services(context).translator_of(update.effective_user)
+
+
+async def on_vote(update: Update, context: Context) -> None:
+    """`/vote`: (re)start choosing what matters most, while the session is prioritising."""
+    membership = await current(update, context)
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    svc = services(context)
+    if membership is None or membership.session.phase is not Phase.PRIORITISING:
+        await send(context.bot, chat.id, VOTING_CLOSED, await svc.translator_of(user))
+        await mark_handled(update, context)
+        return
+    locale = membership.participant.locale
+    facts = facts_for(await view_of(context, membership.session), locale, membership.id, locale)
+    opening = begin(svc.flows[vote_flow(membership.session)], facts, FlowState.from_json(membership.flow_state).answers)
+    if await svc.repo.advance(membership, Changes(flow_state=opening.state.to_json()), dedupe_key(update)):
+        await show(update, context, opening.outputs, svc.translator_for(locale, user.language_code))
+
+
+async def open_voting(context: Context, session: Session) -> Tally:
+    """Prioritising starts: everyone who took part gets the news and the first question, in their language."""
+    svc = services(context)
+    view = await view_of(context, session)
+    flow = svc.flows[vote_flow(session)]
+    tally = Tally(total=0)
+    for telegram_id, membership in await svc.repo.reachable_members(session.id):
+        tally.total += 1
+        locale = membership.participant.locale
+        facts = facts_for(view, locale, membership.id, locale)
+        opening = begin(flow, facts, FlowState.from_json(membership.flow_state).answers)
+        key = update_key(f"open-voting:{session.id}:{membership.id}")
+        if not await svc.repo.advance(membership, Changes(flow_state=opening.state.to_json()), key):
+            continue  # already opened for this person (e.g. a redelivered press)
+        translator = svc.translator_for(locale, None)
+        try:
+            await send(
+                context.bot, telegram_id, NOTICE_PRIORITISING.with_params(title=facts.params["title"]), translator
+            )
+            for output in opening.outputs:
+                if isinstance(output, Reply):
+                    await send(context.bot, telegram_id, output, translator)
+            tally.sent += 1
+        except (Forbidden, BadRequest):
+            tally.blocked += 1
+    return tally

@@ -17,7 +17,7 @@ def markup(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> Inli
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(("✓ " if b.selected else "") + translator.text(b.label), callback_data=b.action)
+                InlineKeyboardButton(f"{b.badge} {translator.text(b.label)}".lstrip(), callback_data=b.action)
                 for b in row
             ]
             for row in rows

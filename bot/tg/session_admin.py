@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,23 +28,21 @@ from bot.domain import (
     invite_expiry,
     make_invite_token,
     normalise_join_code,
-    translated,
 )
 from bot.i18n import SUPPORTED, Translator
 from bot.reports import qr_png
 from bot.storage import CoordinatorRecord
 from bot.tg import coord_texts as say
+from bot.tg import journey, results_view
 from bot.tg.authority import active_session, admins_only, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.notify import notify_all
 from bot.tg.render import edit, markup, send
 from bot.tg.services import services
 from bot.tg.wizard import FINISH, finisher, start, translator_for
 
 Context = CallbackContext[Any, Any, Any, Any]
 REFRESH_ROW = ((Button(say.REFRESH, data("st")),),)
-NOTIFY_ON = {Phase.PRIORITISING: say.NOTICE_PRIORITISING, Phase.CLOSED: say.NOTICE_CLOSED}
 
 
 def token_hash(token: str) -> str:
@@ -232,23 +231,22 @@ async def phase_confirmed(
         return
     await edit(query.message, say.PHASE_MOVED.with_params(title=session.title, phase=following.label), translator)
     await query.answer()
-    notice = NOTIFY_ON.get(following)
-    if notice is None:
-        return
-    translations = await svc.coord.translations(session.id)
+    moved = replace(session, phase=following)
+    if following is Phase.PRIORITISING:
 
-    def message(participant: Translator, locale: str) -> Text:
-        title = translated("title", session.title, session.source_locale, locale, translations)
-        return notice.with_params(title=title if title is not None else session.title)
+        async def open_vote() -> None:
+            tally = await journey.open_voting(context, moved)
+            await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
 
-    recipients = await svc.coord.recipients(session.id)
+        # In the background, so the bot keeps answering everyone else while hundreds of messages go out.
+        context.application.create_task(open_vote(), update=update, name="open voting")
+    elif following is Phase.CLOSED:
 
-    async def tell_everyone() -> None:
-        tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language)
-        await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
+        async def send_results() -> None:
+            tally = await results_view.tell_participants(context, moved)
+            await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
 
-    # In the background, so the bot keeps answering everyone else while hundreds of notices go out.
-    context.application.create_task(tell_everyone(), update=update, name="phase notices")
+        context.application.create_task(send_results(), update=update, name="results to participants")
 
 
 # ---- live status ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def describe(transition: Transition) -> list[str]:
     for output in transition.outputs:
         if isinstance(output, Reply):
             text = output.text.context if isinstance(output.text, Msg) else output.text.text
-            buttons = [("*" if b.selected else "") + b.action for row in output.buttons for b in row]
+            buttons = [("*" if b.badge == "✓" else b.badge) + b.action for row in output.buttons for b in row]
             lines.append(f"say {text} {buttons}" if buttons else f"say {text}")
         elif isinstance(output, Edit):
             reply = output.reply
@@ -67,7 +67,7 @@ def describe(transition: Transition) -> list[str]:
             if reply is None:
                 lines.append("edit: drop buttons")
             else:
-                buttons = [("*" if b.selected else "") + b.action for row in reply.buttons for b in row]
+                buttons = [("*" if b.badge == "✓" else b.badge) + b.action for row in reply.buttons for b in row]
                 lines.append(f"edit {chosen} {buttons}")
         elif isinstance(output, Toast):
             assert isinstance(output.text, Msg)
@@ -400,3 +400,37 @@ def test_results_are_values_that_say_what_to_store() -> None:
     assert Withdrawal(2) != Withdrawal(3)
     assert Finished("intake", "ideas").then == "ideas"
     assert Contribution(1, text="x").file_id is None
+
+
+def test_dots_can_pile_up_on_one_theme_and_start_again_before_confirming(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: spread
+nodes:
+  spread:
+    say: "You have 3 dots."
+    dots: {from: themes, dots: 3}
+    result: vote
+    next: bye
+  bye: {say: "Bye", end: true}
+""",
+    )
+    events: list[Event] = [
+        Press("spread:ok"),
+        Press("spread:zorg"),
+        Press("spread:reset"),
+        Press("spread:taal"),
+        Press("spread:taal"),
+        Press("spread:werk"),
+        Press("spread:full"),
+        Press("spread:ok"),
+    ]
+    state, transcript = run(flow, events)
+    assert transcript[0] == ["say demo.spread.say ['spread:taal', 'spread:werk', 'spread:zorg']"]
+    assert transcript[1] == ["toast engine.expired"]  # nothing to confirm yet
+    assert transcript[2] == ["edit [] ['spread:taal', 'spread:werk', '●spread:zorg', 'spread:ok', 'spread:reset']"]
+    assert transcript[5] == ["edit [] ['●●spread:taal', 'spread:werk', 'spread:zorg', 'spread:ok', 'spread:reset']"]
+    assert transcript[6] == ["edit [] ['●●spread:full', '●spread:full', 'spread:full', 'spread:ok', 'spread:reset']"]
+    assert transcript[7] == ["toast engine.no_dots_left"]
+    assert "store Answer(key='vote', value={'taal': 2, 'werk': 1})" in transcript[8]
+    assert state.done

@@ -1,0 +1,112 @@
+"""The group comparison chart: each theme's rank per group, readable on a phone, in any script."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen: render to PNG
+
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+
+# Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph.
+FONT_FILES = (
+    "NotoSans-Regular.ttf",
+    "NotoSansArabic-Regular.ttf",
+    "NotoSansEthiopic-Regular.ttf",
+)
+FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
+FALLBACK_FAMILY = "DejaVu Sans"
+COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One group's order of the themes (most important first), with its label."""
+
+    label: str
+    order: tuple[str, ...]
+
+
+@cache
+def font_families() -> tuple[str, ...]:
+    """The Noto families found on this machine, registered with matplotlib, in fallback order."""
+    families: list[str] = []
+    for name in FONT_FILES:
+        for folder in FONT_DIRS:
+            path = folder / name
+            if path.is_file():
+                font_manager.fontManager.addfont(str(path))
+                families.append(font_manager.FontProperties(fname=str(path)).get_name())
+                break
+    return (*families, FALLBACK_FAMILY)
+
+
+def font_files() -> tuple[Path, ...]:
+    """The font files the chart draws with (for checking that every glyph is there)."""
+    return tuple(folder / name for name in FONT_FILES for folder in FONT_DIRS if (folder / name).is_file())
+
+
+def display(text: str) -> str:
+    """Text as the chart can draw it: without emoji and invisible direction marks, which no chart font has.
+
+    Joining Arabic letters and ordering right-to-left text is matplotlib's own work since 3.11.
+    """
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Cf", "Cs") and c != "\ufe0f")
+    return " ".join(kept.split())
+
+
+def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title: str, rank_word: str = "#") -> bytes:
+    """A slope chart: one column per group, one line per theme, rank 1 at the top; a PNG."""
+    themes = list(columns[0].order) if columns else []
+    height = max(4.0, 0.55 * len(themes) + 2)
+    width = max(6.0, 2.2 * len(columns) + 4)
+    with plt.rc_context({"font.family": list(font_families()), "font.size": 13}):
+        figure, axes = plt.subplots(figsize=(width, height), dpi=120)
+        try:
+            for index, theme in enumerate(themes):
+                colour = COLOURS[index % len(COLOURS)]
+                ranks = [column.order.index(theme) + 1 if theme in column.order else None for column in columns]
+                xs = [x for x, r in enumerate(ranks) if r is not None]
+                ys = [r for r in ranks if r is not None]
+                axes.plot(xs, ys, marker="o", markersize=9, linewidth=2.5, color=colour)
+                name = display(labels.get(theme, theme))
+                axes.annotate(
+                    name,
+                    (xs[0], ys[0]),
+                    xytext=(-12, 0),
+                    textcoords="offset points",
+                    ha="right",
+                    va="center",
+                    color=colour,
+                )
+                axes.annotate(
+                    name,
+                    (xs[-1], ys[-1]),
+                    xytext=(12, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    color=colour,
+                )
+            axes.set_xticks(range(len(columns)), [display(c.label) for c in columns])
+            axes.set_yticks(range(1, len(themes) + 1), [f"{rank_word}{n}" for n in range(1, len(themes) + 1)])
+            axes.set_ylim(len(themes) + 0.5, 0.5)
+            axes.set_xlim(-1.6, len(columns) - 1 + 1.6)
+            axes.set_title(display(title))
+            for side in ("top", "right", "left"):
+                axes.spines[side].set_visible(False)
+            axes.grid(axis="y", alpha=0.25)
+            figure.tight_layout()
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png")
+        finally:
+            plt.close(figure)
+    return buffer.getvalue()
