@@ -263,11 +263,12 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
     assert told.text == nl(catalogs, say.NOTIFIED.with_params(sent=3, blocked=0))
     for person, locale, title in (
         (amal, "ar", "البيت في آسن"),
-        (olena, "uk", "Thuis in Assen"),
+        (olena, "uk", say.UNTRANSLATED.with_params(original="Thuis in Assen")),
         (sanne, "nl", "Thuis in Assen"),
     ):
-        notice = await person.reply()
+        notice, question = await person.replies(2)  # the news, then the first question of the vote
         assert notice.text == catalogs.get(locale).render(say.NOTICE_PRIORITISING.with_params(title=title))
+        assert "🗣️ Taal" in question.button_labels()
     assert (await inspector.session(code)).phase is Phase.PRIORITISING
 
 
