@@ -15,11 +15,12 @@ from pathlib import Path
 from telegram.helpers import create_deep_linked_url
 
 from bot import config as configuration
+from bot import exports
 from bot.config import SETTINGS, Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.conversation.diagram import mermaid
 from bot.conversation.preview import preview
-from bot.domain import Phase, groups_from_names, groups_from_text
+from bot.domain import Phase, groups_from_names, groups_from_text, normalise_join_code
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
@@ -89,6 +90,13 @@ def parser() -> argparse.ArgumentParser:
         "--languages", default=",".join(SUPPORTED), help="Comma-separated languages offered (default: all shipped)."
     )
     create.add_argument("--idea-limit", type=int, default=10, help="Ideas per participant (default: 10).")
+    export = commands.add_parser(
+        "export", parents=[common], help="Write a session's data: tables (csv, xlsx) or its report (html, md)."
+    )
+    export.add_argument("code", metavar="CODE", help="The session's join code.")
+    export.add_argument("--format", dest="export_format", choices=exports.FORMATS, default="xlsx")
+    export.add_argument("--out", type=Path, required=True, help="A folder, or a file name for xlsx/html/md.")
+    export.add_argument("--lang", dest="export_lang", choices=SUPPORTED, help="The report's language.")
     flows_dir = argparse.ArgumentParser(add_help=False)
     flows_dir.add_argument("--dir", type=Path, default=None, help="Folder of flow files (default: the shipped flows).")
     flows = commands.add_parser("flows", parents=[common], help="Check, read and draw the conversation flows.")
@@ -122,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "flows":
             return _flows(task)
+        if command == "export":
+            return asyncio.run(_export(config, task))
         if command == "session":
             return asyncio.run(_create_session(config, task))
         if command == "sandbox-api":
@@ -136,6 +146,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+async def _export(config: Config, task: dict[str, object]) -> int:
+    out = task["out"]
+    assert isinstance(out, Path)
+    database = await Database.open(config.db)
+    try:
+        repo = Repository(database)
+        code = normalise_join_code(str(task["code"]))
+        session = await repo.session_by_code(code) if code else None
+        if session is None:
+            print(f"inspraak: no session with code {task['code']!r}", file=sys.stderr)
+            return 2
+        locale = str(task.get("export_lang") or config.language)
+        fmt = str(task["export_format"])
+        files = await exports.build(repo, CoordinatorStore(database), Catalogs(), session, locale, config.zone, (fmt,))
+    finally:
+        await database.close()
+    single = len(files) == 1 and out.suffix
+    targets = {out: next(iter(files.values()))} if single else {out / name: data for name, data in files.items()}
+    for path, data in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(path)
+    return 0
 
 
 def _flows(task: dict[str, object]) -> int:

@@ -2,5 +2,20 @@
 
 from bot.reports.chart import Column, comparison_chart, display
 from bot.reports.qr import qr_png
+from bot.reports.report import IdeaLine, ReportData, Section, html, markdown
+from bot.reports.tables import Table, to_csv, to_xlsx
 
-__all__ = ["Column", "comparison_chart", "display", "qr_png"]
+__all__ = [
+    "Column",
+    "IdeaLine",
+    "ReportData",
+    "Section",
+    "Table",
+    "comparison_chart",
+    "display",
+    "html",
+    "markdown",
+    "qr_png",
+    "to_csv",
+    "to_xlsx",
+]

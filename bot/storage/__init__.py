@@ -1,6 +1,6 @@
 """SQLite storage: the database connection, its migrations and the repository of all queries."""
 
-from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, IdeaCard, Redeemed, Status
+from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
 from bot.storage.repository import Repository, update_key
 from bot.storage.secret import load_or_create_secret
@@ -11,6 +11,7 @@ __all__ = [
     "Database",
     "DatabaseCorrupt",
     "DatabaseTooNew",
+    "ExportIdea",
     "IdeaCard",
     "Redeemed",
     "Repository",

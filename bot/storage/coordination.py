@@ -51,6 +51,25 @@ class IdeaCard:
 
 
 @dataclass(frozen=True)
+class ExportIdea:
+    """An idea as exports show it: pseudonymous, with its theme's name and whether it was merged or hidden."""
+
+    id: int
+    pseudonym: str
+    group_id: str | None
+    language: str | None
+    kind: str
+    text: str | None
+    voice_duration: int | None
+    transcription: str | None
+    translation: str | None
+    theme: str | None
+    duplicate_of: int | None
+    hidden_reason: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
 class Status:
     """Live counts of a session."""
 
@@ -391,6 +410,19 @@ class CoordinatorStore:
                 return False
             cursor = await conn.execute(sql, args)
             return cursor.rowcount == 1
+
+    async def export_ideas(self, session_id: int) -> list[ExportIdea]:
+        """Every idea of a session with what an export shows: pseudonym, group, theme, status and time."""
+        async with self.db.reading() as conn:
+            rows = await _rows(
+                conn,
+                "SELECT i.id, p.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
+                "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at FROM idea i "
+                "JOIN membership m ON m.id = i.membership_id JOIN participant p ON p.id = m.participant_id "
+                "LEFT JOIN theme t ON t.id = i.theme_id WHERE i.session_id = ? ORDER BY i.id",
+                (session_id,),
+            )
+        return [ExportIdea(*row) for row in rows]
 
     # ---- translations of what coordinators wrote -------------------------------------------------
 

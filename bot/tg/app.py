@@ -43,6 +43,7 @@ COORDINATOR_COMMANDS = {
     "translate": content.on_translate,
     "broadcast": content.on_broadcast,
     "results": results_view.on_results,
+    "export": results_view.on_export,
 }
 
 

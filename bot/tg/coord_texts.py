@@ -78,6 +78,7 @@ STATUS_UNSORTED = Msg("status.unsorted", "Not sorted yet: {count}")
 STATUS_HIDDEN = Msg("status.hidden", "Hidden: {count}")
 STATUS_VOICE = Msg("status.voice", "Voice messages still to write down: {count}")
 STATUS_BY_THEME = Msg("status.by_theme", "By theme:")
+STATUS_VOTES = Msg("status.votes", "Votes cast: {count}")
 STATUS_UPDATED = Msg("status.updated", "Updated at {time}")
 REFRESH = Msg("status.refresh", "Refresh")
 

@@ -270,6 +270,7 @@ async def status_text(context: Context, session: Session, translator: Translator
     lines.append(translator.text(say.STATUS_UNSORTED.with_params(count=status.unsorted)))
     lines.append(translator.text(say.STATUS_HIDDEN.with_params(count=status.hidden)))
     lines.append(translator.text(say.STATUS_VOICE.with_params(count=status.voice_untranscribed)))
+    lines.append(translator.text(say.STATUS_VOTES.with_params(count=status.votes)))
     if themes:
         lines.append(translator.text(say.STATUS_BY_THEME))
         lines += [f"• {t.emoji or ''} {t.name}: {status.by_theme.get(t.id, 0)}".replace("•  ", "• ") for t in themes]

@@ -12,7 +12,7 @@ import pytest
 from bot import config as configuration
 from bot.config import Config
 from bot.i18n import Catalogs
-from bot.sandbox import SandboxUser, StandIn
+from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.storage import Database, Repository
 from bot.tg import serve
 from tests.conftest import TOKEN
@@ -80,9 +80,16 @@ async def standin() -> AsyncIterator[StandIn]:
 
 
 @pytest.fixture
-async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs) -> AsyncIterator[RunningBot]:
-    """The bot, running against the stand-in with a database of its own."""
-    running = RunningBot(standin, config_for(standin, tmp_path / "inspraak.sqlite3"), catalogs)
+def admin(standin: StandIn) -> SandboxUser:
+    """A person whose Telegram id is in INSPRAAK_ADMINS (so also a coordinator)."""
+    return add_person(standin, "Admin", "nl")
+
+
+@pytest.fixture
+async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser) -> AsyncIterator[RunningBot]:
+    """The bot, running against the stand-in with a database of its own and one admin."""
+    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    running = RunningBot(standin, config, catalogs)
     await running.start()
     yield running
     await running.stop()

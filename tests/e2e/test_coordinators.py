@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,21 +18,7 @@ from bot.tg import coord_texts as say
 from bot.tg import texts
 from bot.tg.app import COORDINATOR_COMMANDS
 from bot.tg.journey import JOIN_UNKNOWN, NOT_COLLECTING
-from tests.e2e.conftest import RunningBot, config_for
-
-
-@pytest.fixture
-async def admin(standin: StandIn) -> SandboxUser:
-    return add_person(standin, "Admin", "nl")
-
-
-@pytest.fixture
-async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser) -> AsyncIterator[RunningBot]:
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
-    running = RunningBot(standin, config, catalogs)
-    await running.start()
-    yield running
-    await running.stop()
+from tests.e2e.conftest import RunningBot
 
 
 class Inspector:

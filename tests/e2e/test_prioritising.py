@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from PIL import Image
 
+from bot import exports as ex
 from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
 from bot.domain.results import Method, Vote, compute
 from bot.i18n import SUPPORTED, Catalogs, native_name
@@ -20,23 +18,9 @@ from bot.storage.repository import update_key
 from bot.tg import coord_texts as say
 from bot.tg import results_view as rv
 from bot.tg.journey import VOTING_CLOSED
-from tests.e2e.conftest import RunningBot, config_for
+from tests.e2e.conftest import RunningBot
 
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
-
-
-@pytest.fixture
-async def admin(standin: StandIn) -> SandboxUser:
-    return add_person(standin, "Marloes", "nl")
-
-
-@pytest.fixture
-async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser) -> AsyncIterator[RunningBot]:
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
-    running = RunningBot(standin, config, catalogs)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def collecting_session(bot: RunningBot, owner: SandboxUser, method: Method) -> Session:
@@ -154,7 +138,7 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
     await admin.send("/results")
     text, picture = await admin.replies(2)
     nl = catalogs.get("nl")
-    found = rv.SessionResults(
+    found = ex.SessionResults(
         replace(session, phase=Phase.PRIORITISING),
         (),
         {},
@@ -176,13 +160,13 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
         ("Taal", 1, newcomers, 3, professionals),
     ):
         params = {"theme": theme, "rank_a": rank_a, "group_a": group_a, "rank_b": rank_b, "group_b": group_b}
-        assert nl.text(rv.DIFFERENCE.with_params(**params)) in body
+        assert nl.text(ex.DIFFERENCE.with_params(**params)) in body
     for group_a, group_b, tau in (
         (newcomers, professionals, -0.33),
         (newcomers, residents, 0),
         (professionals, residents, -0.67),
     ):
-        assert nl.text(rv.AGREEMENT.with_params(group_a=group_a, group_b=group_b, tau=tau)) in body
+        assert nl.text(ex.AGREEMENT.with_params(group_a=group_a, group_b=group_b, tau=tau)) in body
     image = Image.open(io.BytesIO(admin.standin.world.files[picture.media["photo"][0]["file_id"]].data))
     assert image.format == "PNG" and image.size[0] >= 600
 

@@ -1,0 +1,275 @@
+"""A session's data as files people use: CSV and XLSX tables, the report (HTML, Markdown) and the chart.
+
+Used by /export in the chat and `inspraak export` on the command line. Nothing in it names a person other
+than by pseudonym, and hidden ideas are left out, as moderation intends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from bot.domain import Msg, Session, Theme, translated
+from bot.domain.results import OTHER, Difference, Method, Results, Vote, compute
+from bot.i18n import Catalogs, Translator
+from bot.reports import Column, IdeaLine, ReportData, Section, Table, comparison_chart, html, markdown, to_csv, to_xlsx
+from bot.storage import CoordinatorStore, ExportIdea, Repository
+
+FORMATS = ("csv", "xlsx", "html", "md")
+
+EVERYONE = Msg("results.everyone", "Everyone")
+OTHER_GROUPS = Msg("results.other_groups", "Other groups")
+CHART_TITLE = Msg("results.chart_title", "What matters most, per group")
+RANK = Msg("results.rank", "No. ")
+DIFFERENCE = Msg("results.difference", "{theme}: number {rank_a} for {group_a}, number {rank_b} for {group_b}")
+AGREEMENT = Msg(
+    "results.agreement", "Agreement between {group_a} and {group_b}: {tau} (1 = the same order, −1 = the opposite)"
+)
+POOLED = Msg("results.pooled", "Groups with fewer than 3 voters are counted together as “other groups”: {groups}")
+LEFT_OUT = Msg("results.left_out", "Groups with fewer than 3 voters are not shown separately: {groups}")
+LABELS = {
+    "generated": Msg("report.generated", "Made on"),
+    "participants": Msg("report.participants", "Participants"),
+    "group": Msg("report.group", "Group"),
+    "language": Msg("report.language", "Language"),
+    "count": Msg("report.count", "Number"),
+    "results": Msg("report.results", "What matters most"),
+    "chart": Msg("report.chart", "Chart: the order of the themes per group"),
+    "ideas": Msg("report.ideas", "The ideas, by theme"),
+    "also": Msg("report.also", "Also said"),
+    "theme": Msg("report.theme", "Theme"),
+    "unsorted": Msg("report.unsorted", "Not sorted into a theme"),
+}
+
+
+@dataclass(frozen=True)
+class SessionResults:
+    """A session's results with the means to name its themes and groups in any language."""
+
+    session: Session
+    themes: tuple[Theme, ...]
+    translations: Mapping[tuple[str, str], str]
+    results: Results
+
+    def theme(self, theme_id: str, locale: str | None) -> str:
+        """A theme's name (with its emoji) in a language, falling back to the original."""
+        theme = next((t for t in self.themes if str(t.id) == theme_id), None)
+        if theme is None:
+            return theme_id
+        name = translated(theme.subject, theme.name, self.session.source_locale, locale, self.translations)
+        return f"{theme.emoji} {name or theme.name}" if theme.emoji else (name or theme.name)
+
+    def group(self, group_id: str | None, translator: Translator) -> str:
+        """A group's name in a language ("all" and the pooled small groups included)."""
+        if group_id == "all":
+            return translator.text(EVERYONE)
+        if group_id == OTHER or group_id is None:
+            return translator.text(OTHER_GROUPS)
+        found = next((g for g in self.session.groups if g.id == group_id), None)
+        if found is None:
+            return group_id
+        if found.name is None:
+            return translator.text(found.label)
+        source = self.session.source_locale
+        return translated(f"group:{found.id}", found.name, source, translator.locale, self.translations) or found.name
+
+    def difference(self, difference: Difference, translator: Translator) -> str:
+        """ "Language: number 1 for newcomers, number 3 for professionals"."""
+        return translator.text(
+            DIFFERENCE.with_params(
+                theme=self.theme(difference.theme, translator.locale),
+                rank_a=difference.rank_a,
+                group_a=self.group(difference.group_a, translator),
+                rank_b=difference.rank_b,
+                group_b=self.group(difference.group_b, translator),
+            )
+        )
+
+    def notes(self, translator: Translator) -> list[str]:
+        """Which groups were pooled or left out, and how much the groups agreed."""
+        lines = []
+        if self.results.pooled:
+            names = ", ".join(self.group(g, translator) for g in self.results.pooled)
+            lines.append(translator.text(POOLED.with_params(groups=names)))
+        if self.results.left_out:
+            names = ", ".join(self.group(g, translator) for g in self.results.left_out)
+            lines.append(translator.text(LEFT_OUT.with_params(groups=names)))
+        for group_a, group_b, tau in self.results.agreement:
+            names_ab = {"group_a": self.group(group_a, translator), "group_b": self.group(group_b, translator)}
+            lines.append(translator.text(AGREEMENT.with_params(tau=round(tau, 2), **names_ab)))
+        return lines
+
+    def chart(self, translator: Translator) -> bytes:
+        """The group comparison chart, labelled in the translator's language."""
+        shown = (self.results.overall, *self.results.groups)
+        columns = [Column(self.group(r.group, translator), r.order) for r in shown]
+        labels = {str(t.id): self.theme(str(t.id), translator.locale) for t in self.themes}
+        return comparison_chart(columns, labels, translator.text(CHART_TITLE), translator.text(RANK))
+
+
+async def load_results(repo: Repository, coord: CoordinatorStore, session: Session) -> SessionResults:
+    """A session's results, computed from its votes."""
+    themes = tuple(await coord.themes(session.id))
+    votes = [Vote(v.pseudonym, v.group_id, v.payload) for v in await repo.votes(session.id)]
+    results = compute(Method(session.voting), votes, [str(t.id) for t in themes])
+    return SessionResults(session, themes, await coord.translations(session.id), results)
+
+
+def _vote_text(method: str, payload: Any, found: SessionResults) -> str:
+    """A vote as a person reads it: "Taal > Werk", "Taal: 3, Werk: 2" or "Taal > Werk; Zorg = Werk"."""
+
+    def name(theme: object) -> str:
+        return found.theme(str(theme), found.session.source_locale)
+
+    if method == "ranking":
+        return " > ".join(name(t) for t in payload)
+    if method == "dots":
+        return ", ".join(f"{name(t)}: {n}" for t, n in dict(payload).items())
+    return "; ".join(f"{name(a)} {'>' if outcome == 'won' else '='} {name(b)}" for a, b, outcome in payload)
+
+
+def tables(found: SessionResults, ideas: list[ExportIdea], votes: list[Any]) -> list[Table]:
+    """The ideas (hidden ones left out), the votes and the results per group, as tables."""
+    idea_rows = tuple(
+        (
+            i.id,
+            i.pseudonym,
+            i.group_id,
+            i.language,
+            i.kind,
+            i.text,
+            i.voice_duration,
+            i.transcription,
+            i.translation,
+            i.theme,
+            "duplicate" if i.duplicate_of else "original",
+            i.duplicate_of,
+            i.created_at,
+        )
+        for i in ideas
+        if i.hidden_reason is None
+    )
+    vote_rows = tuple(
+        (v.pseudonym, v.group_id, v.method, _vote_text(v.method, v.payload, found), json.dumps(v.payload), v.cast_at)
+        for v in votes
+    )
+    result_rows = tuple(
+        (r.group, r.voters, rank, found.theme(theme, found.session.source_locale), round(r.scores[theme], 4))
+        for r in (found.results.overall, *found.results.groups)
+        for rank, theme in enumerate(r.order, 1)
+    )
+    return [
+        Table(
+            "ideas",
+            (
+                "idea",
+                "participant",
+                "group",
+                "language",
+                "kind",
+                "text",
+                "voice_seconds",
+                "written_down",
+                "translation",
+                "theme",
+                "status",
+                "duplicate_of",
+                "created_at",
+            ),
+            idea_rows,
+        ),
+        Table("votes", ("participant", "group", "method", "vote", "vote_json", "cast_at"), vote_rows),
+        Table("results", ("group", "voters", "rank", "theme", "score"), result_rows),
+    ]
+
+
+def report_data(
+    found: SessionResults,
+    ideas: list[ExportIdea],
+    by_group: Mapping[str | None, int],
+    by_language: Mapping[str | None, int],
+    translator: Translator,
+    zone: tzinfo,
+) -> ReportData:
+    """The report's content in the reader's language: numbers, results, and the ideas grouped by theme."""
+    locale = translator.locale
+    visible = [i for i in ideas if i.hidden_reason is None]
+    duplicates: dict[int, list[ExportIdea]] = {}
+    for idea in visible:
+        if idea.duplicate_of is not None:
+            duplicates.setdefault(idea.duplicate_of, []).append(idea)
+
+    def line(idea: ExportIdea) -> IdeaLine:
+        text = idea.text if idea.text is not None else (idea.transcription or "🎤")
+        written = idea.translation or (idea.transcription if idea.text is not None else None)
+        return IdeaLine(text, idea.language or "", written, tuple(line(d) for d in duplicates.get(idea.id, ())))
+
+    originals = [i for i in visible if i.duplicate_of is None]
+    sections = [
+        Section(found.theme(str(t.id), locale), tuple(line(i) for i in originals if i.theme == t.name))
+        for t in found.themes
+    ]
+    unsorted = tuple(line(i) for i in originals if i.theme is None)
+    if unsorted:
+        sections.append(Section(translator.text(LABELS["unsorted"]), unsorted))
+    shown = (found.results.overall, *found.results.groups)
+    header = (translator.text(LABELS["theme"]), *(found.group(r.group, translator) for r in shown))
+    rows = (
+        tuple(
+            (found.theme(theme, locale), *(str(r.rank(theme)) for r in shown)) for theme in found.results.overall.order
+        )
+        if found.results.overall.voters
+        else ()
+    )
+    notes = found.notes(translator) + [found.difference(d, translator) for d in found.results.differences]
+    return ReportData(
+        labels={key: translator.text(label) for key, label in LABELS.items()},
+        title=found.session.title,
+        question=found.session.question,
+        generated=translator.moment(datetime.now(UTC), zone),
+        by_group=tuple((found.group(g, translator), n) for g, n in by_group.items()),
+        by_language=tuple((translator.language_name(code) if code else "?", n) for code, n in by_language.items()),
+        sections=tuple(sections),
+        results_header=header if rows else (),
+        results_rows=rows,
+        notes=tuple(notes) if rows else (),
+        chart_png=found.chart(translator) if rows else None,
+        direction="rtl" if translator.rtl else "ltr",
+        language=locale.replace("_", "-"),
+    )
+
+
+async def build(
+    repo: Repository,
+    coord: CoordinatorStore,
+    catalogs: Catalogs,
+    session: Session,
+    locale: str,
+    zone: tzinfo,
+    formats: tuple[str, ...] = FORMATS,
+) -> dict[str, bytes]:
+    """The export files by name, e.g. {"7KQ2MZ-ideas.csv": b"…", "7KQ2MZ-report.html": b"…"}."""
+    found = await load_results(repo, coord, session)
+    ideas = await coord.export_ideas(session.id)
+    votes = await repo.votes(session.id)
+    status = await coord.status(session.id)
+    translator = catalogs.get(locale)
+    prefix = session.code
+    files: dict[str, bytes] = {}
+    table_list = tables(found, ideas, votes)
+    if "csv" in formats:
+        files.update({f"{prefix}-{table.name}.csv": to_csv(table) for table in table_list})
+    if "xlsx" in formats:
+        files[f"{prefix}.xlsx"] = to_xlsx(table_list)
+    if "html" in formats or "md" in formats:
+        data = report_data(found, ideas, status.by_group, status.by_language, translator, zone)
+        if "html" in formats:
+            files[f"{prefix}-report.html"] = html(data).encode("utf-8")
+        if "md" in formats:
+            files[f"{prefix}-report.md"] = markdown(data).encode("utf-8")
+            if data.chart_png is not None:
+                files[f"{prefix}-chart.png"] = data.chart_png
+    return files

@@ -1,0 +1,67 @@
+"""The session report: self-contained HTML to print or publish, and Markdown to edit into a magazine."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+
+@dataclass(frozen=True)
+class IdeaLine:
+    """One idea in the report: as written, with any translation or written-down version, and its duplicates."""
+
+    text: str
+    language: str
+    translation: str | None = None
+    duplicates: tuple[IdeaLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A theme and its ideas."""
+
+    name: str
+    ideas: tuple[IdeaLine, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, already in the reader's language."""
+
+    labels: Mapping[str, str]
+    title: str
+    question: str
+    generated: str
+    by_group: tuple[tuple[str, int], ...]
+    by_language: tuple[tuple[str, int], ...]
+    sections: tuple[Section, ...]
+    results_header: tuple[str, ...] = ()
+    results_rows: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+    chart_png: bytes | None = None
+    direction: str = "ltr"
+    language: str = "en"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("bot.reports", "templates"),
+    autoescape=select_autoescape(["html.j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def html(data: ReportData) -> str:
+    """A single HTML file: styles and the chart inside, nothing fetched from elsewhere."""
+    chart = base64.b64encode(data.chart_png).decode() if data.chart_png else None
+    return _ENVIRONMENT.get_template("report.html.j2").render(data=data, chart=chart)
+
+
+def markdown(data: ReportData) -> str:
+    """The same report as Markdown (the chart is left out: it comes as its own file)."""
+    return _ENVIRONMENT.get_template("report.md.j2").render(data=data)
