@@ -13,6 +13,7 @@ HELP = Msg(
     "What you can do:\n"
     "/start – start, or join a session with its link\n"
     "/language – choose your language\n"
+    "/vote – choose what matters most (while voting is open)\n"
     "/help – show this message",
 )
 CHOOSE_LANGUAGE = Msg("language.choose", "Choose your language:")
@@ -35,4 +36,5 @@ MENU = (
     ("start", Msg("command.start", "Start, or join a session")),
     ("help", Msg("command.help", "What you can do")),
     ("language", Msg("command.language", "Choose your language")),
+    ("vote", Msg("command.vote", "Choose what matters most")),
 )
