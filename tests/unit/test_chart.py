@@ -1,0 +1,57 @@
+"""The group comparison chart renders every script the themes come in, correctly, on a fresh machine."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+from fontTools.ttLib import TTFont
+from matplotlib import pyplot as plt
+from PIL import Image
+
+from bot.reports import Column, comparison_chart, display
+from bot.reports.chart import font_families, font_files
+
+NAMES = {"taal": "🗣️ Taal leren", "ar": "اللغة الهولندية", "ti": "ስራሕ ምርካብ", "fa": "کار و آموزش", "uk": "Робота"}
+
+
+def test_a_chart_with_arabic_tigrinya_and_dutch_themes_is_a_png_with_no_missing_glyph() -> None:
+    columns = [
+        Column("Iedereen", ("taal", "ar", "ti", "fa", "uk")),
+        Column("القادمون الجدد", ("ar", "taal", "fa", "ti", "uk")),
+        Column("ሞያውያን", ("ti", "uk", "taal", "ar", "fa")),
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = comparison_chart(columns, NAMES, "Wat is het belangrijkst?", "Nr. ")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size[0] >= 700 and image.size[1] >= 400
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_every_letter_of_every_script_is_in_the_chart_fonts() -> None:
+    maps = [TTFont(str(path)).getBestCmap() for path in font_files()]
+    assert len(maps) == 3, "Noto Sans, Noto Sans Arabic and Noto Sans Ethiopic are installed"
+    for name in NAMES.values():
+        for char in display(name).replace(" ", ""):
+            assert any(ord(char) in cmap for cmap in maps), f"{char!r} of {name!r} has no glyph"
+
+
+def test_arabic_letters_are_joined_when_drawn() -> None:
+    assert tuple(int(part) for part in matplotlib.__version__.split(".")[:2]) >= (3, 11), "3.11 shapes text"
+    word = "المستقبل"
+    apart = "\u200c".join(word)  # ZERO WIDTH NON-JOINER between letters: the isolated forms, wider
+    with plt.rc_context({"font.family": list(font_families()), "font.size": 40}):
+        figure = plt.figure()
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        joined_width = figure.text(0, 0, word).get_window_extent(renderer).width
+        apart_width = figure.text(0, 0, apart).get_window_extent(renderer).width
+        plt.close(figure)
+    assert joined_width < apart_width * 0.9
+
+
+def test_emoji_and_direction_marks_are_left_out_of_chart_labels() -> None:
+    assert display("🗣️ Taal") == "Taal"
+    assert display("\u2068ስራሕ\u2069") == "ስራሕ"
+    assert display("اللغة") == "اللغة"
