@@ -36,6 +36,13 @@ async def send(bot: Bot, chat_id: int, reply: Reply | Text, translator: Translat
     return await bot.send_message(chat_id, translator.render(reply.text), reply_markup=keyboard(reply, translator))
 
 
+async def send_lines(
+    bot: Bot, chat_id: int, lines: list[str], translator: Translator, rows: tuple[tuple[Button, ...], ...] = ()
+) -> Message:
+    """Send lines already put together in one language (a list, a status), in its direction, with buttons."""
+    return await bot.send_message(chat_id, translator.directed("\n".join(lines)), reply_markup=markup(rows, translator))
+
+
 async def edit(message: Any, reply: Reply | Text, translator: Translator) -> None:
     """Replace a message the bot sent earlier (text and buttons) with a new reply."""
     reply = reply if isinstance(reply, Reply) else Reply(reply)

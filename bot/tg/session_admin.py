@@ -37,7 +37,7 @@ from bot.tg import journey, results_view
 from bot.tg.authority import active_session, admins_only, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.render import edit, markup, send
+from bot.tg.render import edit, markup, send, send_lines
 from bot.tg.services import services
 from bot.tg.wizard import FINISH, finisher, start, translator_for
 
@@ -292,9 +292,7 @@ async def on_status(update: Update, context: Context, record: CoordinatorRecord)
     translator = translator_for(update, context, record)
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(
-        chat.id, await status_text(context, session, translator), reply_markup=markup(REFRESH_ROW, translator)
-    )
+    await send_lines(context.bot, chat.id, [await status_text(context, session, translator)], translator, REFRESH_ROW)
     await mark_handled(update, context)
 
 

@@ -15,7 +15,7 @@ from bot.tg import coord_texts as say
 from bot.tg.authority import active_session, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.render import edit, markup, send
+from bot.tg.render import edit, send, send_lines
 from bot.tg.services import services
 from bot.tg.wizard import FINISH, finisher, session_in, start, translator_for
 
@@ -64,9 +64,7 @@ async def show_themes(update: Update, context: Context, record: CoordinatorRecor
         )
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(
-        chat.id, translator.directed("\n".join(lines)), reply_markup=markup(tuple(rows), translator)
-    )
+    await send_lines(context.bot, chat.id, lines, translator, tuple(rows))
 
 
 @coordinators_only
@@ -195,10 +193,8 @@ async def show_card(
     themes = await svc.coord.themes(session.id)
     if card.voice_file_id is not None and card.transcription is None:
         await context.bot.send_voice(chat.id, card.voice_file_id)  # to listen to before writing it down
-    await context.bot.send_message(
-        chat.id,
-        translator.directed(card_text(card, session, left, translator)),
-        reply_markup=markup(card_buttons(card, themes), translator),
+    await send_lines(
+        context.bot, chat.id, [card_text(card, session, left, translator)], translator, card_buttons(card, themes)
     )
 
 
@@ -385,9 +381,7 @@ async def show_hidden(update: Update, context: Context, record: CoordinatorRecor
         rows.append((Button(say.RESTORE.with_params(number=number), data("hr", card.id)),))
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(
-        chat.id, translator.directed("\n".join(lines)), reply_markup=markup(tuple(rows), translator)
-    )
+    await send_lines(context.bot, chat.id, lines, translator, tuple(rows))
 
 
 @coordinators_only
