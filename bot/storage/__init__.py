@@ -2,6 +2,7 @@
 
 from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
+from bot.storage.outbox import Letter, OutboxRow, OutboxStore, cancel, enqueue
 from bot.storage.repository import Repository, update_key
 from bot.storage.secret import load_or_create_secret
 
@@ -13,10 +14,15 @@ __all__ = [
     "DatabaseTooNew",
     "ExportIdea",
     "IdeaCard",
+    "Letter",
+    "OutboxRow",
+    "OutboxStore",
     "Redeemed",
     "Repository",
     "Status",
     "StorageError",
+    "cancel",
+    "enqueue",
     "load_or_create_secret",
     "update_key",
 ]
