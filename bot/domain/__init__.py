@@ -1,5 +1,15 @@
 """Pure rules and values of inspraak; imports nothing else of the bot."""
 
+from bot.domain.action import (
+    ACTION_INVITE_PREFIX,
+    PROGRESS_NAMES,
+    STATUS_NAMES,
+    Action,
+    ActionStatus,
+    Progress,
+    is_action_invite,
+)
+from bot.domain.cadence import Cadence, Schedule, due_times, parse_time
 from bot.domain.content import missing, translatable, translated
 from bot.domain.membership import Changes, Membership, NewIdea
 from bot.domain.message import Button, Msg, Reply, Text, Verbatim
@@ -20,10 +30,16 @@ from bot.domain.session import (
 )
 
 __all__ = [
+    "ACTION_INVITE_PREFIX",
     "DEFAULT_GROUPS",
     "IDEA_MAX_LENGTH",
     "PHASE_NAMES",
+    "PROGRESS_NAMES",
+    "STATUS_NAMES",
+    "Action",
+    "ActionStatus",
     "Button",
+    "Cadence",
     "Changes",
     "GroupDef",
     "InviteKind",
@@ -32,21 +48,26 @@ __all__ = [
     "NewIdea",
     "Participant",
     "Phase",
+    "Progress",
     "Reply",
     "Role",
+    "Schedule",
     "Session",
     "Text",
     "Theme",
     "Verbatim",
+    "due_times",
     "groups_from_names",
     "groups_from_text",
     "invite_expiry",
+    "is_action_invite",
     "is_invite_token",
     "make_invite_token",
     "make_join_code",
     "make_pseudonym",
     "missing",
     "normalise_join_code",
+    "parse_time",
     "role_of",
     "translatable",
     "translated",

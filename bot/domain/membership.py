@@ -46,3 +46,5 @@ class Changes:
     withdrawn: tuple[int, ...] = ()
     forget: bool = False
     vote: tuple[str, Any] | None = None  # (method, payload): replaces the person's earlier vote
+    checkin: Mapping[str, Any] | None = None  # an owner's answer: action, period and the fields answered
+    wants_updates: bool | None = None

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.domain import GroupDef, InviteKind, Participant, Phase, Session, Theme
 from bot.storage.db import Database
-from bot.storage.repository import _claim, _ensure_participant, _insert_session, _now, _session
+from bot.storage.rows import claim_update, ensure_participant, insert_session, load_session, utc_now
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class CoordinatorStore:
     async def redeem_invite(self, telegram_id: int, token_hash: str, now: str, key: str) -> Redeemed | None:
         """Use an invite once, before it expires: the person becomes a (co-)coordinator."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return None
             async with conn.execute(
                 "SELECT kind, session_id FROM invite WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
@@ -160,10 +160,10 @@ class CoordinatorStore:
     ) -> Session | None:
         """A new session owned by this coordinator, in the draft phase, made their active one; None if done before."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return None
             participant_id = await _make_coordinator(conn, telegram_id)
-            session_id = await _insert_session(
+            session_id = await insert_session(
                 conn, title, question, groups, languages, idea_limit, Phase.DRAFT, source_locale, voting
             )
             await conn.execute(
@@ -174,7 +174,7 @@ class CoordinatorStore:
                 "UPDATE coordinator SET active_session = ? WHERE participant_id = ?",
                 (session_id, participant_id),
             )
-            session = await _session(conn, "id", session_id)
+            session = await load_session(conn, "id", session_id)
         assert session is not None
         return session
 
@@ -187,7 +187,7 @@ class CoordinatorStore:
                 (telegram_id,),
             ) as cursor:
                 ids = [row[0] for row in await cursor.fetchall()]
-            sessions = [await _session(conn, "id", session_id) for session_id in ids]
+            sessions = [await load_session(conn, "id", session_id) for session_id in ids]
         return [s for s in sessions if s is not None]
 
     async def runnable(self, telegram_id: int, session_id: int) -> Session | None:
@@ -199,7 +199,7 @@ class CoordinatorStore:
                 (telegram_id, session_id),
             ) as cursor:
                 allowed = await cursor.fetchone() is not None
-            return await _session(conn, "id", session_id) if allowed else None
+            return await load_session(conn, "id", session_id) if allowed else None
 
     async def use(self, telegram_id: int, session_id: int) -> None:
         """Make a session the one later commands act on."""
@@ -216,7 +216,7 @@ class CoordinatorStore:
         Without a key the write belongs to an update already claimed by an earlier write.
         """
         async with self.db.transaction() as conn:
-            if key is not None and not await _claim(conn, key):
+            if key is not None and not await claim_update(conn, key):
                 return False
             await conn.execute(
                 "UPDATE coordinator SET flow_state = ? "
@@ -228,7 +228,7 @@ class CoordinatorStore:
     async def set_phase(self, session_id: int, phase: Phase, key: str) -> bool:
         """Move a session to a phase; False if this update was already handled."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             await conn.execute("UPDATE session SET phase = ? WHERE id = ?", (phase.value, session_id))
             return True
@@ -290,12 +290,12 @@ class CoordinatorStore:
     async def add_theme(self, session_id: int, name: str, emoji: str | None, key: str) -> Theme | None:
         """A new theme at the end of the list; None if this update was already handled."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return None
             cursor = await conn.execute(
                 "INSERT INTO theme (session_id, name, emoji, position, created_at) VALUES "
                 "(?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM theme WHERE session_id = ?), ?)",
-                (session_id, name, emoji, session_id, _now()),
+                (session_id, name, emoji, session_id, utc_now()),
             )
             themes = await _themes(conn, session_id)
         return next(t for t in themes if t.id == cursor.lastrowid)
@@ -303,7 +303,7 @@ class CoordinatorStore:
     async def rename_theme(self, session_id: int, theme_id: int, name: str, key: str) -> bool:
         """Rename a theme of this session."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             cursor = await conn.execute(
                 "UPDATE theme SET name = ? WHERE id = ? AND session_id = ?", (name, theme_id, session_id)
@@ -317,7 +317,7 @@ class CoordinatorStore:
     async def remove_theme(self, session_id: int, theme_id: int, key: str) -> bool:
         """Remove a theme; its ideas become unsorted again (never deleted)."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             cursor = await conn.execute("DELETE FROM theme WHERE id = ? AND session_id = ?", (theme_id, session_id))
             await conn.execute(
@@ -365,7 +365,7 @@ class CoordinatorStore:
         return await self._change_idea(
             "UPDATE idea SET theme_id = ?, duplicate_of = NULL, updated_at = ? WHERE id = ? AND session_id = ? "
             "AND EXISTS (SELECT 1 FROM theme WHERE id = ? AND session_id = ?)",
-            (theme_id, _now(), idea_id, session_id, theme_id, session_id),
+            (theme_id, utc_now(), idea_id, session_id, theme_id, session_id),
             key,
         )
 
@@ -375,7 +375,17 @@ class CoordinatorStore:
             "UPDATE idea SET duplicate_of = ?, theme_id = (SELECT theme_id FROM idea WHERE id = ? AND session_id = ?), "
             "updated_at = ? WHERE id = ? AND session_id = ? AND id != ? "
             "AND EXISTS (SELECT 1 FROM idea WHERE id = ? AND session_id = ?)",
-            (original_id, original_id, session_id, _now(), idea_id, session_id, original_id, original_id, session_id),
+            (
+                original_id,
+                original_id,
+                session_id,
+                utc_now(),
+                idea_id,
+                session_id,
+                original_id,
+                original_id,
+                session_id,
+            ),
             key,
         )
 
@@ -383,7 +393,7 @@ class CoordinatorStore:
         """Hide an idea from results and exports, with a reason; it is never deleted."""
         return await self._change_idea(
             "UPDATE idea SET hidden_reason = ?, updated_at = ? WHERE id = ? AND session_id = ?",
-            (reason, _now(), idea_id, session_id),
+            (reason, utc_now(), idea_id, session_id),
             key,
         )
 
@@ -392,7 +402,7 @@ class CoordinatorStore:
         return await self._change_idea(
             "UPDATE idea SET hidden_reason = NULL, updated_at = ? WHERE id = ? AND session_id = ? "
             "AND hidden_reason IS NOT NULL",
-            (_now(), idea_id, session_id),
+            (utc_now(), idea_id, session_id),
             key,
         )
 
@@ -402,11 +412,11 @@ class CoordinatorStore:
             "transcription": "UPDATE idea SET transcription = ?, updated_at = ? WHERE id = ? AND session_id = ?",
             "translation": "UPDATE idea SET translation = ?, updated_at = ? WHERE id = ? AND session_id = ?",
         }
-        return await self._change_idea(queries[field], (text, _now(), idea_id, session_id), key)
+        return await self._change_idea(queries[field], (text, utc_now(), idea_id, session_id), key)
 
     async def _change_idea(self, sql: str, args: tuple[object, ...], key: str) -> bool:
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             cursor = await conn.execute(sql, args)
             return cursor.rowcount == 1
@@ -437,7 +447,7 @@ class CoordinatorStore:
     async def set_translation(self, session_id: int, subject: str, locale: str, text: str, key: str) -> bool:
         """Store (or replace) one translation."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             await conn.execute(
                 "INSERT INTO content_translation (session_id, subject, locale, text) VALUES (?, ?, ?, ?) "
@@ -467,9 +477,9 @@ async def _coordinator(conn: aiosqlite.Connection, telegram_id: int) -> Coordina
 
 async def _make_coordinator(conn: aiosqlite.Connection, telegram_id: int) -> int:
     """The participant id of a (new or existing) coordinator."""
-    participant = await _ensure_participant(conn, telegram_id)
+    participant = await ensure_participant(conn, telegram_id)
     await conn.execute(
-        "INSERT OR IGNORE INTO coordinator (participant_id, created_at) VALUES (?, ?)", (participant.id, _now())
+        "INSERT OR IGNORE INTO coordinator (participant_id, created_at) VALUES (?, ?)", (participant.id, utc_now())
     )
     return participant.id
 

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.db import Database
-from bot.storage.repository import _now
+from bot.storage.rows import utc_now
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Letter:
 
 async def enqueue(conn: aiosqlite.Connection, letters: list[Letter]) -> int:
     """Add messages inside the caller's transaction; one already there for its (purpose, recipient, period) stays."""
-    now = _now()
+    now = utc_now()
     cursor = await conn.executemany(
         "INSERT OR IGNORE INTO outbox (purpose, recipient, period, due_at, collapse_key, payload, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -58,7 +58,7 @@ async def cancel(conn: aiosqlite.Connection, collapse_key: str) -> int:
     """Cancel the pending messages that belong together (e.g. an action's check-ins when it is done)."""
     cursor = await conn.execute(
         "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE collapse_key = ? AND status = 'pending'",
-        (_now(), collapse_key),
+        (utc_now(), collapse_key),
     )
     return cursor.rowcount
 
@@ -84,7 +84,7 @@ class OutboxStore:
             cursor = await conn.execute(
                 "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
                 "WHERE status = 'sending'",
-                (_now(),),
+                (utc_now(),),
             )
             return cursor.rowcount
 
@@ -131,7 +131,7 @@ class OutboxStore:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                (status, error, _now(), row_id),
+                (status, error, utc_now(), row_id),
             )
 
     async def retry(self, row_id: int, at: datetime, error: str, count: bool = True) -> None:
@@ -140,13 +140,13 @@ class OutboxStore:
             await conn.execute(
                 "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, updated_at = ?, "
                 "attempts = attempts - ? WHERE id = ?",
-                (_iso(at), error, _now(), 0 if count else 1, row_id),
+                (_iso(at), error, utc_now(), 0 if count else 1, row_id),
             )
 
     async def stop_recipient(self, row_id: int, recipient: int) -> None:
         """The person blocked the bot: this row and everything still pending for them stop, and so do they."""
         async with self.db.transaction() as conn:
-            now = _now()
+            now = utc_now()
             await conn.execute(
                 "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
                 "WHERE id = ? OR (recipient = ? AND status = 'pending')",

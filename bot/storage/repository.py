@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.domain import Changes, GroupDef, Membership, Participant, Phase, Session, make_join_code, make_pseudonym
+from bot.domain import Changes, GroupDef, Membership, Participant, Phase, Session
 from bot.storage.db import Database
+from bot.storage.rows import (
+    claim_update,
+    ensure_participant,
+    insert_session,
+    load_membership,
+    load_session,
+    participant_by_telegram,
+    utc_now,
+)
 
 
 def update_key(raw: str) -> str:
     """The stored form of an update's dedupe key: hashed, so it holds no Telegram id."""
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Repository:
@@ -34,7 +35,7 @@ class Repository:
     async def participant(self, telegram_id: int) -> Participant | None:
         """The participant with this Telegram id, if they have talked to the bot before."""
         async with self.db.reading() as conn:
-            return await _participant(conn, telegram_id)
+            return await participant_by_telegram(conn, telegram_id)
 
     async def was_processed(self, key: str) -> bool:
         """Whether the update with this (hashed) key has already been handled."""
@@ -47,18 +48,18 @@ class Repository:
     async def mark_processed(self, key: str) -> bool:
         """Record an update that changed nothing else; False if it was already recorded."""
         async with self.db.transaction() as conn:
-            return await _claim(conn, key)
+            return await claim_update(conn, key)
 
     async def choose_locale(self, telegram_id: int, locale: str, key: str) -> Participant | None:
         """Store a person's language (creating them if new); None if this update was already handled."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return None
-            participant = await _ensure_participant(conn, telegram_id)
+            participant = await ensure_participant(conn, telegram_id)
             await conn.execute(
-                "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?", (locale, _now(), participant.id)
+                "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?", (locale, utc_now(), participant.id)
             )
-            return await _participant(conn, telegram_id)
+            return await participant_by_telegram(conn, telegram_id)
 
     # ---- sessions -------------------------------------------------------------------------------
 
@@ -73,17 +74,17 @@ class Repository:
     ) -> Session:
         """A new session with a fresh join code."""
         async with self.db.transaction() as conn:
-            session_id = await _insert_session(
+            session_id = await insert_session(
                 conn, title, question, groups, languages, idea_limit, phase, None, "ranking"
             )
-            session = await _session(conn, "id", session_id)
+            session = await load_session(conn, "id", session_id)
         assert session is not None
         return session
 
     async def session_by_code(self, code: str) -> Session | None:
         """The session a join code belongs to."""
         async with self.db.reading() as conn:
-            return await _session(conn, "code", code)
+            return await load_session(conn, "code", code)
 
     async def ideas(self, session_id: int) -> list[IdeaRecord]:
         """Every idea of a session, oldest first, with the giver's pseudonym and group."""
@@ -132,7 +133,7 @@ class Repository:
                 (session_id,),
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            found = [(int(r[0]), await _membership(conn, "m.id = ?", (r[1],))) for r in rows]
+            found = [(int(r[0]), await load_membership(conn, "m.id = ?", (r[1],))) for r in rows]
         return [(telegram_id, m) for telegram_id, m in found if m is not None]
 
     # ---- taking part ----------------------------------------------------------------------------
@@ -140,7 +141,7 @@ class Repository:
     async def active_membership(self, telegram_id: int) -> Membership | None:
         """The session this person is talking about now, with where they are in it."""
         async with self.db.reading() as conn:
-            return await _membership(
+            return await load_membership(
                 conn,
                 "m.id = (SELECT active_membership FROM participant WHERE telegram_id = ?)",
                 (telegram_id,),
@@ -151,10 +152,10 @@ class Repository:
     ) -> tuple[Membership, bool] | None:
         """Join a session, or come back to it (True when new); None if this update was already handled."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return None
-            now = _now()
-            participant = await _ensure_participant(conn, telegram_id)
+            now = utc_now()
+            participant = await ensure_participant(conn, telegram_id)
             inserted = await conn.execute(
                 "INSERT OR IGNORE INTO membership (session_id, participant_id, flow_state, joined_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -165,7 +166,7 @@ class Repository:
                 "(SELECT id FROM membership WHERE session_id = ? AND participant_id = ?), updated_at = ? WHERE id = ?",
                 (session.id, participant.id, now, participant.id),
             )
-            membership = await _membership(
+            membership = await load_membership(
                 conn, "m.session_id = ? AND m.participant_id = ?", (session.id, participant.id)
             )
             assert membership is not None
@@ -174,9 +175,9 @@ class Repository:
     async def advance(self, membership: Membership, changes: Changes, key: str) -> bool:
         """Store one conversation step, all of it or nothing; False if this update was already handled."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
-            now = _now()
+            now = utc_now()
             if changes.forget:
                 await conn.execute("DELETE FROM membership WHERE id = ?", (membership.id,))
                 await conn.execute(
@@ -232,12 +233,12 @@ class Repository:
     async def edit_idea(self, membership: Membership, source_message_id: int, text: str, key: str) -> bool:
         """Replace the text of the idea that came from an edited message; False if there is none."""
         async with self.db.transaction() as conn:
-            if not await _claim(conn, key):
+            if not await claim_update(conn, key):
                 return False
             cursor = await conn.execute(
                 "UPDATE idea SET text = ?, updated_at = ? "
                 "WHERE membership_id = ? AND source_message_id = ? AND kind = 'text'",
-                (text, _now(), membership.id, source_message_id),
+                (text, utc_now(), membership.id, source_message_id),
             )
             return cursor.rowcount == 1
 
@@ -256,44 +257,6 @@ class Repository:
         async with self.db.reading() as conn, conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
-
-
-async def _claim(conn: aiosqlite.Connection, key: str) -> bool:
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO processed_update (key, processed_at) VALUES (?, ?)", (key, _now())
-    )
-    return cursor.rowcount == 1
-
-
-async def _participant(conn: aiosqlite.Connection, telegram_id: int) -> Participant | None:
-    async with conn.execute(
-        "SELECT id, pseudonym, locale FROM participant WHERE telegram_id = ?", (telegram_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else Participant(id=row[0], pseudonym=row[1], locale=row[2])
-
-
-async def _ensure_participant(conn: aiosqlite.Connection, telegram_id: int) -> Participant:
-    """The participant with this Telegram id, created (without a language yet) if new."""
-    existing = await _participant(conn, telegram_id)
-    if existing is not None:
-        return existing
-    now = _now()
-    await conn.execute(
-        "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)",
-        (telegram_id, await _free_pseudonym(conn), now, now),
-    )
-    created = await _participant(conn, telegram_id)
-    assert created is not None
-    return created
-
-
-async def _free_pseudonym(conn: aiosqlite.Connection) -> str:
-    while True:
-        candidate = make_pseudonym(secrets.token_bytes(4))
-        async with conn.execute("SELECT 1 FROM participant WHERE pseudonym = ?", (candidate,)) as cursor:
-            if await cursor.fetchone() is None:
-                return candidate
 
 
 @dataclass(frozen=True)
@@ -329,86 +292,3 @@ class MemberRecord:
     group_id: str | None
     locale: str | None
     consented: bool
-
-
-async def _insert_session(
-    conn: aiosqlite.Connection,
-    title: str,
-    question: str,
-    groups: tuple[GroupDef, ...],
-    languages: tuple[str, ...],
-    idea_limit: int,
-    phase: Phase,
-    source_locale: str | None,
-    voting: str,
-) -> int:
-    """Insert a session with a fresh join code and its groups; returns its id."""
-    while True:
-        code = make_join_code(secrets.token_bytes(4))
-        async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
-            if await cursor.fetchone() is None:
-                break
-    cursor = await conn.execute(
-        "INSERT INTO session (code, title, question, languages, idea_limit, phase, source_locale, voting, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (code, title, question, json.dumps(list(languages)), idea_limit, phase.value, source_locale, voting, _now()),
-    )
-    session_id = cursor.lastrowid
-    assert session_id is not None
-    await conn.executemany(
-        "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
-        [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],
-    )
-    return session_id
-
-
-async def _session(conn: aiosqlite.Connection, column: str, value: object) -> Session | None:
-    query = {
-        "id": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
-        "FROM session WHERE id = ?",
-        "code": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
-        "FROM session WHERE code = ?",
-    }[column]
-    async with conn.execute(query, (value,)) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return None
-    async with conn.execute(
-        "SELECT id, name FROM session_group WHERE session_id = ? ORDER BY position", (row[0],)
-    ) as cursor:
-        groups = tuple(GroupDef(g[0], g[1]) for g in await cursor.fetchall())
-    return Session(
-        id=row[0],
-        code=row[1],
-        title=row[2],
-        question=row[3],
-        groups=groups,
-        languages=tuple(json.loads(row[4])),
-        idea_limit=row[5],
-        phase=Phase(row[6]),
-        source_locale=row[7],
-        voting=row[8],
-    )
-
-
-_MEMBERSHIP = (
-    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, p.pseudonym, p.locale "
-    "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
-)
-
-
-async def _membership(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> Membership | None:
-    async with conn.execute(_MEMBERSHIP + where, args) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return None
-    session = await _session(conn, "id", row[1])
-    assert session is not None
-    return Membership(
-        id=row[0],
-        session=session,
-        participant=Participant(row[5], row[6], row[7]),
-        group_id=row[2],
-        consented=row[3] is not None,
-        flow_state=json.loads(row[4]),
-    )

@@ -1,0 +1,135 @@
+"""Row-level helpers shared by the stores: each works inside a transaction the caller holds."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain import GroupDef, Membership, Participant, Phase, Session, make_join_code, make_pseudonym
+
+MEMBERSHIP_SELECT = (
+    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, p.pseudonym, p.locale "
+    "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
+)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+async def claim_update(conn: aiosqlite.Connection, key: str) -> bool:
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO processed_update (key, processed_at) VALUES (?, ?)", (key, utc_now())
+    )
+    return cursor.rowcount == 1
+
+
+async def participant_by_telegram(conn: aiosqlite.Connection, telegram_id: int) -> Participant | None:
+    async with conn.execute(
+        "SELECT id, pseudonym, locale FROM participant WHERE telegram_id = ?", (telegram_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else Participant(id=row[0], pseudonym=row[1], locale=row[2])
+
+
+async def ensure_participant(conn: aiosqlite.Connection, telegram_id: int) -> Participant:
+    """The participant with this Telegram id, created (without a language yet) if new."""
+    existing = await participant_by_telegram(conn, telegram_id)
+    if existing is not None:
+        return existing
+    now = utc_now()
+    await conn.execute(
+        "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)",
+        (telegram_id, await free_pseudonym(conn), now, now),
+    )
+    created = await participant_by_telegram(conn, telegram_id)
+    assert created is not None
+    return created
+
+
+async def free_pseudonym(conn: aiosqlite.Connection) -> str:
+    while True:
+        candidate = make_pseudonym(secrets.token_bytes(4))
+        async with conn.execute("SELECT 1 FROM participant WHERE pseudonym = ?", (candidate,)) as cursor:
+            if await cursor.fetchone() is None:
+                return candidate
+
+
+async def insert_session(
+    conn: aiosqlite.Connection,
+    title: str,
+    question: str,
+    groups: tuple[GroupDef, ...],
+    languages: tuple[str, ...],
+    idea_limit: int,
+    phase: Phase,
+    source_locale: str | None,
+    voting: str,
+) -> int:
+    """Insert a session with a fresh join code and its groups; returns its id."""
+    while True:
+        code = make_join_code(secrets.token_bytes(4))
+        async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
+            if await cursor.fetchone() is None:
+                break
+    cursor = await conn.execute(
+        "INSERT INTO session (code, title, question, languages, idea_limit, phase, source_locale, voting, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, title, question, json.dumps(list(languages)), idea_limit, phase.value, source_locale, voting, utc_now()),
+    )
+    session_id = cursor.lastrowid
+    assert session_id is not None
+    await conn.executemany(
+        "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
+        [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],
+    )
+    return session_id
+
+
+async def load_session(conn: aiosqlite.Connection, column: str, value: object) -> Session | None:
+    query = {
+        "id": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
+        "FROM session WHERE id = ?",
+        "code": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
+        "FROM session WHERE code = ?",
+    }[column]
+    async with conn.execute(query, (value,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    async with conn.execute(
+        "SELECT id, name FROM session_group WHERE session_id = ? ORDER BY position", (row[0],)
+    ) as cursor:
+        groups = tuple(GroupDef(g[0], g[1]) for g in await cursor.fetchall())
+    return Session(
+        id=row[0],
+        code=row[1],
+        title=row[2],
+        question=row[3],
+        groups=groups,
+        languages=tuple(json.loads(row[4])),
+        idea_limit=row[5],
+        phase=Phase(row[6]),
+        source_locale=row[7],
+        voting=row[8],
+    )
+
+
+async def load_membership(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> Membership | None:
+    async with conn.execute(MEMBERSHIP_SELECT + where, args) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    session = await load_session(conn, "id", row[1])
+    assert session is not None
+    return Membership(
+        id=row[0],
+        session=session,
+        participant=Participant(row[5], row[6], row[7]),
+        group_id=row[2],
+        consented=row[3] is not None,
+        flow_state=json.loads(row[4]),
+    )
