@@ -553,8 +553,11 @@ def _press_pairwise(flow: Flow, state: FlowState, node: Node, value: str, facts:
 
 def _message_text(flow: Flow, state: FlowState, node: Node, event: Event, facts: Facts) -> Transition:
     assert node.text is not None
+    if isinstance(event, VoiceIn) and node.text.voice:
+        state, answer = _answered(state, node, {"voice": event.file_id, "duration": event.duration})
+        return _advance(flow, state, node, facts, None, (answer,))
     if not isinstance(event, TextIn):
-        return Transition(state, (Reply(TYPE_TEXT),), accepted=False)
+        return Transition(state, (Reply(TEXT_OR_VOICE if node.text.voice else TYPE_TEXT),), accepted=False)
     text = event.text.strip()
     if len(text) > node.text.max:
         return Transition(state, (Reply(TOO_LONG.with_params(max=node.text.max)),), accepted=False)

@@ -55,6 +55,7 @@ class FreeText(Strict):
     min: int = Field(default=1, ge=1)
     max: int = Field(default=1000, ge=1, le=4000)
     skip: str | None = Field(default=None, min_length=1, max_length=40)
+    voice: bool = False  # a voice message answers too
 
 
 class Collect(Strict):

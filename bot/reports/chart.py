@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # no screen: render to PNG
 
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.patches import Rectangle
 
 # Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph.
 FONT_FILES = (
@@ -104,6 +105,39 @@ def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title
             for side in ("top", "right", "left"):
                 axes.spines[side].set_visible(False)
             axes.grid(axis="y", alpha=0.25)
+            figure.tight_layout()
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png")
+        finally:
+            plt.close(figure)
+    return buffer.getvalue()
+
+
+STATUS_COLOURS = {"on_track": "#1b9e77", "delay": "#e6ab02", "stuck": "#d95f02", "done": "#7570b3"}
+UNANSWERED = "#dddddd"
+
+
+def status_grid(history: Mapping[str, Sequence[str | None]], labels: Mapping[str, str], title: str) -> bytes:
+    """One row per action, one square per check-in, coloured by the owner's answer (grey: no answer yet)."""
+    actions = list(history)
+    periods = max((len(answers) for answers in history.values()), default=0)
+    with plt.rc_context({"font.family": list(font_families()), "font.size": 12}):
+        figure, axes = plt.subplots(figsize=(max(6.0, 0.25 * periods + 4), max(2.5, 0.6 * len(actions) + 1.8)), dpi=120)
+        try:
+            for row, action in enumerate(actions):
+                for column, status in enumerate(history[action]):
+                    colour = STATUS_COLOURS.get(status or "", UNANSWERED)
+                    axes.add_patch(Rectangle((column, row), 0.9, 0.8, color=colour))
+            axes.set_xlim(0, max(periods, 1))
+            axes.set_ylim(len(actions), -0.2)
+            axes.set_yticks([r + 0.4 for r in range(len(actions))], [display(a) for a in actions])
+            axes.set_xticks([])
+            axes.set_title(display(title))
+            handles = [Rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLOURS.values()]
+            names = [display(labels.get(k, k)) for k in STATUS_COLOURS]
+            axes.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False)
+            for side in ("top", "right", "bottom", "left"):
+                axes.spines[side].set_visible(False)
             figure.tight_layout()
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png")

@@ -1,5 +1,6 @@
 """SQLite storage: the database connection, its migrations and the repository of all queries."""
 
+from bot.storage.actions import ActionStore, CheckinRecord
 from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
 from bot.storage.outbox import Letter, OutboxRow, OutboxStore, cancel, enqueue
@@ -7,6 +8,8 @@ from bot.storage.repository import Repository, update_key
 from bot.storage.secret import load_or_create_secret
 
 __all__ = [
+    "ActionStore",
+    "CheckinRecord",
     "CoordinatorRecord",
     "CoordinatorStore",
     "Database",

@@ -201,6 +201,16 @@ class CoordinatorStore:
                 allowed = await cursor.fetchone() is not None
             return await load_session(conn, "id", session_id) if allowed else None
 
+    async def runnable_by_participant(self, participant_id: int, session_id: int) -> Session | None:
+        """The session, if this participant (by internal id) runs it."""
+        async with self.db.reading() as conn:
+            rows = await _rows(
+                conn,
+                "SELECT 1 FROM session_coordinator WHERE participant_id = ? AND session_id = ?",
+                (participant_id, session_id),
+            )
+            return await load_session(conn, "id", session_id) if rows else None
+
     async def use(self, telegram_id: int, session_id: int) -> None:
         """Make a session the one later commands act on."""
         async with self.db.transaction() as conn:

@@ -22,6 +22,7 @@ class OutboxRow:
     purpose: str
     recipient: int
     telegram_id: int | None
+    locale: str | None
     period: str
     due_at: str
     attempts: int
@@ -97,6 +98,11 @@ class OutboxStore:
         stamp, oldest = _iso(now), _iso(now - window)
         async with self.db.transaction() as conn:
             await conn.execute(
+                "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? WHERE status = 'pending' "
+                "AND recipient IN (SELECT id FROM participant WHERE stopped_at IS NOT NULL OR telegram_id IS NULL)",
+                (stamp,),
+            )
+            await conn.execute(
                 "UPDATE outbox SET status = 'skipped', last_error = 'too old', updated_at = ? "
                 "WHERE status = 'pending' AND due_at < ?",
                 (stamp, oldest),
@@ -110,14 +116,15 @@ class OutboxStore:
                 (stamp, stamp, stamp),
             )
             async with conn.execute(
-                "SELECT o.id, o.purpose, o.recipient, p.telegram_id, o.period, o.due_at, o.attempts, o.payload "
+                "SELECT o.id, o.purpose, o.recipient, p.telegram_id, p.locale, o.period, o.due_at, o.attempts, "
+                "o.payload "
                 "FROM outbox o JOIN participant p ON p.id = o.recipient "
                 "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.not_before IS NULL OR o.not_before <= ?) "
                 "ORDER BY o.due_at, o.id LIMIT ?",
                 (stamp, stamp, limit),
             ) as cursor:
                 rows = [
-                    OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]))
+                    OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]))
                     for r in await cursor.fetchall()
                 ]
             await conn.executemany(

@@ -6,9 +6,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import Changes, GroupDef, Membership, Participant, Phase, Session
+from bot.storage.actions import record_checkin
 from bot.storage.db import Database
 from bot.storage.rows import (
     claim_update,
@@ -80,6 +82,11 @@ class Repository:
             session = await load_session(conn, "id", session_id)
         assert session is not None
         return session
+
+    async def session_by_id(self, session_id: int) -> Session | None:
+        """A session by its internal id."""
+        async with self.db.reading() as conn:
+            return await load_session(conn, "id", session_id)
 
     async def session_by_code(self, code: str) -> Session | None:
         """The session a join code belongs to."""
@@ -172,8 +179,11 @@ class Repository:
             assert membership is not None
             return membership, inserted.rowcount == 1
 
-    async def advance(self, membership: Membership, changes: Changes, key: str) -> bool:
-        """Store one conversation step, all of it or nothing; False if this update was already handled."""
+    async def advance(self, membership: Membership, changes: Changes, key: str, moment: datetime | None = None) -> bool:
+        """Store one conversation step, all of it or nothing; False if this update was already handled.
+
+        `moment` is the bot's clock, for whatever the step schedules (tests run a year in seconds).
+        """
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return False
@@ -221,6 +231,12 @@ class Repository:
                 "DELETE FROM idea WHERE membership_id = ? AND seq = ?",
                 [(membership.id, seq) for seq in changes.withdrawn],
             )
+            if changes.checkin is not None:
+                await record_checkin(conn, membership, changes.checkin, moment or datetime.now(UTC))
+            if changes.wants_updates is not None:
+                await conn.execute(
+                    "UPDATE membership SET wants_updates = ? WHERE id = ?", (int(changes.wants_updates), membership.id)
+                )
             if changes.vote is not None:
                 method, payload = changes.vote
                 await conn.execute(

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.tg import content, coord_buttons, handlers, journey, results_view, routes, session_admin, sorting
+from bot.tg import agenda, content, coord_buttons, handlers, journey, results_view, routes, session_admin, sorting
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
 from bot.tg.services import KEY, Services
@@ -44,6 +44,8 @@ COORDINATOR_COMMANDS = {
     "broadcast": content.on_broadcast,
     "results": results_view.on_results,
     "export": results_view.on_export,
+    "actions": agenda.on_actions,
+    "agenda": agenda.on_agenda,
 }
 
 
@@ -70,6 +72,8 @@ def build_application(services: Services) -> BotApplication:
     application.add_handler(
         CallbackQueryHandler(coord_buttons.on_coordinator_button, pattern=f"^{coord_buttons.PREFIX}")
     )
+    application.add_handler(CallbackQueryHandler(agenda.on_owner_button, pattern=f"^{agenda.OWNER_ACTION}"))
+    application.add_handler(CallbackQueryHandler(journey.on_updates_opt_in, pattern=f"^{results_view.OPT_IN}$"))
     application.add_handler(CallbackQueryHandler(routes.on_press))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(MessageHandler(PRIVATE, routes.on_private_message))

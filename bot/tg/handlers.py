@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot.conversation import Enter
-from bot.domain import Button, Reply, Text, Verbatim, is_invite_token
+from bot.domain import Button, Reply, Text, Verbatim, is_action_invite, is_invite_token
 from bot.i18n import SUPPORTED, native_name, negotiate
-from bot.tg import coord_texts, journey, session_admin, texts
+from bot.tg import agenda, coord_texts, journey, session_admin, texts
 from bot.tg.authority import coordinator_of, is_admin
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import edit, send
@@ -43,6 +43,10 @@ async def on_start(update: Update, context: Context) -> None:
     assert user is not None
     if context.args:
         payload = context.args[0]
+        if is_action_invite(payload):
+            if not await agenda.invited(update, context, payload):
+                await _answer(update, context, journey.JOIN_UNKNOWN)
+            return
         if is_invite_token(payload):
             if not await session_admin.redeem(update, context, payload):
                 await _answer(update, context, journey.JOIN_UNKNOWN)  # the same answer as any dead link

@@ -54,8 +54,10 @@ from bot.domain import (
 )
 from bot.domain.content import Translations
 from bot.i18n import Translator, native_name, negotiate
-from bot.storage import update_key
+from bot.storage import Letter, update_key
+from bot.storage.actions import SUMMARY
 from bot.tg import texts
+from bot.tg.action_texts import UPDATES_ON
 from bot.tg.coord_texts import NOTICE_PRIORITISING, UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.notify import Tally
@@ -181,6 +183,9 @@ def changes_from(
             found["consent"] = result.value == "agree"
         elif isinstance(result, Answer) and result.key == "vote":
             found["vote"] = (method, result.value)
+        elif isinstance(result, Answer) and result.key in CHECKIN_ANSWERS and "action" in transition.state.answers:
+            checkin = found.setdefault("checkin", {k: transition.state.answers[k] for k in ("action", "period")})
+            checkin.update(_checkin_field(result.key, result.value))
         elif isinstance(result, Contribution):
             ideas.append(
                 NewIdea(
@@ -205,7 +210,20 @@ def changes_from(
         withdrawn=tuple(withdrawn),
         forget=found["forget"],
         vote=found.get("vote"),
+        checkin=found.get("checkin"),
     )
+
+
+CHECKIN_ANSWERS = frozenset({"status", "help", "note", "done_confirmed"})
+
+
+def _checkin_field(key: str, value: Any) -> dict[str, Any]:
+    """An owner's answer as the check-in's columns (a voice note is kept by its file id)."""
+    if key == "done_confirmed":
+        return {"done_confirmed": value == "yes"}
+    if isinstance(value, dict) and "voice" in value:
+        return {f"{key}_voice" if key == "note" else key: str(value["voice"])}
+    return {key: value}
 
 
 async def show(
@@ -300,7 +318,7 @@ async def drive(update: Update, context: Context, membership: Membership, event:
     user = update.effective_user
     translator = svc.translator_for(changes.locale or locale, user.language_code if user else None)
     if transition.accepted and not isinstance(event, Enter):
-        if not await svc.repo.advance(membership, changes, dedupe_key(update)):
+        if not await svc.repo.advance(membership, changes, dedupe_key(update), svc.clock()):
             return
         await show(update, context, transition.outputs, translator)
     else:
@@ -416,3 +434,34 @@ async def open_voting(context: Context, session: Session) -> Tally:
         except (Forbidden, BadRequest):
             tally.blocked += 1
     return tally
+
+
+async def on_updates_opt_in(update: Update, context: Context) -> None:
+    """ "Keep me informed": news when an action on their ideas changes, and a summary every quarter."""
+    query = update.callback_query
+    assert query is not None
+    membership = await current(update, context)
+    svc = services(context)
+    if membership is None or membership.session.phase not in (Phase.CLOSED, Phase.FOLLOW_UP):
+        await refuse_press(update, context)
+        return
+    changes = Changes(flow_state=membership.flow_state, wants_updates=True)
+    if await svc.repo.advance(membership, changes, dedupe_key(update), svc.clock()):
+        now = svc.clock()
+        payload = {"session": membership.session.id}
+        summaries = [
+            Letter(
+                SUMMARY,
+                membership.participant.id,
+                f"{membership.session.id}:q{n}",
+                now + timedelta(days=91 * n),
+                payload,
+            )
+            for n in range(1, 5)
+        ]
+        await svc.outbox.add(summaries)
+        translator = svc.translator_for(membership.participant.locale, None)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(None)
+        await send(context.bot, query.from_user.id, UPDATES_ON, translator)
+    await query.answer()

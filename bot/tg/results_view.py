@@ -9,11 +9,12 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot import exports
-from bot.domain import Msg, Session, Text, Verbatim
+from bot.domain import Button, Msg, Reply, Session, Text, Verbatim
 from bot.domain.results import OTHER, GroupResult
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.storage import CoordinatorRecord
+from bot.tg.action_texts import KEEP_ME_INFORMED
 from bot.tg.authority import active_session, coordinators_only
 from bot.tg.dedupe import mark_handled
 from bot.tg.notify import Tally
@@ -23,6 +24,7 @@ from bot.tg.wizard import translator_for
 
 Context = CallbackContext[Any, Any, Any, Any]
 TOP = 3
+OPT_IN = "upd:on"
 
 TITLE = Msg("results.title", "Results of “{title}” ({count} voted)")
 NO_VOTES = Msg("results.none", "Nobody has voted yet.")
@@ -119,7 +121,9 @@ async def tell_participants(context: Context, session: Session) -> Tally:
         tally.total += 1
         translator = svc.translator_for(membership.participant.locale, None)
         try:
-            await send(context.bot, telegram_id, for_participant(found, membership.group_id, translator), translator)
+            offer = ((Button(KEEP_ME_INFORMED, OPT_IN),),)
+            message = Reply(for_participant(found, membership.group_id, translator), offer)
+            await send(context.bot, telegram_id, message, translator)
             tally.sent += 1
         except (Forbidden, BadRequest):
             tally.blocked += 1

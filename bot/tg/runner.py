@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 from telegram.error import InvalidToken
@@ -12,25 +12,41 @@ from telegram.error import InvalidToken
 from bot.config import Config, ConfigError
 from bot.conversation import load_flows
 from bot.i18n import Catalogs
-from bot.storage import CoordinatorStore, Database, Repository, load_or_create_secret
+from bot.scheduling import Clock, OutboxRunner
+from bot.storage import ActionStore, CoordinatorStore, Database, OutboxStore, Repository, load_or_create_secret
 from bot.tg.app import build_application
 from bot.tg.menus import publish_menus
+from bot.tg.notifier import Notifier
 from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = timedelta(seconds=10)
+TICK = timedelta(seconds=5)  # how often the outbox is looked at
 BOT_USERNAME = "bot_username"  # remembered so `inspraak session create` can print the join link
 
 
-async def serve(config: Config, stop: asyncio.Event, catalogs: Catalogs | None = None) -> None:
-    """Serve updates until `stop` is set; every update taken from the server is handled first."""
+async def serve(
+    config: Config,
+    stop: asyncio.Event,
+    catalogs: Catalogs | None = None,
+    clock: Clock = lambda: datetime.now(UTC),
+    tick: timedelta = TICK,
+) -> None:
+    """Serve updates and send what the outbox holds until `stop` is set.
+
+    `clock` and `tick` are injectable so a test can run a year of check-ins in seconds.
+    """
     catalogs = catalogs or Catalogs()
     flows = load_flows()
     database = await Database.open(config.db)
     try:
         repo = Repository(database)
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
-        application = build_application(Services(config, catalogs, repo, flows, CoordinatorStore(database), secret))
+        outbox = OutboxStore(database)
+        services = Services(
+            config, catalogs, repo, flows, CoordinatorStore(database), secret, ActionStore(database), outbox, clock
+        )
+        application = build_application(services)
         try:
             await application.initialize()
         except InvalidToken:  # PTB's own message quotes the token: never let it out
@@ -42,6 +58,10 @@ async def serve(config: Config, stop: asyncio.Event, catalogs: Catalogs | None =
         try:
             await repo.set_meta(BOT_USERNAME, application.bot.username)
             await publish_menus(application.bot, catalogs, config.language)
+            await outbox.recover()  # rows a crash left "sending" go out again
+            runner = OutboxRunner(outbox, Notifier(application.bot, services), clock)
+            assert application.job_queue is not None
+            application.job_queue.run_repeating(lambda _: runner.tick(), interval=tick, first=0.1, name="outbox")
             await application.start()
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
             log.info("inspraak is running as @%s", application.bot.username)

@@ -12,7 +12,8 @@ from telegram.ext import CallbackContext
 from bot.config import Config
 from bot.conversation import Flow
 from bot.i18n import Catalogs, Translator, negotiate
-from bot.storage import CoordinatorStore, Repository
+from bot.scheduling import Clock
+from bot.storage import ActionStore, CoordinatorStore, OutboxStore, Repository
 
 KEY = "inspraak.services"
 
@@ -27,6 +28,9 @@ class Services:
     flows: Mapping[str, Flow]
     coord: CoordinatorStore
     secret: bytes
+    actions: ActionStore
+    outbox: OutboxStore
+    clock: Clock
 
     def translator_for(self, chosen: str | None, hint: str | None) -> Translator:
         """The person's chosen language, else their Telegram app language if shipped, else the default."""

@@ -1,0 +1,169 @@
+"""The outbox's delivery port on Telegram: turns each row into messages in the recipient's language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.conversation import Facts, begin
+from bot.domain import STATUS_NAMES, Action, ActionStatus, Msg, Reply, Text, Verbatim
+from bot.i18n import Translator
+from bot.scheduling import Blocked, RateLimited, Transient
+from bot.storage import Letter, OutboxRow
+from bot.storage.actions import CHECKIN, DIGEST, ESCALATION, REMINDER, STUCK, SUMMARY, UPDATE
+from bot.tg import action_texts as say
+from bot.tg.agenda import agenda_lines
+from bot.tg.render import send
+from bot.tg.services import Services
+
+log = logging.getLogger(__name__)
+CHECKIN_FLOW = "checkin"
+
+
+class Notifier:
+    """Delivers outbox rows; Telegram's answers become the runner's Blocked, RateLimited and Transient."""
+
+    def __init__(self, bot: Bot, services: Services) -> None:
+        self.bot = bot
+        self.svc = services
+        self._purposes: dict[str, Callable[[OutboxRow], Awaitable[bool]]] = {
+            CHECKIN: self._checkin,
+            REMINDER: self._reminder,
+            ESCALATION: self._escalation,
+            STUCK: self._stuck,
+            UPDATE: self._update,
+            SUMMARY: self._summary,
+            DIGEST: self._digest,
+        }
+
+    async def __call__(self, row: OutboxRow) -> bool:
+        handler = self._purposes.get(row.purpose)
+        if handler is None or row.telegram_id is None:
+            return False
+        try:
+            return await handler(row)
+        except Forbidden as error:
+            raise Blocked from error
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RateLimited(seconds) from error
+        except (TimedOut, NetworkError) as error:
+            if isinstance(error, BadRequest):
+                if "chat not found" in str(error).lower():
+                    raise Blocked from error
+                raise
+            raise Transient from error
+
+    def _translator(self, row: OutboxRow) -> Translator:
+        return self.svc.translator_for(row.locale, None)
+
+    async def _send(self, row: OutboxRow, message: Reply | Text) -> None:
+        assert row.telegram_id is not None
+        await send(self.bot, row.telegram_id, message, self._translator(row))
+
+    async def _action(self, row: OutboxRow) -> Action | None:
+        return await self.svc.actions.get(int(row.payload["action"]))
+
+    # ---- action owners ---------------------------------------------------------------------------
+
+    async def _checkin(self, row: OutboxRow) -> bool:
+        """Put the owner at the check-in's first question and ask it."""
+        action = await self._action(row)
+        if action is None or action.status is not ActionStatus.ACTIVE:
+            return False
+        found = await self.svc.actions.owner_membership(action)
+        if found is None:
+            return False
+        _, membership = found
+        period = int(row.payload["period"])
+        answers = {"action": action.id, "period": period}
+        opening = begin(self.svc.flows[CHECKIN_FLOW], Facts(params={"action": action.title}), answers)
+        await self.svc.actions.mark_sent(action.id, period, membership.id, opening.state.to_json())
+        for output in opening.outputs:
+            if isinstance(output, Reply):
+                await self._send(row, output)
+        return True
+
+    async def _reminder(self, row: OutboxRow) -> bool:
+        """One reminder for an unanswered check-in; the second silence in a row is told to the coordinators."""
+        action = await self._action(row)
+        if action is None or action.status is not ActionStatus.ACTIVE:
+            return False
+        period = int(row.payload["period"])
+        checkins = {c.period: c for c in await self.svc.actions.checkins(action.id)}
+        this = checkins.get(period)
+        if this is None or this.sent_at is None or this.answered_at is not None:
+            return False
+        await self._send(row, say.REMINDER.with_params(action=action.title))
+        before = checkins.get(period - 1)
+        silent_twice = before is not None and before.sent_at is not None and before.answered_at is None
+        letters = []
+        if silent_twice:
+            payload = {"action": action.id, "period": period}
+            letters = [
+                Letter(ESCALATION, coordinator, f"{action.id}:{period}", self.svc.clock(), payload)
+                for coordinator in await self.svc.actions.coordinators(action.session_id)
+            ]
+        await self.svc.actions.reminded(action.id, period, letters)
+        return True
+
+    # ---- coordinators ----------------------------------------------------------------------------
+
+    async def _escalation(self, row: OutboxRow) -> bool:
+        action = await self._action(row)
+        if action is None:
+            return False
+        await self._send(row, say.ESCALATION.with_params(action=action.title, owner=action.owner_pseudonym or "?"))
+        return True
+
+    async def _stuck(self, row: OutboxRow) -> bool:
+        action = await self._action(row)
+        if action is None:
+            return False
+        checkins = {c.period: c for c in await self.svc.actions.checkins(action.id)}
+        answer = checkins.get(int(row.payload["period"]))
+        help_text: Text = Verbatim(answer.help) if answer and answer.help else say.HELP_NOT_GIVEN
+        message = say.STUCK_ALERT.with_params(action=action.title, owner=action.owner_pseudonym or "?", help=help_text)
+        await self._send(row, message)
+        return True
+
+    async def _digest(self, row: OutboxRow) -> bool:
+        session_id = int(row.payload["session"])
+        session = await self.svc.coord.runnable_by_participant(row.recipient, session_id)
+        if session is None:
+            return False
+        translator = self._translator(row)
+        lines = await agenda_lines(self.svc, session, translator, say.DIGEST)
+        assert row.telegram_id is not None
+        await self.bot.send_message(row.telegram_id, translator.directed("\n".join(lines)))
+        return True
+
+    # ---- participants who asked to hear what happened --------------------------------------------
+
+    async def _update(self, row: OutboxRow) -> bool:
+        action = await self._action(row)
+        if action is None:
+            return False
+        status: Msg = STATUS_NAMES[ActionStatus(str(row.payload["status"]))]
+        await self._send(row, say.UPDATE.with_params(action=action.title, status=status))
+        return True
+
+    async def _summary(self, row: OutboxRow) -> bool:
+        actions = await self.svc.actions.of_session(int(row.payload["session"]))
+        session = await self.svc.repo.session_by_id(int(row.payload["session"]))
+        if session is None or not actions:
+            return False
+        translator = self._translator(row)
+        lines = [translator.text(say.SUMMARY.with_params(title=session.title))]
+        lines += [
+            translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=STATUS_NAMES[a.status]))
+            for a in actions
+        ]
+        assert row.telegram_id is not None
+        await self.bot.send_message(row.telegram_id, translator.directed("\n".join(lines)))
+        return True
