@@ -193,10 +193,16 @@ NO_DOTS_LEFT = Msg("engine.no_dots_left", "All your dots are placed. Tap Start a
 # ---- stepping -----------------------------------------------------------------------------------
 
 
+def _with_answers(facts: Facts, answers: Mapping[str, Any]) -> Facts:
+    """Facts plus what the flow carries in its answers (e.g. an action's title), for its placeholders."""
+    carried = {k: v for k, v in answers.items() if isinstance(v, str | int) and k not in facts.params}
+    return replace(facts, params={**carried, **facts.params}) if carried else facts
+
+
 def begin(flow: Flow, facts: Facts, answers: Mapping[str, Any] | None = None) -> Transition:
     """Start a flow at its start node."""
     state = FlowState(flow.id, flow.version, flow.start, dict(answers or {}))
-    return _enter(flow, state, facts, (), ())
+    return _enter(flow, state, _with_answers(facts, state.answers), (), ())
 
 
 def proceed(flows: Mapping[str, Flow], transition: Transition, facts: Facts) -> Transition:
@@ -228,6 +234,7 @@ def resume(flow: Flow, state: FlowState) -> FlowState:
 def step(flow: Flow, state: FlowState, event: Event, facts: Facts) -> Transition:
     """Feed one event into a person's flow."""
     state = resume(flow, state)
+    facts = _with_answers(facts, state.answers)
     if state.done:
         if isinstance(event, Press):
             return _refuse(state)

@@ -74,6 +74,7 @@ class StandIn:
         self._poll_generation = 0
         self._allowed: tuple[str, ...] | None = None
         self._runner: web.AppRunner | None = None
+        self._faults: dict[str, list[ApiError]] = {}
         self.port = 0
         self._methods: dict[str, Method] = {
             name.lower(): getattr(self, "_" + _snake(name))
@@ -137,6 +138,10 @@ class StandIn:
             await self._runner.cleanup()
             self._runner = None
 
+    def fail_next(self, method: str, error: ApiError, times: int = 1) -> None:
+        """Answer the next calls of a method with an error, as Telegram might (429, 502, ...)."""
+        self._faults.setdefault(method.lower(), []).extend([error] * times)
+
     async def redeliver(self, update: dict[str, Any]) -> None:
         """Deliver an update again, unchanged, as Telegram does when a confirmation was lost."""
         self.world.updates.append(update)
@@ -166,6 +171,9 @@ class StandIn:
         try:
             params = Params(await read_params(request))
             self.calls.append((request.match_info["method"], params.raw))
+            faults = self._faults.get(request.match_info["method"].lower())
+            if faults:
+                raise faults.pop(0)
             result = await method(params)
         except ApiError as error:
             return _answer(error.body(), error.code)

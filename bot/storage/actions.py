@@ -279,7 +279,11 @@ async def record_checkin(
         "note_voice = COALESCE(?, note_voice), answered_at = ? WHERE action_id = ? AND period = ?",
         (fields["status"], fields["help"], fields["note"], fields["note_voice"], utc_now(), action_id, period),
     )
-    if answer.get("status") == Progress.STUCK.value and "help" in answer:
+    async with conn.execute(
+        "SELECT status FROM checkin WHERE action_id = ? AND period = ?", (action_id, period)
+    ) as cursor:
+        stored = await cursor.fetchone()
+    if "help" in answer and stored is not None and stored[0] == Progress.STUCK.value:  # asked only when stuck
         letters = [
             Letter(STUCK, coordinator, f"{action_id}:{period}", now, {"action": action_id, "period": period})
             for coordinator in await coordinators(conn, membership.session.id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from telegram import Message, Update, Voice
+from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.conversation import (
     Answer,
@@ -58,6 +56,7 @@ from bot.storage import Letter, update_key
 from bot.storage.actions import SUMMARY
 from bot.tg import texts
 from bot.tg.action_texts import UPDATES_ON
+from bot.tg.compat import seconds
 from bot.tg.coord_texts import NOTICE_PRIORITISING, UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.notify import Tally
@@ -143,19 +142,11 @@ def to_event(message: Message) -> Event:
     if message.text is not None:
         return TextIn(message.text)
     if message.voice is not None:
-        return VoiceIn(message.voice.file_id, _seconds(message.voice))
+        return VoiceIn(message.voice.file_id, int(seconds(message.voice, "duration")))
     if message.photo and message.caption:
         return TextIn(message.caption)
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
     return OtherIn(kind)
-
-
-def _seconds(voice: Voice) -> int:
-    """A voice note's length in whole seconds (PTB 22 is moving this field from int to timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = voice.duration
-    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
 
 
 def _closed_for(flow_id: str, node: Node | None, session: Session, event: Event) -> Output | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -17,6 +16,7 @@ from bot.storage import Letter, OutboxRow
 from bot.storage.actions import CHECKIN, DIGEST, ESCALATION, REMINDER, STUCK, SUMMARY, UPDATE
 from bot.tg import action_texts as say
 from bot.tg.agenda import agenda_lines
+from bot.tg.compat import seconds
 from bot.tg.render import send
 from bot.tg.services import Services
 
@@ -49,9 +49,7 @@ class Notifier:
         except Forbidden as error:
             raise Blocked from error
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RateLimited(seconds) from error
+            raise RateLimited(seconds(error, "retry_after")) from error
         except (TimedOut, NetworkError) as error:
             if isinstance(error, BadRequest):
                 if "chat not found" in str(error).lower():
@@ -81,8 +79,8 @@ class Notifier:
             return False
         _, membership = found
         period = int(row.payload["period"])
-        answers = {"action": action.id, "period": period}
-        opening = begin(self.svc.flows[CHECKIN_FLOW], Facts(params={"action": action.title}), answers)
+        answers = {"action": action.id, "period": period, "action_title": action.title}
+        opening = begin(self.svc.flows[CHECKIN_FLOW], Facts(), answers)
         await self.svc.actions.mark_sent(action.id, period, membership.id, opening.state.to_json())
         for output in opening.outputs:
             if isinstance(output, Reply):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,19 @@ from tests.conftest import TOKEN
 class RunningBot:
     """The bot as a background task that can be stopped and started again on the same database."""
 
-    def __init__(self, standin: StandIn, config: Config, catalogs: Catalogs) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        config: Config,
+        catalogs: Catalogs,
+        clock: Callable[[], datetime] | None = None,
+        tick: timedelta = timedelta(seconds=0.05),
+    ) -> None:
         self.standin = standin
         self.config = config
         self.catalogs = catalogs
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.tick = tick
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -32,7 +42,7 @@ class RunningBot:
         """Start serving and return once the bot polls for updates."""
         self._stop = asyncio.Event()
         self.standin.polling.clear()
-        self._task = asyncio.create_task(serve(self.config, self._stop, self.catalogs))
+        self._task = asyncio.create_task(serve(self.config, self._stop, self.catalogs, self.clock, self.tick))
         polling = asyncio.create_task(self.standin.polling.wait())
         await asyncio.wait({polling, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
         if self._task.done():

@@ -1,0 +1,253 @@
+"""A year of an action agenda in a few seconds: check-ins on time, reminders, escalations, nothing lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
+from bot.i18n import SUPPORTED, Catalogs, native_name
+from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
+from bot.storage import ActionStore, CoordinatorStore, Database, OutboxStore
+from bot.storage.repository import update_key
+from bot.tg import action_texts as say
+from tests.e2e.conftest import RunningBot, config_for
+
+START = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The bot's clock, moved by the test: a year passes in seconds."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def bot(
+    standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> AsyncIterator[RunningBot]:
+    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    running = RunningBot(standin, config, catalogs, clock=clock, tick=timedelta(seconds=0.03))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def follow_up_session(bot: RunningBot, owner: SandboxUser) -> Session:
+    database = await Database.open(bot.config.db)
+    try:
+        store = CoordinatorStore(database)
+        session = await store.create_session(
+            owner.id,
+            "Thuis in Assen",
+            "Wat helpt?",
+            tuple(GroupDef(g) for g in DEFAULT_GROUPS),
+            SUPPORTED,
+            5,
+            "nl",
+            "ranking",
+            update_key("s"),
+        )
+        assert session is not None
+        await store.set_phase(session.id, Phase.FOLLOW_UP, update_key("p"))
+        await store.add_theme(session.id, "Taal", "🗣️", update_key("t1"))
+    finally:
+        await database.close()
+    return session
+
+
+def nl(catalogs: Catalogs, context: str, source: str) -> str:
+    return catalogs.get("nl").text(Msg(context, source))
+
+
+async def add_action(admin: SandboxUser, catalogs: Catalogs, standin: StandIn, title: str, cadence: str) -> str:
+    """/actions → Add, through the wizard; returns the owner's invite link."""
+    admin._read = len(admin.inbox)  # digests and alerts that came meanwhile are not part of this
+    await admin.send("/actions")
+    await admin.reply()
+    await admin.press(catalogs.get("nl").text(say.ADD_ACTION))
+    await admin.reply()
+    await admin.send(title)
+    await admin.reply()
+    await admin.send(f"{title}: elke week samen oefenen.")
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"))
+    await admin.replies(1)
+    labels = {"monthly": "Every month", "quarterly": "Every 3 months", "weekly": "Every week"}
+    await admin.press(nl(catalogs, f"action_add.cadence.options.{cadence}", labels[cadence]))
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.start.options.today", "Today"))
+    await admin.replies(2)  # "on the agenda", the explanation
+    link = (await admin.reply()).content()
+    assert re.fullmatch(r"https://t\.me/\S+\?start=act_[A-Za-z0-9_-]{22}", link), link
+    return link.rsplit("=", 1)[1]
+
+
+async def accept(owner: SandboxUser, token: str, language: str, standin: StandIn) -> None:
+    await owner.start(token)
+    picker = await owner.reply()
+    await owner.press(native_name(language), picker)
+    await standin.wait_until(lambda: len(picker.button_labels()) == 2)
+    await owner.press(0, picker)  # yes
+    await standin.wait_until(lambda: "10:00" in picker.button_labels())
+    await owner.press("10:00", picker)
+    await standin.wait_until(lambda: not picker.buttons)
+
+
+async def at(clock: Clock, moment: datetime, settle: float = 0.25) -> None:
+    """Move the bot's clock and give the outbox a few ticks (it ticks every 30 ms)."""
+    clock.now = moment
+    await asyncio.sleep(settle)
+
+
+async def answer(owner: SandboxUser, question: ChatMessage, status_index: int) -> None:
+    """Tap a status, then skip the note."""
+    await owner.press(status_index, question)
+    note = await owner.reply()
+    await owner.press(0, note)  # Skip
+    await owner.reply()  # thank you
+
+
+def questions(person: SandboxUser, title: str, catalogs: Catalogs, locale: str) -> list[ChatMessage]:
+    """The check-in questions a person received (answered ones are edited, but start the same)."""
+    asked = catalogs.get(locale).render(
+        Msg("checkin.status.say", "How is “{action_title}” going?", {"action_title": title})
+    )
+    return [m for m in person.inbox if (m.text or "").startswith(asked)]
+
+
+async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    farah, olena, bram = (
+        add_person(standin, "Farah", "fa"),
+        add_person(standin, "Olena", "uk"),
+        add_person(standin, "Bram", "nl"),
+    )
+    monthly = await add_action(admin, catalogs, standin, "Taalcafé", "monthly")
+    weekly = await add_action(admin, catalogs, standin, "Huiswerkklas", "weekly")
+    await accept(farah, monthly, "fa", standin)
+    await accept(bram, weekly, "nl", standin)
+    admin._read = len(admin.inbox)
+
+    # Bram blocked the bot: his first check-in gets a 403 and he is never tried again.
+    bram.block()
+    database = await Database.open(bot.config.db)
+    try:
+        actions = {a.title: a for a in await ActionStore(database).of_session(session.id)}
+        dues = {title: [c.due_at for c in await ActionStore(database).checkins(a.id)] for title, a in actions.items()}
+    finally:
+        await database.close()
+    assert len(dues["Taalcafé"]) == 12 and len(dues["Huiswerkklas"]) == 52
+    assert all(
+        d.endswith("T09:00:00+00:00") or d.endswith("T08:00:00+00:00") for d in dues["Taalcafé"]
+    )  # 10:00 Amsterdam
+
+    month = 0
+    for due in dues["Taalcafé"]:
+        month += 1
+        moment = datetime.fromisoformat(due)
+        if month == 6:
+            await bot.restart()  # a deploy half way through the year
+        if month == 7:
+            standin.fail_next("sendMessage", ApiError(429, "Too Many Requests: retry after 1", retry_after=1))
+        await at(clock, moment)
+        if month == 7:
+            await at(clock, moment + timedelta(seconds=2))  # after the pause
+        question = await farah.reply()
+        assert "Taalcafé" in question.content() and question.text is not None and question.text.startswith("\u200f")
+        if month in (3, 4):  # silence twice in a row
+            await at(clock, moment + timedelta(days=3, minutes=1))
+            reminder = await farah.reply()
+            assert reminder.text == catalogs.get("fa").render(say.REMINDER.with_params(action="Taalcafé"))
+            continue
+        if month == 8:  # stuck: the coordinator hears it at once
+            await farah.press(2, question)
+            await farah.reply()  # what would help?
+            await farah.send("یک اتاق بزرگتر در کتابخانه")
+            note = await farah.reply()
+            await farah.press(0, note)  # skip the note
+            await farah.reply()
+            await at(clock, clock.now)
+            await standin.wait_until(lambda: any("یک اتاق بزرگتر" in m.content() for m in admin.inbox))
+            continue
+        await answer(farah, question, 0)
+
+    silent = catalogs.get("nl").render(say.ESCALATION.with_params(action="Taalcafé", owner="x")).split("(")[0]
+    told = [m for m in admin.inbox if m.text and m.text.startswith(silent)]
+    assert len(told) == 1, "the coordinator is told once, after the second silence in a row"
+    stuck = [m for m in admin.inbox if "یک اتاق بزرگتر" in m.content()]
+    assert len(stuck) == 1 and "Taalcafé" in stuck[0].content()
+
+    # A year later, Olena takes on a quarterly action, and finishes it in the third quarter.
+    quarterly = await add_action(admin, catalogs, standin, "Buddy's", "quarterly")
+    await accept(olena, quarterly, "uk", standin)
+    database = await Database.open(bot.config.db)
+    try:
+        buddies = next(a for a in await ActionStore(database).of_session(session.id) if a.title == "Buddy's")
+        dues["Buddy's"] = [c.due_at for c in await ActionStore(database).checkins(buddies.id)]
+    finally:
+        await database.close()
+    assert len(dues["Buddy's"]) == 4
+    for number, due in enumerate(dues["Buddy's"], 1):
+        await at(clock, datetime.fromisoformat(due))
+        question = await olena.reply()
+        if number == 3:
+            await olena.press(3, question)  # done
+            confirm = await olena.reply()
+            await olena.press(0, confirm)  # yes, finished
+            note = await olena.reply()
+            await olena.press(0, note)
+            await olena.reply()
+            break
+        await answer(olena, question, 0)
+    await at(clock, datetime.fromisoformat(dues["Buddy's"][3]) + timedelta(days=4))
+    assert olena.unread() == []
+
+    database = await Database.open(bot.config.db)
+    try:
+        store = ActionStore(database)
+        actions = {a.title: a for a in await store.of_session(session.id)}
+        farah_checkins = await store.checkins(actions["Taalcafé"].id)
+        counts = await OutboxStore(database).counts()
+    finally:
+        await database.close()
+    assert actions["Buddy's"].status.value == "done" and actions["Huiswerkklas"].status.value == "active"
+    assert [c.sent_at is not None for c in farah_checkins] == [True] * 12, "every check-in sent"
+    assert len(questions(farah, "Taalcafé", catalogs, "fa")) == 12, "and each exactly once"
+    assert [c.status for c in farah_checkins][:8] == [
+        "on_track",
+        "on_track",
+        None,
+        None,
+        "on_track",
+        "on_track",
+        "on_track",
+        "stuck",
+    ]
+    assert (
+        sum(1 for m in farah.inbox if m.text == catalogs.get("fa").render(say.REMINDER.with_params(action="Taalcafé")))
+        == 2
+    )
+    assert bram.inbox[-1].content() != "" and not any(
+        "Huiswerkklas" in m.content() for m in bram.inbox[-3:] if m.buttons and len(m.buttons) >= 2
+    )
+    assert counts.get("stopped", 0) >= 1 and counts.get("sending", 0) == 0
