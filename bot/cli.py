@@ -24,7 +24,7 @@ from bot.domain import Phase, groups_from_names, groups_from_text, normalise_joi
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
-from bot.storage import CoordinatorStore, Database, Repository, StorageError
+from bot.storage import ActionStore, CoordinatorStore, Database, Repository, StorageError
 from bot.tg import serve
 from bot.tg.runner import BOT_USERNAME
 
@@ -161,7 +161,8 @@ async def _export(config: Config, task: dict[str, object]) -> int:
             return 2
         locale = str(task.get("export_lang") or config.language)
         fmt = str(task["export_format"])
-        files = await exports.build(repo, CoordinatorStore(database), Catalogs(), session, locale, config.zone, (fmt,))
+        stores = (CoordinatorStore(database), ActionStore(database))
+        files = await exports.build(repo, *stores, Catalogs(), session, locale, config.zone, (fmt,))
     finally:
         await database.close()
     single = len(files) == 1 and out.suffix

@@ -12,11 +12,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from bot.domain import Msg, Session, Theme, translated
+from bot.domain import PROGRESS_NAMES, STATUS_NAMES, Action, Msg, Progress, Session, Theme, translated
 from bot.domain.results import OTHER, Difference, Method, Results, Vote, compute
 from bot.i18n import Catalogs, Translator
-from bot.reports import Column, IdeaLine, ReportData, Section, Table, comparison_chart, html, markdown, to_csv, to_xlsx
-from bot.storage import CoordinatorStore, ExportIdea, Repository
+from bot.reports import (
+    ActionLine,
+    Column,
+    IdeaLine,
+    ReportData,
+    Section,
+    Table,
+    comparison_chart,
+    html,
+    markdown,
+    to_csv,
+    to_xlsx,
+)
+from bot.storage import ActionStore, CheckinRecord, CoordinatorStore, ExportIdea, Repository
 
 FORMATS = ("csv", "xlsx", "html", "md")
 
@@ -42,6 +54,11 @@ LABELS = {
     "also": Msg("report.also", "Also said"),
     "theme": Msg("report.theme", "Theme"),
     "unsorted": Msg("report.unsorted", "Not sorted into a theme"),
+    "actions": Msg("report.actions", "Actions and how they are going"),
+    "action": Msg("report.action", "Action"),
+    "owner": Msg("report.owner", "Owner"),
+    "status": Msg("report.status", "Status"),
+    "history": Msg("report.history", "Answers so far"),
 }
 
 
@@ -131,6 +148,68 @@ def _vote_text(method: str, payload: Any, found: SessionResults) -> str:
     return "; ".join(f"{name(a)} {'>' if outcome == 'won' else '='} {name(b)}" for a, b, outcome in payload)
 
 
+@dataclass(frozen=True)
+class Agenda:
+    """The session's actions with their check-ins."""
+
+    actions: tuple[tuple[Action, tuple[CheckinRecord, ...]], ...] = ()
+
+    def tables(self) -> list[Table]:
+        """The actions and every check-in, as tables."""
+        action_rows = tuple(
+            (
+                a.id,
+                a.title,
+                a.description,
+                ",".join(str(t) for t in a.themes),
+                a.schedule.cadence.value,
+                a.schedule.start.isoformat(),
+                a.owner_pseudonym,
+                a.status.value,
+            )
+            for a, _ in self.actions
+        )
+        checkin_rows = tuple(
+            (a.id, c.period, c.due_at, c.sent_at, c.status, c.help, c.note, c.answered_at)
+            for a, checkins in self.actions
+            for c in checkins
+        )
+        return [
+            Table(
+                "actions",
+                ("action", "title", "description", "themes", "cadence", "start", "owner", "status"),
+                action_rows,
+            ),
+            Table(
+                "checkins",
+                ("action", "period", "due_at", "sent_at", "status", "help", "note", "answered_at"),
+                checkin_rows,
+            ),
+        ]
+
+    def lines(self, translator: Translator) -> tuple[ActionLine, ...]:
+        """The actions as the report shows them, in the reader's language."""
+        found = []
+        for action, checkins in self.actions:
+            answers = [translator.text(PROGRESS_NAMES[Progress(c.status)]) for c in checkins if c.status]
+            found.append(
+                ActionLine(
+                    action.title,
+                    action.description,
+                    action.owner_pseudonym or "–",
+                    translator.text(STATUS_NAMES[action.status]),
+                    " → ".join(answers) or "–",
+                )
+            )
+        return tuple(found)
+
+
+async def load_agenda(actions: ActionStore, session: Session) -> Agenda:
+    """A session's actions and their check-ins."""
+    found = [(a, tuple(await actions.checkins(a.id))) for a in await actions.of_session(session.id)]
+    return Agenda(tuple(found))
+
+
 def tables(found: SessionResults, ideas: list[ExportIdea], votes: list[Any]) -> list[Table]:
     """The ideas (hidden ones left out), the votes and the results per group, as tables."""
     idea_rows = tuple(
@@ -193,6 +272,7 @@ def report_data(
     by_language: Mapping[str | None, int],
     translator: Translator,
     zone: tzinfo,
+    agenda: Agenda = Agenda(),
 ) -> ReportData:
     """The report's content in the reader's language: numbers, results, and the ideas grouped by theme."""
     locale = translator.locale
@@ -239,12 +319,14 @@ def report_data(
         chart_png=found.chart(translator) if rows else None,
         direction="rtl" if translator.rtl else "ltr",
         language=locale.replace("_", "-"),
+        actions=agenda.lines(translator),
     )
 
 
 async def build(
     repo: Repository,
     coord: CoordinatorStore,
+    actions: ActionStore,
     catalogs: Catalogs,
     session: Session,
     locale: str,
@@ -259,13 +341,14 @@ async def build(
     translator = catalogs.get(locale)
     prefix = session.code
     files: dict[str, bytes] = {}
-    table_list = tables(found, ideas, votes)
+    agenda = await load_agenda(actions, session)
+    table_list = tables(found, ideas, votes) + agenda.tables()
     if "csv" in formats:
         files.update({f"{prefix}-{table.name}.csv": to_csv(table) for table in table_list})
     if "xlsx" in formats:
         files[f"{prefix}.xlsx"] = to_xlsx(table_list)
     if "html" in formats or "md" in formats:
-        data = report_data(found, ideas, status.by_group, status.by_language, translator, zone)
+        data = report_data(found, ideas, status.by_group, status.by_language, translator, zone, agenda)
         if "html" in formats:
             files[f"{prefix}-report.html"] = html(data).encode("utf-8")
         if "md" in formats:

@@ -2,10 +2,11 @@
 
 from bot.reports.chart import Column, comparison_chart, display, status_grid
 from bot.reports.qr import qr_png
-from bot.reports.report import IdeaLine, ReportData, Section, html, markdown
+from bot.reports.report import ActionLine, IdeaLine, ReportData, Section, html, markdown
 from bot.reports.tables import Table, to_csv, to_xlsx
 
 __all__ = [
+    "ActionLine",
     "Column",
     "IdeaLine",
     "ReportData",

@@ -28,6 +28,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ActionLine:
+    """An action in the report: who owns it, how it stands, and the answers so far."""
+
+    title: str
+    description: str
+    owner: str
+    status: str
+    history: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, already in the reader's language."""
 
@@ -42,6 +53,7 @@ class ReportData:
     results_rows: tuple[tuple[str, ...], ...] = ()
     notes: tuple[str, ...] = ()
     chart_png: bytes | None = None
+    actions: tuple[ActionLine, ...] = ()
     direction: str = "ltr"
     language: str = "en"
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -132,7 +132,13 @@ class ActionStore:
         return found[0] if found else None
 
     async def accept(
-        self, telegram_id: int, invite_hash: str, at: time, dues: list[tuple[int, datetime]], key: str
+        self,
+        telegram_id: int,
+        invite_hash: str,
+        at: time,
+        dues: list[tuple[int, datetime]],
+        key: str,
+        moment: datetime,
     ) -> tuple[Action, Membership] | None:
         """The invited person owns the action: their check-ins for the whole period go into the outbox at once."""
         async with self.db.transaction() as conn:
@@ -165,6 +171,7 @@ class ActionStore:
             )
             await enqueue(conn, _checkin_letters(action.id, owner.id, dues))
             accepted = (await _load(conn, "WHERE a.id = ?", (action.id,)))[0]
+            await enqueue(conn, await _updates(conn, accepted, ActionStatus.ACTIVE, moment))
         return accepted, membership
 
     async def set_status(self, action_id: int, status: ActionStatus, now: datetime, key: str) -> Action | None:
@@ -262,8 +269,7 @@ async def _set_status(conn: aiosqlite.Connection, action_id: int, status: Action
     elif status is not ActionStatus.ACTIVE:
         await cancel(conn, f"action:{action_id}")
         await cancel(conn, f"reminder:{action_id}")
-    if status in (ActionStatus.DONE, ActionStatus.CLOSED):
-        await enqueue(conn, await _updates(conn, action, status, now))
+    await enqueue(conn, await _updates(conn, action, status, now))
     return (await _load(conn, "WHERE a.id = ?", (action_id,)))[0]
 
 

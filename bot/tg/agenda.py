@@ -310,7 +310,9 @@ async def _accept(
         action.schedule.start, action.schedule.cadence, at, action.schedule.timezone, action.schedule.months
     )
     dues = due_times(schedule)
-    accepted = await svc.actions.accept(query.from_user.id, invite_hash(token), at, dues, dedupe_key(update))
+    accepted = await svc.actions.accept(
+        query.from_user.id, invite_hash(token), at, dues, dedupe_key(update), svc.clock()
+    )
     if accepted is None or not dues:
         return
     first = translator.moment(dues[0][1], svc.config.zone)

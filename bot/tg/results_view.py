@@ -138,7 +138,9 @@ async def on_export(update: Update, context: Context, record: CoordinatorRecord)
         return
     svc = services(context)
     translator = translator_for(update, context, record)
-    files = await exports.build(svc.repo, svc.coord, svc.catalogs, session, translator.locale, svc.config.zone)
+    files = await exports.build(
+        svc.repo, svc.coord, svc.actions, svc.catalogs, session, translator.locale, svc.config.zone
+    )
     chat = update.effective_chat
     assert chat is not None
     for name, data in files.items():

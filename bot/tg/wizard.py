@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot.conversation import Choice, Event, Facts, Finished, FlowState, Press, begin, step
-from bot.domain import Session, Verbatim
+from bot.domain import Session, Theme, Verbatim
 from bot.i18n import SUPPORTED, Translator, native_name
 from bot.storage import CoordinatorRecord
 from bot.tg.authority import coordinator_of
@@ -39,14 +39,22 @@ def translator_for(update: Update, context: Context, record: CoordinatorRecord) 
     return services(context).translator_for(record.participant.locale, user.language_code if user else None)
 
 
-def facts(record: CoordinatorRecord, answers: Mapping[str, Any]) -> Facts:
-    """Context a coordinator flow may show (a theme's name, a text to translate) and the languages to pick."""
+def facts(record: CoordinatorRecord, answers: Mapping[str, Any], themes: tuple[Theme, ...] = ()) -> Facts:
+    """Context a coordinator flow may show (a theme's name, a text to translate), languages and themes to pick."""
     first = record.participant.locale
     languages = sorted(SUPPORTED, key=lambda code: code != first)
     return Facts(
         params={k: v for k, v in answers.items() if isinstance(v, str | int)},
-        options={"languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages)},
+        options={
+            "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+            "themes": tuple(Choice(str(t.id), Verbatim(f"{t.emoji} {t.name}" if t.emoji else t.name)) for t in themes),
+        },
     )
+
+
+async def _themes(context: Context, answers: Mapping[str, Any]) -> tuple[Theme, ...]:
+    session_id = answers.get("session")
+    return tuple(await services(context).coord.themes(session_id)) if isinstance(session_id, int) else ()
 
 
 async def start(
@@ -60,7 +68,7 @@ async def start(
     """Begin a coordinator flow and ask its first question (`key` None: part of an update already stored)."""
     user = update.effective_user
     assert user is not None
-    opening = begin(services(context).flows[flow_id], facts(record, answers), answers)
+    opening = begin(services(context).flows[flow_id], facts(record, answers, await _themes(context, answers)), answers)
     if not await services(context).coord.set_flow(user.id, opening.state.to_json(), key):
         return
     translator = translator_for(update, context, record)
@@ -99,7 +107,8 @@ async def _step(update: Update, context: Context, record: CoordinatorRecord, sta
     svc = services(context)
     user = update.effective_user
     assert user is not None
-    transition = step(svc.flows[state.flow], state, event, facts(record, state.answers))
+    themes = await _themes(context, state.answers)
+    transition = step(svc.flows[state.flow], state, event, facts(record, state.answers, themes))
     translator = translator_for(update, context, record)
     if not transition.accepted:
         await show(update, context, transition.outputs, translator)

@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
+from bot.domain.results import Method
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
 from bot.storage import ActionStore, CoordinatorStore, Database, OutboxStore
 from bot.storage.repository import update_key
 from bot.tg import action_texts as say
 from tests.e2e.conftest import RunningBot, config_for
+from tests.e2e.test_prioritising import collecting_session, join, open_voting
 
 START = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
 
 
 class Clock:
@@ -251,3 +254,84 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
         "Huiswerkklas" in m.content() for m in bram.inbox[-3:] if m.buttons and len(m.buttons) >= 2
     )
     assert counts.get("stopped", 0) >= 1 and counts.get("sending", 0) == 0
+
+
+async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_once_a_week(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await collecting_session(bot, admin, Method.RANKING)
+    amal = add_person(standin, "Amal", "ar")
+    await join(amal, session, "ar", "newcomer", catalogs)
+    await amal.send("دروس اللغة")
+    await amal.reply()
+    await open_voting(admin, standin, catalogs, session)
+    await amal.reply()
+    question = await amal.reply()
+    for theme in ("Taal", "Werk", "Zorg"):
+        await amal.press(theme, question)
+        await standin.wait_until(lambda t=theme: t not in question.button_labels())
+    await amal.press(next(label for label in question.button_labels() if label not in THEMES), question)
+    await amal.reply()
+
+    admin._read = len(admin.inbox)
+    await admin.send("/phase")
+    offer = await admin.reply()
+    await admin.press(0, offer)
+    await standin.wait_until(lambda: len(offer.button_labels()) == 2)
+    await admin.press(0, offer)  # closed: results go out with an offer to keep informed
+    results = await amal.reply()
+    offer_label = catalogs.get("ar").text(say.KEEP_ME_INFORMED)
+    assert results.button_labels() == [offer_label]
+    await amal.press(offer_label, results)
+    assert (await amal.reply()).text == catalogs.get("ar").render(say.UPDATES_ON)
+
+    # An action on the theme Taal gets an owner: Amal hears it; two changes in one week make one message.
+    admin._read = len(admin.inbox)
+    await admin.send("/actions")
+    await admin.reply()
+    await admin.press(catalogs.get("nl").text(say.ADD_ACTION))
+    await admin.reply()
+    await admin.send("Taalmaatjes")
+    await admin.reply()
+    await admin.send("Nieuwkomers oefenen Nederlands met een vrijwilliger.")
+    themes_question = await admin.reply()
+    await admin.press("Taal", themes_question)
+    await standin.wait_until(lambda: "✓ Taal" in themes_question.button_labels())
+    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"), themes_question)
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.cadence.options.weekly", "Every week"))
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.start.options.today", "Today"))
+    await admin.replies(2)
+    token = (await admin.reply()).content().rsplit("=", 1)[1]
+    owner = add_person(standin, "Sanne", "nl")
+    await accept(owner, token, "nl", standin)
+    await at(clock, clock.now + timedelta(minutes=1))
+    update = await amal.reply()
+    assert "Taalmaatjes" in update.content()
+    await admin.send("/actions")
+    listing = await admin.reply()
+    await admin.press(catalogs.get("nl").text(say.PAUSE.with_params(number=1)), listing)  # a second change, same week
+    await at(clock, clock.now + timedelta(minutes=1))
+    assert amal.unread() == [], "at most one such message a week"
+    await at(clock, clock.now + timedelta(days=8))
+    admin._read = len(admin.inbox)
+    await admin.send("/actions")
+    listing = await admin.reply()
+    await admin.press(catalogs.get("nl").text(say.CLOSE.with_params(number=1)), listing)
+    await at(clock, clock.now + timedelta(minutes=1))
+    closed = await amal.reply()
+    assert "Taalmaatjes" in closed.content() and closed.text is not None and closed.text.startswith("\u200f")
+
+    admin._read = len(admin.inbox)
+    await admin.send("/agenda")
+    agenda_text, chart = await admin.replies(2)
+    assert "Taalmaatjes" in agenda_text.content() and "photo" in chart.media
+
+    admin._read = len(admin.inbox)
+    await admin.send("/export")
+    await standin.wait_until(lambda: sum(1 for m in admin.unread() if "document" in m.media) >= 9, timeout=15)
+    documents = {m.media["document"]["file_name"]: m for m in admin.unread() if "document" in m.media}
+    report = next(m for name, m in documents.items() if name.endswith("report.html"))
+    html = standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
+    assert "Taalmaatjes" in html and "Nieuwkomers oefenen Nederlands" in html

@@ -94,7 +94,7 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
     session, people = await prepare(bot, standin, admin, catalogs)
     admin._read = len(admin.inbox)
     await admin.send("/export")
-    await standin.wait_until(lambda: sum(1 for m in admin.inbox if "document" in m.media) >= 7, timeout=15)
+    await standin.wait_until(lambda: sum(1 for m in admin.inbox if "document" in m.media) >= 9, timeout=15)
     files = {
         m.media["document"]["file_name"]: standin.world.files[m.media["document"]["file_id"]].data
         for m in admin.inbox
@@ -105,6 +105,8 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
         f"{code}-ideas.csv",
         f"{code}-votes.csv",
         f"{code}-results.csv",
+        f"{code}-actions.csv",
+        f"{code}-checkins.csv",
         f"{code}.xlsx",
         f"{code}-report.html",
         f"{code}-report.md",
@@ -112,7 +114,7 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
     }
 
     workbook = openpyxl.load_workbook(io.BytesIO(files[f"{code}.xlsx"]))
-    assert workbook.sheetnames == ["ideas", "votes", "results"]
+    assert workbook.sheetnames == ["ideas", "votes", "results", "actions", "checkins"]
     ideas = workbook["ideas"]
     assert ideas.freeze_panes == "A2"
     rows = [
@@ -171,6 +173,6 @@ async def test_the_command_line_exports_the_same_report(
     assert "ቋንቋ ምምሃር" in (out / "report.html").read_text(encoding="utf-8")
     assert await run("export", session.code, "--format", "csv", "--out", str(out)) == 0
     assert sorted(p.name for p in out.glob("*.csv")) == [
-        f"{session.code}-{n}.csv" for n in ("ideas", "results", "votes")
+        f"{session.code}-{n}.csv" for n in ("actions", "checkins", "ideas", "results", "votes")
     ]
     assert await run("export", "ZZZZZZ", "--out", str(out)) == 2
