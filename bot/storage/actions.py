@@ -13,16 +13,9 @@ import aiosqlite
 from bot.domain import Action, ActionStatus, Cadence, Membership, Progress, Schedule
 from bot.domain.cadence import REMINDER_AFTER
 from bot.storage.db import Database
-from bot.storage.outbox import Letter, cancel, enqueue
+from bot.storage.outbox import CHECKIN, REMINDER, STUCK, UPDATE, Letter, cancel, enqueue
 from bot.storage.rows import claim_update, ensure_participant, load_membership, utc_now
 
-CHECKIN = "checkin"
-REMINDER = "reminder"
-ESCALATION = "escalation"
-STUCK = "stuck"
-UPDATE = "update"
-SUMMARY = "summary"
-DIGEST = "digest"
 _ACTION = (
     "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
     "a.timezone, a.status, a.owner, p.pseudonym FROM action a LEFT JOIN participant p ON p.id = a.owner "

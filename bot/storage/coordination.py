@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.domain import GroupDef, InviteKind, Participant, Phase, Session, Theme
 from bot.storage.db import Database
+from bot.storage.outbox import BROADCAST, BROADCAST_REPORT, Letter, enqueue
 from bot.storage.rows import claim_update, ensure_participant, insert_session, load_session, utc_now
 
 
@@ -235,13 +237,39 @@ class CoordinatorStore:
             )
             return True
 
-    async def set_phase(self, session_id: int, phase: Phase, key: str) -> bool:
-        """Move a session to a phase; False if this update was already handled."""
+    async def set_phase(
+        self, session_id: int, phase: Phase, key: str, tell: str | None = None, moment: datetime | None = None
+    ) -> bool:
+        """Move a session to a phase; with `tell`, an outbox row of that purpose for every participant,
+        in the same transaction. False if this update was already handled."""
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return False
             await conn.execute("UPDATE session SET phase = ? WHERE id = ?", (phase.value, session_id))
+            if tell is not None:
+                await enqueue(conn, await _to_members(conn, session_id, tell, phase.value, {}, moment))
             return True
+
+    async def send_broadcast(
+        self, telegram_id: int, session_id: int, payload: Mapping[str, Any], key: str, moment: datetime
+    ) -> int | None:
+        """Queue a broadcast for every participant and drop the prepared message, together; how many, or None."""
+        async with self.db.transaction() as conn:
+            if not await claim_update(conn, key):
+                return None
+            await conn.execute(
+                "UPDATE coordinator SET flow_state = NULL "
+                "WHERE participant_id = (SELECT id FROM participant WHERE telegram_id = ?)",
+                (telegram_id,),
+            )
+            period = str(payload["broadcast_id"])
+            letters = await _to_members(conn, session_id, BROADCAST, period, payload, moment)
+            rows = await _rows(conn, "SELECT id FROM participant WHERE telegram_id = ?", (telegram_id,))
+            report = Letter(
+                BROADCAST_REPORT, int(rows[0][0]), f"{session_id}:{period}", moment, {**payload, "total": len(letters)}
+            )
+            await enqueue(conn, [*letters, report])  # the report comes after everyone's message
+            return len(letters)
 
     async def recipients(self, session_id: int) -> list[tuple[int, str | None]]:
         """Telegram id and language of everyone who consented to take part (for notices)."""
@@ -508,3 +536,24 @@ async def _cards(conn: aiosqlite.Connection, where: str, args: tuple[object, ...
 async def _card(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> IdeaCard | None:
     cards = await _cards(conn, where, args)
     return cards[0] if cards else None
+
+
+async def _to_members(
+    conn: aiosqlite.Connection,
+    session_id: int,
+    purpose: str,
+    period: str,
+    payload: Mapping[str, Any],
+    moment: datetime | None,
+) -> list[Letter]:
+    """One outbox row per consented, reachable participant of a session."""
+    rows = await _rows(
+        conn,
+        "SELECT m.participant_id FROM membership m JOIN participant p ON p.id = m.participant_id "
+        "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL AND p.stopped_at IS NULL "
+        "ORDER BY m.id",
+        (session_id,),
+    )
+    due = moment or datetime.now(UTC)
+    full = {"session": session_id, **payload}
+    return [Letter(purpose, int(r[0]), f"{session_id}:{period}", due, full) for r in rows]

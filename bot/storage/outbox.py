@@ -13,6 +13,19 @@ import aiosqlite
 from bot.storage.db import Database
 from bot.storage.rows import utc_now
 
+# What a row is for; the delivery port knows how to say each.
+CHECKIN = "checkin"
+REMINDER = "reminder"
+ESCALATION = "escalation"
+STUCK = "stuck"
+UPDATE = "update"
+SUMMARY = "summary"
+DIGEST = "digest"
+VOTE_OPEN = "vote_open"
+RESULTS = "results"
+BROADCAST = "broadcast"
+BROADCAST_REPORT = "broadcast_report"
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -162,6 +175,17 @@ class OutboxStore:
             await conn.execute(
                 "UPDATE participant SET stopped_at = COALESCE(stopped_at, ?) WHERE id = ?", (now, recipient)
             )
+
+    async def tally(self, purpose: str, period: str) -> dict[str, int]:
+        """How the rows of one mass message stand (e.g. a broadcast), by status."""
+        async with (
+            self.db.reading() as conn,
+            conn.execute(
+                "SELECT status, COUNT(*) FROM outbox WHERE purpose = ? AND period = ? GROUP BY status",
+                (purpose, period),
+            ) as cursor,
+        ):
+            return {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
 
     async def counts(self) -> dict[str, int]:
         """How many rows are in each status (for tests, benchmarks and operators)."""

@@ -131,6 +131,12 @@ class Repository:
         ):
             return [VoteRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in await cursor.fetchall()]
 
+    async def membership_of(self, participant_id: int, session_id: int) -> Membership | None:
+        """A participant's part in a session, by internal ids."""
+        async with self.db.reading() as conn:
+            where = "m.session_id = ? AND m.participant_id = ?"
+            return await load_membership(conn, where, (session_id, participant_id))
+
     async def reachable_members(self, session_id: int) -> list[tuple[int, Membership]]:
         """Telegram id and membership of everyone who consented and can still be messaged."""
         async with self.db.reading() as conn:

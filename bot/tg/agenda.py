@@ -31,7 +31,7 @@ from bot.domain import (
 from bot.i18n import SUPPORTED, Translator, native_name, negotiate
 from bot.reports import status_grid
 from bot.storage import CoordinatorRecord, Letter
-from bot.storage.actions import DIGEST
+from bot.storage.outbox import DIGEST
 from bot.tg import action_texts as say
 from bot.tg.authority import active_session, coordinators_only
 from bot.tg.coord_buttons import button, data

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import CallbackContext
 
-from bot.domain import Button, Reply, Session, Text, Verbatim, missing
-from bot.i18n import Translator, native_name
+from bot.domain import Button, Reply, Session, Verbatim, missing
+from bot.i18n import native_name
 from bot.storage import CoordinatorRecord
 from bot.tg import coord_texts as say
 from bot.tg.authority import active_session, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.notify import Tally, notify_all
 from bot.tg.render import edit, send
 from bot.tg.services import services
 from bot.tg.wizard import FINISH, finisher, session_in, start, translator_for
@@ -242,31 +242,20 @@ async def broadcast_sent(
     assert user is not None
     svc = services(context)
     pending = _pending(record, session)
-    # Claiming the press and clearing the prepared message together: a second tap sends nothing.
-    if pending is None or not await svc.coord.set_flow(user.id, None, dedupe_key(update)):
+    if pending is None:
         await query.answer()
         return
+    payload = {
+        "broadcast_id": secrets.token_hex(6),
+        "text": pending["broadcast"],
+        "translations": pending.get("translations", {}),
+        "status_chat": query.message.chat.id,
+        "status_message": query.message.message_id,
+        "coordinator_locale": translator_for(update, context, record).locale,
+    }
+    # Queued for everyone, and the prepared message dropped, in one transaction: a second tap sends nothing.
+    count = await svc.coord.send_broadcast(user.id, session.id, payload, dedupe_key(update), svc.clock())
     await query.answer()
-    translator = translator_for(update, context, record)
-    recipients = await svc.coord.recipients(session.id)
-    status = query.message
-    await edit(status, say.BROADCAST_PROGRESS.with_params(sent=0, total=len(recipients), blocked=0), translator)
-    translations: dict[str, str] = pending.get("translations", {})
-
-    def message(participant: Translator, locale: str) -> Text:
-        return Verbatim(translations.get(locale, pending["broadcast"]))
-
-    async def progress(tally: Tally) -> None:
-        await edit(
-            status,
-            say.BROADCAST_PROGRESS.with_params(sent=tally.sent, total=tally.total, blocked=tally.blocked),
-            translator,
-        )
-
-    async def send_all() -> None:
-        tally = await notify_all(context.bot, recipients, message, svc.catalogs, svc.config.language, progress)
-        done = say.BROADCAST_DONE.with_params(sent=tally.sent, total=tally.total, blocked=tally.blocked)
-        await edit(status, done, translator)
-
-    # In the background, so the bot keeps answering everyone else while the broadcast goes out.
-    context.application.create_task(send_all(), update=update, name="broadcast")
+    if count is not None:
+        progress = say.BROADCAST_PROGRESS.with_params(sent=0, total=count, blocked=0)
+        await edit(query.message, progress, translator_for(update, context, record))

@@ -59,7 +59,7 @@ CONFIRM = Msg("common.confirm", "Yes, go ahead")
 CANCEL = Msg("common.cancel", "Cancel")
 CANCELLED = Msg("common.cancelled", "Cancelled.")
 PHASE_MOVED = Msg("phase.moved", "“{title}” is now in the phase: {phase}.")
-NOTIFIED = Msg("phase.notified", "Participants told in their own language: {sent}. Could not be reached: {blocked}.")
+TELLING = Msg("phase.telling", "Everyone who took part is being told, each in their own language.")
 NOTICE_PRIORITISING = Msg(
     "notice.prioritising",
     "News from “{title}”: the ideas are sorted into themes. Soon you can choose what matters most to you.",

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
 from bot.conversation import (
@@ -52,14 +52,13 @@ from bot.domain import (
 )
 from bot.domain.content import Translations
 from bot.i18n import Translator, native_name, negotiate
-from bot.storage import Letter, update_key
-from bot.storage.actions import SUMMARY
+from bot.storage import Letter
+from bot.storage.outbox import SUMMARY
 from bot.tg import texts
 from bot.tg.action_texts import UPDATES_ON
 from bot.tg.compat import seconds
-from bot.tg.coord_texts import NOTICE_PRIORITISING, UNTRANSLATED
+from bot.tg.coord_texts import UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.notify import Tally
 from bot.tg.render import keyboard, send
 from bot.tg.services import services
 
@@ -397,34 +396,6 @@ async def on_vote(update: Update, context: Context) -> None:
     opening = begin(svc.flows[vote_flow(membership.session)], facts, FlowState.from_json(membership.flow_state).answers)
     if await svc.repo.advance(membership, Changes(flow_state=opening.state.to_json()), dedupe_key(update)):
         await show(update, context, opening.outputs, svc.translator_for(locale, user.language_code))
-
-
-async def open_voting(context: Context, session: Session) -> Tally:
-    """Prioritising starts: everyone who took part gets the news and the first question, in their language."""
-    svc = services(context)
-    view = await view_of(context, session)
-    flow = svc.flows[vote_flow(session)]
-    tally = Tally(total=0)
-    for telegram_id, membership in await svc.repo.reachable_members(session.id):
-        tally.total += 1
-        locale = membership.participant.locale
-        facts = facts_for(view, locale, membership.id, locale)
-        opening = begin(flow, facts, FlowState.from_json(membership.flow_state).answers)
-        key = update_key(f"open-voting:{session.id}:{membership.id}")
-        if not await svc.repo.advance(membership, Changes(flow_state=opening.state.to_json()), key):
-            continue  # already opened for this person (e.g. a redelivered press)
-        translator = svc.translator_for(locale, None)
-        try:
-            await send(
-                context.bot, telegram_id, NOTICE_PRIORITISING.with_params(title=facts.params["title"]), translator
-            )
-            for output in opening.outputs:
-                if isinstance(output, Reply):
-                    await send(context.bot, telegram_id, output, translator)
-            tally.sent += 1
-        except (Forbidden, BadRequest):
-            tally.blocked += 1
-    return tally
 
 
 async def on_updates_opt_in(update: Update, context: Context) -> None:

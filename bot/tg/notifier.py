@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.conversation import Facts, begin
-from bot.domain import STATUS_NAMES, Action, ActionStatus, Msg, Reply, Text, Verbatim
+from bot.conversation import Facts, FlowState, begin
+from bot.domain import (
+    STATUS_NAMES,
+    Action,
+    ActionStatus,
+    Button,
+    Changes,
+    Membership,
+    Msg,
+    Phase,
+    Reply,
+    Text,
+    Verbatim,
+)
+from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.scheduling import Blocked, RateLimited, Transient
-from bot.storage import Letter, OutboxRow
-from bot.storage.actions import CHECKIN, DIGEST, ESCALATION, REMINDER, STUCK, SUMMARY, UPDATE
+from bot.storage import Letter, OutboxRow, update_key
+from bot.storage.outbox import (
+    BROADCAST,
+    BROADCAST_REPORT,
+    CHECKIN,
+    DIGEST,
+    ESCALATION,
+    REMINDER,
+    RESULTS,
+    STUCK,
+    SUMMARY,
+    UPDATE,
+    VOTE_OPEN,
+)
 from bot.tg import action_texts as say
 from bot.tg.agenda import agenda_lines
 from bot.tg.compat import seconds
+from bot.tg.coord_texts import BROADCAST_DONE, BROADCAST_PROGRESS, NOTICE_PRIORITISING
+from bot.tg.journey import SessionView, facts_for, vote_flow
 from bot.tg.render import send
+from bot.tg.results_view import OPT_IN, for_participant
 from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,7 +66,12 @@ class Notifier:
             UPDATE: self._update,
             SUMMARY: self._summary,
             DIGEST: self._digest,
+            VOTE_OPEN: self._vote_open,
+            RESULTS: self._results,
+            BROADCAST: self._broadcast,
+            BROADCAST_REPORT: self._broadcast_report,
         }
+        self._results_cache: dict[int, SessionResults] = {}
 
     async def __call__(self, row: OutboxRow) -> bool:
         handler = self._purposes.get(row.purpose)
@@ -165,3 +198,72 @@ class Notifier:
         assert row.telegram_id is not None
         await self.bot.send_message(row.telegram_id, translator.directed("\n".join(lines)))
         return True
+
+    # ---- everyone in a session -------------------------------------------------------------------
+
+    async def _membership(self, row: OutboxRow) -> Membership | None:
+        return await self.svc.repo.membership_of(row.recipient, int(row.payload["session"]))
+
+    async def _vote_open(self, row: OutboxRow) -> bool:
+        """Prioritising opens: the news and the vote's first question, with the themes in their language."""
+        membership = await self._membership(row)
+        if membership is None or membership.session.phase is not Phase.PRIORITISING:
+            return False
+        session, locale = membership.session, membership.participant.locale
+        view = SessionView(
+            session, tuple(await self.svc.coord.themes(session.id)), await self.svc.coord.translations(session.id)
+        )
+        facts = facts_for(view, locale, membership.id, locale)
+        opening = begin(self.svc.flows[vote_flow(session)], facts, FlowState.from_json(membership.flow_state).answers)
+        key = update_key(f"open-voting:{session.id}:{membership.id}")
+        if not await self.svc.repo.advance(
+            membership, Changes(flow_state=opening.state.to_json()), key, self.svc.clock()
+        ):
+            return False  # already opened for this person
+        await self._send(row, NOTICE_PRIORITISING.with_params(title=facts.params["title"]))
+        for output in opening.outputs:
+            if isinstance(output, Reply):
+                await self._send(row, output)
+        return True
+
+    async def _results(self, row: OutboxRow) -> bool:
+        """The session closed: the results in their language, and the offer to hear what happens next."""
+        membership = await self._membership(row)
+        if membership is None:
+            return False
+        session_id = membership.session.id
+        if session_id not in self._results_cache:  # votes no longer change once closed
+            self._results_cache[session_id] = await load_results(self.svc.repo, self.svc.coord, membership.session)
+        found = self._results_cache[session_id]
+        translator = self._translator(row)
+        offer = ((Button(say.KEEP_ME_INFORMED, OPT_IN),),)
+        await self._send(row, Reply(for_participant(found, membership.group_id, translator), offer))
+        return True
+
+    async def _broadcast(self, row: OutboxRow) -> bool:
+        """A coordinator's message, translated where they gave a translation; progress every ten sends."""
+        translations = dict(row.payload.get("translations", {}))
+        await self._send(row, Verbatim(str(translations.get(row.locale or "", row.payload["text"]))))
+        tally = await self.svc.outbox.tally(BROADCAST, row.period)
+        sent = tally.get("sent", 0) + 1
+        if sent % 10 == 0:
+            await self._progress(row, BROADCAST_PROGRESS, sent, tally)
+        return True
+
+    async def _broadcast_report(self, row: OutboxRow) -> bool:
+        """When every message of a broadcast is settled, the final numbers on the coordinator's progress message."""
+        tally = await self.svc.outbox.tally(BROADCAST, row.period)
+        if tally.get("pending", 0) or tally.get("sending", 0):
+            raise Transient  # not all out yet: look again later
+        await self._progress(row, BROADCAST_DONE, tally.get("sent", 0), tally)
+        return True
+
+    async def _progress(self, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]) -> None:
+        translator = self.svc.catalogs.get(str(row.payload.get("coordinator_locale", self.svc.config.language)))
+        total = int(row.payload.get("total", sum(tally.values())))
+        text = translator.render(message.with_params(sent=sent, total=total, blocked=tally.get("stopped", 0)))
+        try:
+            await self.bot.edit_message_text(text, int(row.payload["status_chat"]), int(row.payload["status_message"]))
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise

@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot import exports
-from bot.domain import Button, Msg, Reply, Session, Text, Verbatim
+from bot.domain import Msg, Session, Text, Verbatim
 from bot.domain.results import OTHER, GroupResult
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.storage import CoordinatorRecord
-from bot.tg.action_texts import KEEP_ME_INFORMED
 from bot.tg.authority import active_session, coordinators_only
 from bot.tg.dedupe import mark_handled
-from bot.tg.notify import Tally
-from bot.tg.render import send
 from bot.tg.services import services
 from bot.tg.wizard import translator_for
 
@@ -110,24 +106,6 @@ def for_participant(found: SessionResults, group_id: str | None, translator: Tra
             )
             lines += ["", translator.text(sentence)]
     return Verbatim("\n".join(lines))
-
-
-async def tell_participants(context: Context, session: Session) -> Tally:
-    """Closing: each participant gets the results in their own language."""
-    svc = services(context)
-    found = await results_of(context, session)
-    tally = Tally(total=0)
-    for telegram_id, membership in await svc.repo.reachable_members(session.id):
-        tally.total += 1
-        translator = svc.translator_for(membership.participant.locale, None)
-        try:
-            offer = ((Button(KEEP_ME_INFORMED, OPT_IN),),)
-            message = Reply(for_participant(found, membership.group_id, translator), offer)
-            await send(context.bot, telegram_id, message, translator)
-            tally.sent += 1
-        except (Forbidden, BadRequest):
-            tally.blocked += 1
-    return tally
 
 
 @coordinators_only

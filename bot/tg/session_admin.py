@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,8 +31,8 @@ from bot.domain import (
 from bot.i18n import SUPPORTED, Translator
 from bot.reports import qr_png
 from bot.storage import CoordinatorRecord
+from bot.storage.outbox import RESULTS, VOTE_OPEN
 from bot.tg import coord_texts as say
-from bot.tg import journey, results_view
 from bot.tg.authority import active_session, admins_only, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
@@ -43,6 +42,7 @@ from bot.tg.wizard import FINISH, finisher, start, translator_for
 
 Context = CallbackContext[Any, Any, Any, Any]
 REFRESH_ROW = ((Button(say.REFRESH, data("st")),),)
+TELL_ON = {Phase.PRIORITISING: VOTE_OPEN, Phase.CLOSED: RESULTS}
 
 
 def token_hash(token: str) -> str:
@@ -226,27 +226,14 @@ async def phase_confirmed(
     svc = services(context)
     translator = translator_for(update, context, record)
     following = _next_phase(session, args)
-    if following is None or not await svc.coord.set_phase(session.id, following, dedupe_key(update)):
+    tell = TELL_ON.get(following) if following is not None else None
+    if following is None or not await svc.coord.set_phase(session.id, following, dedupe_key(update), tell, svc.clock()):
         await query.answer()
         return
     await edit(query.message, say.PHASE_MOVED.with_params(title=session.title, phase=following.label), translator)
     await query.answer()
-    moved = replace(session, phase=following)
-    if following is Phase.PRIORITISING:
-
-        async def open_vote() -> None:
-            tally = await journey.open_voting(context, moved)
-            await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
-
-        # In the background, so the bot keeps answering everyone else while hundreds of messages go out.
-        context.application.create_task(open_vote(), update=update, name="open voting")
-    elif following is Phase.CLOSED:
-
-        async def send_results() -> None:
-            tally = await results_view.tell_participants(context, moved)
-            await _reply(update, context, record, say.NOTIFIED.with_params(sent=tally.sent, blocked=tally.blocked))
-
-        context.application.create_task(send_results(), update=update, name="results to participants")
+    if tell is not None:  # the outbox sends them, rate-limited, each in their language
+        await _reply(update, context, record, say.TELLING)
 
 
 # ---- live status ---------------------------------------------------------------------------------
