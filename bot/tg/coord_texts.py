@@ -15,6 +15,10 @@ HELP = Msg(
     "/hidden – hidden ideas\n"
     "/translate – translate the session's texts\n"
     "/broadcast – send a message to all participants\n"
+    "/results – what matters most, per group, with a chart\n"
+    "/export – the data and the report as files\n"
+    "/actions – the action agenda: add, pause, close\n"
+    "/agenda – how every action is going\n"
     "/invite – invite a co-coordinator or translator\n"
     "/cancel – stop what you are typing",
 )
