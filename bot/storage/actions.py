@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Action, ActionStatus, Cadence, Membership, Progress, Schedule
+from bot.domain import Action, ActionStatus, Cadence, Membership, Progress, Schedule, due_times
 from bot.domain.cadence import REMINDER_AFTER
 from bot.storage.db import Database
 from bot.storage.outbox import CHECKIN, REMINDER, STUCK, UPDATE, Letter, cancel, enqueue
@@ -167,6 +167,42 @@ class ActionStore:
             await enqueue(conn, await _updates(conn, accepted, ActionStatus.ACTIVE, moment))
         return accepted, membership
 
+    async def update(
+        self,
+        action_id: int,
+        title: str,
+        description: str,
+        themes: list[int],
+        schedule: Schedule,
+        key: str,
+        moment: datetime,
+    ) -> Action | None:
+        """Change an action; a new rhythm replaces the check-ins still to come (answered ones stay)."""
+        async with self.db.transaction() as conn:
+            if not await claim_update(conn, key):
+                return None
+            found = await _load(conn, "WHERE a.id = ?", (action_id,))
+            if not found:
+                return None
+            action = found[0]
+            await conn.execute(
+                "UPDATE action SET title = ?, description = ?, themes = ?, cadence = ?, start_date = ?, "
+                "updated_at = ? WHERE id = ?",
+                (
+                    title,
+                    description,
+                    json.dumps(themes),
+                    schedule.cadence.value,
+                    schedule.start.isoformat(),
+                    utc_now(),
+                    action_id,
+                ),
+            )
+            rhythm_changed = (schedule.cadence, schedule.start) != (action.schedule.cadence, action.schedule.start)
+            if rhythm_changed and action.owner is not None and action.status is ActionStatus.ACTIVE:
+                await _reschedule(conn, action, schedule, moment)
+            return (await _load(conn, "WHERE a.id = ?", (action_id,)))[0]
+
     async def set_status(self, action_id: int, status: ActionStatus, now: datetime, key: str) -> Action | None:
         """Pause, resume, close or finish an action; pausing or ending cancels its pending check-ins."""
         async with self.db.transaction() as conn:
@@ -227,6 +263,27 @@ class ActionStore:
         """Participant ids of the session's coordinators."""
         async with self.db.reading() as conn:
             return await coordinators(conn, session_id)
+
+
+async def _reschedule(conn: aiosqlite.Connection, action: Action, schedule: Schedule, moment: datetime) -> None:
+    """Replace the check-ins still to come with those of a new rhythm, numbered after the ones already sent."""
+    assert action.owner is not None
+    await cancel(conn, f"action:{action.id}")
+    await cancel(conn, f"reminder:{action.id}")
+    await conn.execute("DELETE FROM checkin WHERE action_id = ? AND sent_at IS NULL", (action.id,))
+    async with conn.execute("SELECT COALESCE(MAX(period), 0) FROM checkin WHERE action_id = ?", (action.id,)) as cur:
+        last = int((await cur.fetchone() or (0,))[0])
+    planned = Schedule(schedule.start, schedule.cadence, action.schedule.at, action.schedule.timezone, schedule.months)
+    future = [(last + n, due) for n, (_, due) in enumerate((d for d in due_times(planned) if d[1] > moment), 1)]
+    await conn.executemany(
+        "INSERT INTO checkin (action_id, period, due_at) VALUES (?, ?, ?)",
+        [(action.id, period, due.isoformat(timespec="seconds")) for period, due in future],
+    )
+    await conn.execute(
+        "DELETE FROM outbox WHERE status = 'cancelled' AND collapse_key IN (?, ?)",
+        (f"action:{action.id}", f"reminder:{action.id}"),
+    )
+    await enqueue(conn, _checkin_letters(action.id, action.owner, future))
 
 
 def _checkin_letters(action_id: int, owner: int, dues: list[tuple[int, datetime]]) -> list[Letter]:

@@ -128,14 +128,18 @@ async def show_actions(update: Update, context: Context, record: CoordinatorReco
         lines.append(
             translator.text(say.ACTION_LINE.with_params(number=number, action=action.title, owner=owner, status=status))
         )
+        edit_button = Button(say.EDIT.with_params(number=number), data("ae", action.id))
         if action.status in (ActionStatus.ACTIVE, ActionStatus.PAUSED):
             toggle = (say.PAUSE, "ap") if action.status is ActionStatus.ACTIVE else (say.RESUME, "ar")
             rows.append(
                 (
+                    edit_button,
                     Button(toggle[0].with_params(number=number), data(toggle[1], action.id)),
                     Button(say.CLOSE.with_params(number=number), data("ax", action.id)),
                 )
             )
+        elif action.status is ActionStatus.OPEN:
+            rows.append((edit_button,))
     if not actions:
         lines.append(translator.text(say.NO_ACTIONS))
     chat = update.effective_chat
@@ -160,9 +164,24 @@ async def add_pressed(
     await start(update, context, record, "action_add", {"session": session.id}, dedupe_key(update))
 
 
+@button("ae")
+async def edit_pressed(
+    update: Update, context: Context, record: CoordinatorRecord, session: Session, args: list[str]
+) -> None:
+    """Go through the action's questions again; the answers replace what it had."""
+    action = await services(context).actions.get(int(args[0])) if args and args[0].isdigit() else None
+    if action is None or action.session_id != session.id:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await mark_handled(update, context)
+        return
+    answers = {"session": session.id, "edit": action.id}
+    await start(update, context, record, "action_add", answers, dedupe_key(update))
+
+
 @finisher("action_add")
 async def action_added(update: Update, context: Context, record: CoordinatorRecord, answers: Mapping[str, Any]) -> None:
-    """Put the action on the agenda and give the coordinator the owner's invite link."""
+    """Put the action on the agenda and give the coordinator the owner's invite link (or apply an edit)."""
     session = await session_in(update, context, answers)
     if session is None:
         return
@@ -173,15 +192,22 @@ async def action_added(update: Update, context: Context, record: CoordinatorReco
     token = ACTION_INVITE_PREFIX + secrets.token_urlsafe(16)[:22]
     themes = [int(t) for t in answers.get("themes") or [] if str(t).isdigit()]
     title, description = str(answers["title"]).strip(), str(answers["description"]).strip()
+    translator = translator_for(update, context, record)
+    chat = update.effective_chat
+    assert chat is not None
+    editing = answers.get("edit")
+    if isinstance(editing, int):
+        key = dedupe_key(update, FINISH)
+        updated = await svc.actions.update(editing, title, description, themes, schedule, key, svc.clock())
+        if updated is not None:
+            await send(context.bot, chat.id, say.UPDATED.with_params(action=updated.title), translator)
+        return
     action = await svc.actions.create(
         session.id, title, description, themes, schedule, invite_hash(token), dedupe_key(update, FINISH)
     )
     if action is None:
         return
     await _plan_digests(svc, session, begins)
-    translator = translator_for(update, context, record)
-    chat = update.effective_chat
-    assert chat is not None
     await send(context.bot, chat.id, say.INVITE_OWNER.with_params(action=action.title), translator)
     await send(context.bot, chat.id, Verbatim(create_deep_linked_url(context.bot.username, token)), translator)
 

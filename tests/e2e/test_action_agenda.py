@@ -335,3 +335,45 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
     report = next(m for name, m in documents.items() if name.endswith("report.html"))
     html = standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
     assert "Taalmaatjes" in html and "Nieuwkomers oefenen Nederlands" in html
+
+
+async def test_editing_an_action_changes_its_words_and_reschedules_the_check_ins_still_to_come(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    token = await add_action(admin, catalogs, standin, "Huiswerkklas", "weekly")
+    owner = add_person(standin, "Bram", "nl")
+    await accept(owner, token, "nl", standin)
+
+    admin._read = len(admin.inbox)
+    await admin.send("/actions")
+    listing = await admin.reply()
+    await admin.press(catalogs.get("nl").text(say.EDIT.with_params(number=1)), listing)
+    await admin.reply()
+    await admin.send("Huiswerkklas en bijles")
+    await admin.reply()
+    await admin.send("Twee middagen per week, met vrijwilligers.")
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"))
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.cadence.options.monthly", "Every month"))
+    await admin.reply()
+    await admin.press(nl(catalogs, "action_add.start.options.today", "Today"))
+    await admin.reply()
+    assert (await admin.reply()).text == catalogs.get("nl").render(
+        say.UPDATED.with_params(action="Huiswerkklas en bijles")
+    )
+
+    database = await Database.open(bot.config.db)
+    try:
+        action = (await ActionStore(database).of_session(session.id))[0]
+        checkins = await ActionStore(database).checkins(action.id)
+        outbox = await database.connection.execute_fetchall(
+            "SELECT COUNT(*) FROM outbox WHERE purpose = 'checkin' AND status = 'pending'"
+        )
+    finally:
+        await database.close()
+    assert action.title == "Huiswerkklas en bijles" and action.schedule.cadence.value == "monthly"
+    assert len(checkins) == 12 and next(iter(outbox))[0] == 12, "52 weekly check-ins became 12 monthly ones"
