@@ -4,6 +4,7 @@ from bot.storage.actions import ActionStore, CheckinRecord
 from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
 from bot.storage.outbox import Letter, OutboxRow, OutboxStore, cancel, enqueue
+from bot.storage.privacy import PrivacyStore, Purge
 from bot.storage.repository import Repository, update_key
 from bot.storage.secret import load_or_create_secret
 
@@ -20,6 +21,8 @@ __all__ = [
     "Letter",
     "OutboxRow",
     "OutboxStore",
+    "PrivacyStore",
+    "Purge",
     "Redeemed",
     "Repository",
     "Status",

@@ -18,7 +18,8 @@ from bot.storage.rows import claim_update, ensure_participant, load_membership, 
 
 _ACTION = (
     "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
-    "a.timezone, a.status, a.owner, p.pseudonym FROM action a LEFT JOIN participant p ON p.id = a.owner "
+    "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
+    "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
 )
 DONE_STATE = {"flow": "checkin", "version": 1, "node": "thanks", "answers": {}, "scratch": {}, "done": True}
 
@@ -132,6 +133,7 @@ class ActionStore:
         dues: list[tuple[int, datetime]],
         key: str,
         moment: datetime,
+        pseudonym: str,
     ) -> tuple[Action, Membership] | None:
         """The invited person owns the action: their check-ins for the whole period go into the outbox at once."""
         async with self.db.transaction() as conn:
@@ -149,9 +151,9 @@ class ActionStore:
                 (owner.id, at.strftime("%H:%M"), now, action.id),
             )
             await conn.execute(
-                "INSERT OR IGNORE INTO membership (session_id, participant_id, consent_at, flow_state, joined_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (action.session_id, owner.id, now, json.dumps(DONE_STATE), now, now),
+                "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, consent_at, flow_state, "
+                "joined_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (action.session_id, owner.id, pseudonym, now, json.dumps(DONE_STATE), now, now),
             )
             membership = await load_membership(
                 conn, "m.session_id = ? AND m.participant_id = ?", (action.session_id, owner.id)

@@ -85,7 +85,7 @@ class Status:
 
 
 _CARD = (
-    "SELECT i.id, p.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_file_id, i.voice_duration, "
+    "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_file_id, i.voice_duration, "
     "i.transcription, "
     "i.translation, i.theme_id, i.duplicate_of, i.hidden_reason FROM idea i "
     "JOIN membership m ON m.id = i.membership_id JOIN participant p ON p.id = m.participant_id "
@@ -464,7 +464,7 @@ class CoordinatorStore:
         async with self.db.reading() as conn:
             rows = await _rows(
                 conn,
-                "SELECT i.id, p.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
+                "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
                 "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at FROM idea i "
                 "JOIN membership m ON m.id = i.membership_id JOIN participant p ON p.id = m.participant_id "
                 "LEFT JOIN theme t ON t.id = i.theme_id WHERE i.session_id = ? ORDER BY i.id",

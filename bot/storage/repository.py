@@ -98,7 +98,7 @@ class Repository:
         async with (
             self.db.reading() as conn,
             conn.execute(
-                "SELECT p.pseudonym, m.group_id, i.seq, i.kind, i.text, i.voice_file_id, i.voice_duration, "
+                "SELECT m.pseudonym, m.group_id, i.seq, i.kind, i.text, i.voice_file_id, i.voice_duration, "
                 "i.language FROM idea i JOIN membership m ON m.id = i.membership_id "
                 "JOIN participant p ON p.id = m.participant_id WHERE i.session_id = ? ORDER BY i.id",
                 (session_id,),
@@ -111,7 +111,7 @@ class Repository:
         async with (
             self.db.reading() as conn,
             conn.execute(
-                "SELECT p.pseudonym, m.group_id, p.locale, m.consent_at IS NOT NULL FROM membership m "
+                "SELECT m.pseudonym, m.group_id, p.locale, m.consent_at IS NOT NULL FROM membership m "
                 "JOIN participant p ON p.id = m.participant_id WHERE m.session_id = ? ORDER BY m.id",
                 (session_id,),
             ) as cursor,
@@ -123,7 +123,7 @@ class Repository:
         async with (
             self.db.reading() as conn,
             conn.execute(
-                "SELECT p.pseudonym, m.group_id, v.method, v.payload, v.cast_at FROM vote v "
+                "SELECT m.pseudonym, m.group_id, v.method, v.payload, v.cast_at FROM vote v "
                 "JOIN membership m ON m.id = v.membership_id JOIN participant p ON p.id = m.participant_id "
                 "WHERE v.session_id = ? ORDER BY v.cast_at, m.id",
                 (session_id,),
@@ -161,7 +161,7 @@ class Repository:
             )
 
     async def join(
-        self, telegram_id: int, session: Session, flow_state: Mapping[str, Any], key: str
+        self, telegram_id: int, session: Session, flow_state: Mapping[str, Any], key: str, pseudonym: str
     ) -> tuple[Membership, bool] | None:
         """Join a session, or come back to it (True when new); None if this update was already handled."""
         async with self.db.transaction() as conn:
@@ -170,9 +170,9 @@ class Repository:
             now = utc_now()
             participant = await ensure_participant(conn, telegram_id)
             inserted = await conn.execute(
-                "INSERT OR IGNORE INTO membership (session_id, participant_id, flow_state, joined_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (session.id, participant.id, json.dumps(dict(flow_state)), now, now),
+                "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, flow_state, joined_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (session.id, participant.id, pseudonym, json.dumps(dict(flow_state)), now, now),
             )
             await conn.execute(
                 "UPDATE participant SET active_membership = "

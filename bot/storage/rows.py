@@ -11,7 +11,8 @@ import aiosqlite
 from bot.domain import GroupDef, Membership, Participant, Phase, Session, make_join_code, make_pseudonym
 
 MEMBERSHIP_SELECT = (
-    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, p.pseudonym, p.locale "
+    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, COALESCE(m.pseudonym, p.pseudonym), "
+    "p.locale "
     "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
 )
 

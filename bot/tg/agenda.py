@@ -27,6 +27,7 @@ from bot.domain import (
     Session,
     Verbatim,
     due_times,
+    session_pseudonym,
 )
 from bot.i18n import SUPPORTED, Translator, native_name, negotiate
 from bot.reports import status_grid
@@ -336,8 +337,9 @@ async def _accept(
         action.schedule.start, action.schedule.cadence, at, action.schedule.timezone, action.schedule.months
     )
     dues = due_times(schedule)
+    pseudonym = session_pseudonym(svc.secret, query.from_user.id, action.session_id)
     accepted = await svc.actions.accept(
-        query.from_user.id, invite_hash(token), at, dues, dedupe_key(update), svc.clock()
+        query.from_user.id, invite_hash(token), at, dues, dedupe_key(update), svc.clock(), pseudonym
     )
     if accepted is None or not dues:
         return

@@ -17,7 +17,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.tg import agenda, content, coord_buttons, handlers, journey, results_view, routes, session_admin, sorting
+from bot.tg import (
+    agenda,
+    content,
+    coord_buttons,
+    handlers,
+    journey,
+    privacy,
+    results_view,
+    routes,
+    session_admin,
+    sorting,
+)
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
 from bot.tg.services import KEY, Services
@@ -66,6 +77,8 @@ def build_application(services: Services) -> BotApplication:
     application.add_handler(CommandHandler("help", handlers.on_help, filters=PRIVATE))
     application.add_handler(CommandHandler("language", handlers.on_language, filters=PRIVATE))
     application.add_handler(CommandHandler("vote", journey.on_vote, filters=PRIVATE))
+    application.add_handler(CommandHandler("mydata", privacy.on_mydata, filters=PRIVATE))
+    application.add_handler(CommandHandler("forgetme", privacy.on_forgetme, filters=PRIVATE))
     for name, command in COORDINATOR_COMMANDS.items():
         application.add_handler(CommandHandler(name, command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))
@@ -73,6 +86,7 @@ def build_application(services: Services) -> BotApplication:
         CallbackQueryHandler(coord_buttons.on_coordinator_button, pattern=f"^{coord_buttons.PREFIX}")
     )
     application.add_handler(CallbackQueryHandler(agenda.on_owner_button, pattern=f"^{agenda.OWNER_ACTION}"))
+    application.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=f"^{privacy.FORGET}"))
     application.add_handler(CallbackQueryHandler(journey.on_updates_opt_in, pattern=f"^{results_view.OPT_IN}$"))
     application.add_handler(CallbackQueryHandler(routes.on_press))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))

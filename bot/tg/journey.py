@@ -48,6 +48,7 @@ from bot.domain import (
     Theme,
     Verbatim,
     normalise_join_code,
+    session_pseudonym,
     translated,
 )
 from bot.domain.content import Translations
@@ -276,7 +277,8 @@ async def join(update: Update, context: Context, payload: str) -> None:
     known = await svc.repo.participant(user.id)
     first = (known.locale if known else None) or _hint(update)
     opening = begin(svc.flows[JOIN_FLOW], facts_for(await view_of(context, session), first))
-    joined = await svc.repo.join(user.id, session, opening.state.to_json(), dedupe_key(update))
+    pseudonym = session_pseudonym(svc.secret, user.id, session.id)
+    joined = await svc.repo.join(user.id, session, opening.state.to_json(), dedupe_key(update), pseudonym)
     if joined is None:
         return
     membership, created = joined

@@ -13,7 +13,15 @@ from bot.config import Config, ConfigError
 from bot.conversation import load_flows
 from bot.i18n import Catalogs
 from bot.scheduling import Clock, OutboxRunner
-from bot.storage import ActionStore, CoordinatorStore, Database, OutboxStore, Repository, load_or_create_secret
+from bot.storage import (
+    ActionStore,
+    CoordinatorStore,
+    Database,
+    OutboxStore,
+    PrivacyStore,
+    Repository,
+    load_or_create_secret,
+)
 from bot.tg.app import build_application
 from bot.tg.menus import publish_menus
 from bot.tg.notifier import Notifier
@@ -44,7 +52,16 @@ async def serve(
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
         outbox = OutboxStore(database)
         services = Services(
-            config, catalogs, repo, flows, CoordinatorStore(database), secret, ActionStore(database), outbox, clock
+            config,
+            catalogs,
+            repo,
+            flows,
+            CoordinatorStore(database),
+            secret,
+            ActionStore(database),
+            outbox,
+            clock,
+            PrivacyStore(database),
         )
         application = build_application(services)
         try:

@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.conversation import Flow
 from bot.i18n import Catalogs, Translator, negotiate
 from bot.scheduling import Clock
-from bot.storage import ActionStore, CoordinatorStore, OutboxStore, Repository
+from bot.storage import ActionStore, CoordinatorStore, OutboxStore, PrivacyStore, Repository
 
 KEY = "inspraak.services"
 
@@ -31,6 +31,7 @@ class Services:
     actions: ActionStore
     outbox: OutboxStore
     clock: Clock
+    privacy: PrivacyStore
 
     def translator_for(self, chosen: str | None, hint: str | None) -> Translator:
         """The person's chosen language, else their Telegram app language if shipped, else the default."""

@@ -14,6 +14,8 @@ HELP = Msg(
     "/start – start, or join a session with its link\n"
     "/language – choose your language\n"
     "/vote – choose what matters most (while voting is open)\n"
+    "/mydata – see everything inspraak holds about you\n"
+    "/forgetme – have everything about you removed\n"
     "/help – show this message",
 )
 CHOOSE_LANGUAGE = Msg("language.choose", "Choose your language:")
@@ -37,4 +39,6 @@ MENU = (
     ("help", Msg("command.help", "What you can do")),
     ("language", Msg("command.language", "Choose your language")),
     ("vote", Msg("command.vote", "Choose what matters most")),
+    ("mydata", Msg("command.mydata", "See what is held about you")),
+    ("forgetme", Msg("command.forgetme", "Have everything about you removed")),
 )

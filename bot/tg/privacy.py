@@ -1,0 +1,135 @@
+"""Privacy self-service in the chat: /mydata shows everything held about you, /forgetme erases you."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import CallbackContext
+
+from bot.domain import Button, Msg, Reply
+from bot.i18n import Translator
+from bot.tg import coord_texts
+from bot.tg.dedupe import dedupe_key, mark_handled
+from bot.tg.render import edit, send
+from bot.tg.services import services
+
+Context = CallbackContext[Any, Any, Any, Any]
+FORGET = "fg:"
+
+MYDATA_SENT = Msg(
+    "mydata.sent",
+    "Here is everything inspraak holds about you: as text to read, and as data (JSON). "
+    "Nothing of these files is kept after sending them.",
+)
+MYDATA_NOTHING = Msg("mydata.nothing", "inspraak holds nothing about you.")
+MYDATA_TITLE = Msg("mydata.title", "What inspraak holds about you")
+MYDATA_LANGUAGE = Msg("mydata.language", "Your language: {language}")
+MYDATA_SESSION = Msg("mydata.session", "Session “{title}”, where your code name is {pseudonym}")
+MYDATA_GROUP = Msg("mydata.group", "Group: {group}")
+MYDATA_CONSENT = Msg("mydata.consent", "Consent given: {time}")
+MYDATA_IDEAS = Msg("mydata.ideas", "Your ideas:")
+MYDATA_VOTE = Msg("mydata.vote", "Your vote ({time}): {vote}")
+MYDATA_UPDATES = Msg("mydata.updates", "You asked to hear what happens with the ideas.")
+MYDATA_CHECKINS = Msg("mydata.checkins", "Your answers as owner of an action:")
+MYDATA_COORDINATOR = Msg("mydata.coordinator", "You are a coordinator since {time}.")
+FORGET_ASK = Msg(
+    "forget.ask",
+    "This removes you from inspraak: your Telegram account, your language and your roles. We can no longer "
+    "reach you, and nothing links your contributions to you. Your ideas and votes stay in the results as "
+    "“deleted participant”, unless you choose to delete them too.",
+)
+FORGET_KEEP = Msg("forget.keep", "Forget me, keep my ideas")
+FORGET_ALL = Msg("forget.all", "Forget me and delete my ideas")
+FORGET_DONE = Msg(
+    "forget.done", "Done: inspraak has forgotten you. If you write again, you start as someone new. Thank you!"
+)
+
+
+def readable(data: dict[str, Any], translator: Translator) -> str:
+    """The same data as a text a person can read, in their language."""
+    lines = [translator.text(MYDATA_TITLE), ""]
+    if data.get("locale"):
+        lines.append(translator.text(MYDATA_LANGUAGE.with_params(language=translator.language_name(data["locale"]))))
+    if data.get("coordinator_since"):
+        lines.append(translator.text(MYDATA_COORDINATOR.with_params(time=data["coordinator_since"])))
+    for session in data.get("sessions", []):
+        lines += [
+            "",
+            translator.text(MYDATA_SESSION.with_params(title=session["title"], pseudonym=session["pseudonym"])),
+        ]
+        if session.get("group_id"):
+            lines.append(translator.text(MYDATA_GROUP.with_params(group=session["group_id"])))
+        if session.get("consent_at"):
+            lines.append(translator.text(MYDATA_CONSENT.with_params(time=session["consent_at"])))
+        if session.get("ideas"):
+            lines.append(translator.text(MYDATA_IDEAS))
+            lines += [f"• {i['text'] or i['transcription'] or '🎤'}" for i in session["ideas"]]
+        for vote in session.get("vote", []):
+            payload = json.dumps(vote["payload"], ensure_ascii=False)
+            lines.append(translator.text(MYDATA_VOTE.with_params(time=vote["cast_at"], vote=payload)))
+        if session.get("wants_updates"):
+            lines.append(translator.text(MYDATA_UPDATES))
+    if data.get("check_in_answers"):
+        lines += ["", translator.text(MYDATA_CHECKINS)]
+        lines += [
+            f"• {c['action']} #{c['period']}: {c['status'] or ''} {c['note'] or ''}".rstrip()
+            for c in data["check_in_answers"]
+        ]
+    return translator.directed("\n".join(lines))
+
+
+async def on_mydata(update: Update, context: Context) -> None:
+    """`/mydata`: everything held about the sender, as two documents made in memory only."""
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    translator = await svc.translator_of(user)
+    data = await svc.privacy.everything(user.id)
+    if data is None:
+        await send(context.bot, user.id, MYDATA_NOTHING, translator)
+    else:
+        await send(context.bot, user.id, MYDATA_SENT, translator)
+        as_json = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        await context.bot.send_document(user.id, as_json, filename="inspraak-my-data.json")
+        await context.bot.send_document(
+            user.id, readable(data, translator).encode("utf-8"), filename="inspraak-my-data.txt"
+        )
+    await mark_handled(update, context)
+
+
+async def on_forgetme(update: Update, context: Context) -> None:
+    """`/forgetme`: what it means, then a choice, then (after confirming) everything in one transaction."""
+    user = update.effective_user
+    assert user is not None
+    translator = await services(context).translator_of(user)
+    buttons = (
+        (Button(FORGET_KEEP, FORGET + "keep"),),
+        (Button(FORGET_ALL, FORGET + "all"),),
+        (Button(coord_texts.CANCEL, FORGET + "no"),),
+    )
+    await send(context.bot, user.id, Reply(FORGET_ASK, buttons), translator)
+    await mark_handled(update, context)
+
+
+async def on_forget_button(update: Update, context: Context) -> None:
+    """Carry out the choice made under /forgetme."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    svc = services(context)
+    translator = await svc.translator_of(query.from_user)
+    choice = query.data.removeprefix(FORGET)
+    await query.answer()
+    if choice == "no":
+        await edit(query.message, coord_texts.CANCELLED, translator)
+        await mark_handled(update, context)
+        return
+    if choice not in ("keep", "all"):
+        await mark_handled(update, context)
+        return
+    if await svc.privacy.forget(query.from_user.id, choice == "all", dedupe_key(update)):
+        await edit(query.message, FORGET_DONE, translator)
+    else:  # nothing held: say the same, nothing is kept
+        await edit(query.message, FORGET_DONE, translator)
+        await mark_handled(update, context)

@@ -1,0 +1,117 @@
+"""People see what is held about them and can have it erased; the database keeps nothing that identifies them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.domain.results import Method
+from bot.i18n import Catalogs
+from bot.sandbox import SandboxUser, StandIn, add_person
+from bot.storage import Database, Repository
+from bot.tg import privacy
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_prioritising import collecting_session, join, open_voting
+
+
+async def everywhere(path: Path, needles: list[str]) -> list[tuple[str, str, object]]:
+    """Every (table, column, value) in the database that contains one of the needles."""
+    database = await Database.open(path)
+    found = []
+    try:
+        conn = database.connection
+        tables = [r[0] for r in await conn.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            async with conn.execute(f'SELECT * FROM "{table}"') as cursor:  # noqa: S608 (names from sqlite_master)
+                columns = [d[0] for d in cursor.description]
+                for row in await cursor.fetchall():
+                    for column, value in zip(columns, row, strict=True):
+                        if value is not None and any(n in str(value) for n in needles):
+                            found.append((table, column, value))
+    finally:
+        await database.close()
+    return found
+
+
+async def take_part(person: SandboxUser, standin: StandIn, catalogs: Catalogs, bot: RunningBot, admin: SandboxUser):  # type: ignore[no-untyped-def]
+    session = await collecting_session(bot, admin, Method.RANKING)
+    await join(person, session, "ar", "newcomer", catalogs)
+    await person.send("مكتبة مفتوحة في المساء")
+    await person.reply()
+    await person.voice(duration=5)
+    await person.reply()
+    await open_voting(admin, standin, catalogs, session)
+    await person.reply()
+    question = await person.reply()
+    for theme in ("Taal", "Werk", "Zorg"):
+        await person.press(theme, question)
+        await standin.wait_until(lambda t=theme: t not in question.button_labels())
+    await person.press(next(b for b in question.button_labels() if b not in ("Ontmoeten",)), question)
+    await person.reply()
+    return session
+
+
+async def test_mydata_shows_everything_held_in_the_persons_language_and_as_json(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
+    session = await take_part(zenobia, standin, catalogs, bot, admin)
+    await zenobia.send("/mydata")
+    intro, as_json, as_text = await zenobia.replies(3)
+    assert intro.text == catalogs.get("ar").render(privacy.MYDATA_SENT)
+    data = json.loads(standin.world.files[as_json.media["document"]["file_id"]].data)
+    (mine,) = data["sessions"]
+    assert mine["code"] == session.code and mine["group_id"] == "newcomer" and mine["consent_at"]
+    assert [i["text"] for i in mine["ideas"]] == ["مكتبة مفتوحة في المساء", None]
+    assert mine["ideas"][1]["voice_duration"] == 5 and mine["vote"][0]["method"] == "ranking"
+    assert data["locale"] == "ar" and str(zenobia.id) not in json.dumps(data)
+    text = standin.world.files[as_text.media["document"]["file_id"]].data.decode("utf-8")
+    assert "مكتبة مفتوحة في المساء" in text and text.startswith("\u200f")
+
+
+async def test_forgetme_erases_every_trace_of_the_person_and_keeps_their_ideas_anonymous(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
+    session = await take_part(zenobia, standin, catalogs, bot, admin)
+    needles = [str(zenobia.id), "zenobia_tg", "Zenobia"]
+    assert await everywhere(bot.config.db, needles), "the Telegram id is held while she takes part"
+
+    await zenobia.send("/forgetme")
+    ask = await zenobia.reply()
+    assert ask.text == catalogs.get("ar").render(privacy.FORGET_ASK)
+    await zenobia.press(catalogs.get("ar").text(privacy.FORGET_KEEP), ask)
+    await standin.wait_until(lambda: ask.text == catalogs.get("ar").render(privacy.FORGET_DONE))
+
+    assert await everywhere(bot.config.db, needles) == [], "no row holds her Telegram id, username or name"
+    database = await Database.open(bot.config.db)
+    try:
+        ideas = await Repository(database).ideas(session.id)
+        votes = await Repository(database).votes(session.id)
+    finally:
+        await database.close()
+    assert (ideas[0].pseudonym, ideas[0].text) == ("deleted", "مكتبة مفتوحة في المساء")
+    assert ideas[1].voice_file_id == "deleted", "her recorded voice is not kept"
+    assert len(votes) == 1 and votes[0].pseudonym == "deleted", "the results stay the same"
+
+    await zenobia.send("/mydata")
+    # her language was forgotten too: she is answered in her Telegram app's language
+    assert (await zenobia.reply()).text == catalogs.get("ar").render(privacy.MYDATA_NOTHING)
+
+
+async def test_forgetme_with_delete_removes_ideas_and_votes_so_results_change(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    olena = add_person(standin, "Olenka", "uk", username="olenka_tg")
+    session = await take_part(olena, standin, catalogs, bot, admin)
+    await olena.send("/forgetme")
+    ask = await olena.reply()
+    await olena.press(catalogs.get("uk").text(privacy.FORGET_ALL), ask)
+    await standin.wait_until(lambda: not ask.buttons)
+    database = await Database.open(bot.config.db)
+    try:
+        assert await Repository(database).ideas(session.id) == []
+        assert await Repository(database).votes(session.id) == []
+    finally:
+        await database.close()
+    assert await everywhere(bot.config.db, [str(olena.id), "olenka_tg", "Olenka"]) == []
