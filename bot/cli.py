@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram.helpers import create_deep_linked_url
@@ -24,9 +25,9 @@ from bot.domain import Phase, groups_from_names, groups_from_text, normalise_joi
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
-from bot.storage import ActionStore, CoordinatorStore, Database, Repository, StorageError
+from bot.storage import ActionStore, CoordinatorStore, Database, PrivacyStore, Repository, StorageError
 from bot.tg import serve
-from bot.tg.runner import BOT_USERNAME
+from bot.tg.runner import BOT_USERNAME, retention
 
 log = logging.getLogger("inspraak")
 
@@ -97,6 +98,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", dest="export_format", choices=exports.FORMATS, default="xlsx")
     export.add_argument("--out", type=Path, required=True, help="A folder, or a file name for xlsx/html/md.")
     export.add_argument("--lang", dest="export_lang", choices=SUPPORTED, help="The report's language.")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="Make a consistent copy of the database, also while the bot runs."
+    )
+    backup.add_argument("target", type=Path, metavar="PATH", help="Where to write the copy (owner-only).")
+    purge = commands.add_parser(
+        "purge", parents=[common], help="Remove personal data of closed sessions past the retention period."
+    )
+    purge.add_argument("--dry-run", action="store_true", help="Only say what would be removed.")
     flows_dir = argparse.ArgumentParser(add_help=False)
     flows_dir.add_argument("--dir", type=Path, default=None, help="Folder of flow files (default: the shipped flows).")
     flows = commands.add_parser("flows", parents=[common], help="Check, read and draw the conversation flows.")
@@ -130,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "flows":
             return _flows(task)
+        if command == "backup":
+            return asyncio.run(_backup(config, task))
+        if command == "purge":
+            return asyncio.run(_purge(config, bool(task.get("dry_run"))))
         if command == "export":
             return asyncio.run(_export(config, task))
         if command == "session":
@@ -146,6 +159,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+async def _backup(config: Config, task: dict[str, object]) -> int:
+    target = task["target"]
+    assert isinstance(target, Path)
+    if target.exists():
+        print(f"inspraak: {target} exists already; choose a new file for the backup", file=sys.stderr)
+        return 2
+    database = await Database.open(config.db)
+    try:
+        await database.backup(target)
+    finally:
+        await database.close()
+    print(target)
+    return 0
+
+
+async def _purge(config: Config, dry_run: bool) -> int:
+    database = await Database.open(config.db)
+    try:
+        cutoff = datetime.now(UTC) - retention(config)
+        purged = await PrivacyStore(database).purge(cutoff, dry_run)
+    finally:
+        await database.close()
+    verb = "Would remove" if dry_run else "Removed"
+    print(f"{verb} personal data of {purged.people} people from {len(purged.sessions)} sessions:")
+    for code, title in purged.sessions:
+        print(f"  {code}  {title}")
+    return 0
 
 
 async def _export(config: Config, task: dict[str, object]) -> int:

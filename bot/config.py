@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admins", "INSPRAAK_ADMINS", "", "Comma-separated Telegram user ids allowed to create coordinators."),
     Setting("timezone", "INSPRAAK_TIMEZONE", "Europe/Amsterdam", "IANA timezone for schedules."),
     Setting("language", "INSPRAAK_LANGUAGE", "nl", f"Default language ({', '.join(SUPPORTED)})."),
+    Setting(
+        "retention_months",
+        "INSPRAAK_RETENTION_MONTHS",
+        "24",
+        "Months after a closed session's last activity before its personal data is purged.",
+    ),
 )
 
 
@@ -54,6 +60,7 @@ class Config:
     admins: frozenset[int] = field(default_factory=frozenset)
     timezone: str = "Europe/Amsterdam"
     language: str = "nl"
+    retention_months: int = 24
 
     def require_token(self) -> str:
         """The token, or a clear error saying how to get one."""
@@ -118,7 +125,11 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"INSPRAAK_TIMEZONE is not a known IANA timezone: {timezone!r}") from error
+    months = raw["retention_months"] or "24"
+    if not months.isdigit() or int(months) < 1:
+        raise ConfigError("INSPRAAK_RETENTION_MONTHS must be a whole number of months, at least 1")
     return Config(
+        retention_months=int(months),
         token=token,
         db=Path(raw["db"] or DEFAULT_DB),
         api_url=api_url,

@@ -131,6 +131,12 @@ class Database:
         async with self._lock:
             yield self.connection
 
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""
+        await asyncio.to_thread(_create_private, target)
+        async with self._lock, aiosqlite.connect(target) as copy:
+            await self.connection.backup(copy)
+
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
         await self.connection.close()

@@ -30,6 +30,14 @@ from bot.tg.services import Services
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = timedelta(seconds=10)
 TICK = timedelta(seconds=5)  # how often the outbox is looked at
+RETENTION_EVERY = timedelta(hours=24)
+
+
+def retention(config: Config) -> timedelta:
+    """How long personal data of a closed session is kept after its last activity."""
+    return timedelta(days=round(30.44 * config.retention_months))
+
+
 BOT_USERNAME = "bot_username"  # remembered so `inspraak session create` can print the join link
 
 
@@ -79,6 +87,13 @@ async def serve(
             runner = OutboxRunner(outbox, Notifier(application.bot, services), clock)
             assert application.job_queue is not None
             application.job_queue.run_repeating(lambda _: runner.tick(), interval=tick, first=0.1, name="outbox")
+            privacy = services.privacy
+            application.job_queue.run_repeating(
+                lambda _: privacy.purge(clock() - retention(config), dry_run=False),
+                interval=RETENTION_EVERY,
+                first=60,
+                name="retention",
+            )
             await application.start()
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
             log.info("inspraak is running as @%s", application.bot.username)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
+import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cli import main
+from bot.domain import Phase
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Database, Repository
+from bot.storage import CoordinatorStore, Database, PrivacyStore, Purge, Repository
+from bot.storage.repository import update_key
 from bot.tg import privacy
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_prioritising import collecting_session, join, open_voting
@@ -115,3 +122,46 @@ async def test_forgetme_with_delete_removes_ideas_and_votes_so_results_change(
     finally:
         await database.close()
     assert await everywhere(bot.config.db, [str(olena.id), "olenka_tg", "Olenka"]) == []
+
+
+async def test_a_backup_made_while_the_bot_runs_is_complete_consistent_and_private(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, tmp_path: Path
+) -> None:
+    zenobia = add_person(standin, "Zenobia", "ar")
+    session = await take_part(zenobia, standin, catalogs, bot, admin)
+    target = tmp_path / "backups" / "inspraak-backup.sqlite3"
+    argv = ["--db", str(bot.config.db), "backup", str(target)]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT code FROM session").fetchall() == [(session.code,)]
+        assert copy.execute("SELECT COUNT(*) FROM idea").fetchone() == (2,)
+    assert await asyncio.to_thread(main, argv) == 2, "an existing file is never overwritten"
+
+
+async def test_retention_purges_closed_sessions_past_their_time_and_a_dry_run_changes_nothing(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
+    session = await take_part(zenobia, standin, catalogs, bot, admin)
+    database = await Database.open(bot.config.db)
+    try:
+        await CoordinatorStore(database).set_phase(session.id, Phase.CLOSED, update_key("close-it"))
+        store = PrivacyStore(database)
+        future = datetime.now(UTC) + timedelta(days=1)  # as if the retention period were over
+        assert await store.purge(datetime.now(UTC) - timedelta(days=1), dry_run=True) == Purge((), 0)
+        planned = await store.purge(future, dry_run=True)
+        assert planned == Purge(((session.code, session.title),), 1)
+    finally:
+        await database.close()
+    needles = [str(zenobia.id), "zenobia_tg", "Zenobia"]
+    assert await everywhere(bot.config.db, needles), "a dry run changes nothing"
+    database = await Database.open(bot.config.db)
+    try:
+        assert await PrivacyStore(database).purge(future, dry_run=False) == planned
+        ideas = await Repository(database).ideas(session.id)
+    finally:
+        await database.close()
+    assert await everywhere(bot.config.db, needles) == []
+    assert {i.pseudonym for i in ideas} == {"deleted"} and ideas[0].text == "مكتبة مفتوحة في المساء"
