@@ -26,7 +26,7 @@ from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
 from bot.storage import ActionStore, CoordinatorStore, Database, PrivacyStore, Repository, StorageError
-from bot.tg import serve
+from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, retention
 
 log = logging.getLogger("inspraak")
@@ -157,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, StorageError, CatalogsMissing) as error:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
+    except PollingStopped as error:
+        print(f"inspraak: {error}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
 

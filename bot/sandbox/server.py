@@ -75,6 +75,7 @@ class StandIn:
         self._allowed: tuple[str, ...] | None = None
         self._runner: web.AppRunner | None = None
         self._faults: dict[str, list[ApiError]] = {}
+        self._delivered: set[int] = set()
         self.port = 0
         self._methods: dict[str, Method] = {
             name.lower(): getattr(self, "_" + _snake(name))
@@ -137,6 +138,10 @@ class StandIn:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def restart_update_ids(self, first: int) -> None:
+        """Number new updates from `first` on, as Telegram does after a quiet week (it may be lower than before)."""
+        self.world.restart_update_ids(first)
 
     def fail_next(self, method: str, error: ApiError, times: int = 1) -> None:
         """Answer the next calls of a method with an error, as Telegram might (429, 502, ...)."""
@@ -230,6 +235,7 @@ class StandIn:
             while True:
                 ready = [u for u in self.world.updates if self._wanted(u)][:limit]
                 if ready:
+                    self._delivered.update(int(u["update_id"]) for u in ready)
                     return ready
                 if generation != self._poll_generation:
                     raise ApiError(409, CONFLICT)
@@ -248,9 +254,9 @@ class StandIn:
         if offset < 0:
             keep = updates[offset:] if -offset < len(updates) else updates
             forgotten = updates[: len(updates) - len(keep)]
-        else:
-            keep = [u for u in updates if u["update_id"] >= offset]
-            forgotten = [u for u in updates if u["update_id"] < offset]
+        else:  # only what was handed out can be confirmed: ids may restart lower after a quiet week
+            forgotten = [u for u in updates if u["update_id"] < offset and u["update_id"] in self._delivered]
+            keep = [u for u in updates if u not in forgotten]
         if forgotten:
             self.world.confirmed_through = max(self.world.confirmed_through, forgotten[-1]["update_id"])
         self.world.updates = keep

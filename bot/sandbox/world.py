@@ -151,6 +151,10 @@ class World:
         self._update_ids = itertools.count(self.first_update_id)
         self.confirmed_through = self.first_update_id - 1
 
+    def restart_update_ids(self, first: int) -> None:
+        """Number new updates from `first` on."""
+        self._update_ids = itertools.count(first)
+
     def next_id(self) -> int:
         """A fresh number for callback queries, files and the like."""
         return next(self._ids)

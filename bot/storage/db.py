@@ -12,6 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
+BUSY_TIMEOUT = 5.0  # seconds
+
 
 class StorageError(RuntimeError):
     """The database cannot be used; the message says why and what to do."""
@@ -55,10 +57,13 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating if needed, owner-only) and migrate the database at `path`."""
+    async def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+        """Open (creating if needed, owner-only) and migrate the database at `path`.
+
+        `busy_timeout` is how long a write waits for another process's lock before giving up.
+        """
         await asyncio.to_thread(_create_private, path)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
         database = cls(connection, path)
         try:
             await database._configure()
@@ -71,7 +76,6 @@ class Database:
     async def _configure(self) -> None:
         """Check the file before changing anything in it, then set the pragmas."""
         try:
-            await self.connection.execute("PRAGMA busy_timeout = 5000")
             await self.connection.execute("PRAGMA schema_version")
             current = int(str(await self._scalar("PRAGMA user_version")))
         except sqlite3.DatabaseError as error:

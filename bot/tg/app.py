@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
@@ -60,15 +61,20 @@ COORDINATOR_COMMANDS = {
 }
 
 
-def build_application(services: Services) -> BotApplication:
-    """An Application talking to the configured Bot API, rate-limited, with all handlers."""
+def build_application(services: Services, limits: Mapping[str, float] | None = None) -> BotApplication:
+    """An Application talking to the configured Bot API, rate-limited, with all handlers.
+
+    `limits` overrides AIORateLimiter's rates (tests make a second pass in a shorter time)."""
+    limits = dict(limits or {})
     config = services.config
     application: BotApplication = (
         ApplicationBuilder()
         .token(config.require_token())
         .base_url(config.api_url)
         .base_file_url(config.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(AIORateLimiter(max_retries=2, **limits))
+        # Two connections for polling, so the last confirmation on shutdown never waits for the long poll.
+        .get_updates_connection_pool_size(2)
         .build()
     )
     application.bot_data[KEY] = services

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import Conflict, InvalidToken, TelegramError
 
 from bot.config import Config, ConfigError
 from bot.conversation import load_flows
@@ -22,6 +24,7 @@ from bot.storage import (
     Repository,
     load_or_create_secret,
 )
+from bot.storage.db import BUSY_TIMEOUT
 from bot.tg.app import build_application
 from bot.tg.menus import publish_menus
 from bot.tg.notifier import Notifier
@@ -31,6 +34,29 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = timedelta(seconds=10)
 TICK = timedelta(seconds=5)  # how often the outbox is looked at
 RETENTION_EVERY = timedelta(hours=24)
+POLLING_TASK = "Updater:start_polling:polling_task"  # PTB's name for its polling task
+
+
+class PollingStopped(RuntimeError):
+    """Polling cannot go on: another instance uses the token (409); the message says what to do."""
+
+
+async def _until_stopped(stop: asyncio.Event, conflict: asyncio.Event) -> None:
+    """Wait for a stop request; a 409 or a rejected token (401) while polling ends the bot with a clear error."""
+    polling = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
+    waiting: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait()), asyncio.create_task(conflict.wait())]
+    watched = [*waiting, *([polling] if polling else [])]
+    done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+    for task in waiting:
+        task.cancel()
+    if conflict.is_set():
+        log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
+        raise PollingStopped(
+            "Another instance of this bot is already running with the same token (409 Conflict). "
+            "Stop the other one, or use a different bot token, then start again."
+        )
+    if polling is not None and polling in done and isinstance(polling.exception(), InvalidToken):
+        raise ConfigError("The Bot API rejected INSPRAAK_TOKEN (401 Unauthorized). Check the token with @BotFather.")
 
 
 def retention(config: Config) -> timedelta:
@@ -47,6 +73,8 @@ async def serve(
     catalogs: Catalogs | None = None,
     clock: Clock = lambda: datetime.now(UTC),
     tick: timedelta = TICK,
+    limits: Mapping[str, float] | None = None,
+    busy_timeout: float = BUSY_TIMEOUT,
 ) -> None:
     """Serve updates and send what the outbox holds until `stop` is set.
 
@@ -54,7 +82,7 @@ async def serve(
     """
     catalogs = catalogs or Catalogs()
     flows = load_flows()
-    database = await Database.open(config.db)
+    database = await Database.open(config.db, busy_timeout)
     try:
         repo = Repository(database)
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
@@ -71,7 +99,7 @@ async def serve(
             clock,
             PrivacyStore(database),
         )
-        application = build_application(services)
+        application = build_application(services, limits)
         try:
             await application.initialize()
         except InvalidToken:  # PTB's own message quotes the token: never let it out
@@ -95,9 +123,17 @@ async def serve(
                 name="retention",
             )
             await application.start()
-            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+            conflict = asyncio.Event()
+
+            def on_polling_error(error: TelegramError) -> None:
+                if isinstance(error, Conflict):  # another instance polls with this token: step aside
+                    conflict.set()
+
+            await updater.start_polling(
+                timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
+            )
             log.info("inspraak is running as @%s", application.bot.username)
-            await stop.wait()
+            await _until_stopped(stop, conflict)
             log.info("stopping: finishing the updates already received")
         finally:
             if updater.running:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,12 +30,14 @@ class RunningBot:
         catalogs: Catalogs,
         clock: Callable[[], datetime] | None = None,
         tick: timedelta = timedelta(seconds=0.05),
+        **options: Any,
     ) -> None:
         self.standin = standin
         self.config = config
         self.catalogs = catalogs
         self.clock = clock or (lambda: datetime.now(UTC))
         self.tick = tick
+        self.options = options
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -42,7 +45,9 @@ class RunningBot:
         """Start serving and return once the bot polls for updates."""
         self._stop = asyncio.Event()
         self.standin.polling.clear()
-        self._task = asyncio.create_task(serve(self.config, self._stop, self.catalogs, self.clock, self.tick))
+        self._task = asyncio.create_task(
+            serve(self.config, self._stop, self.catalogs, self.clock, self.tick, **self.options)
+        )
         polling = asyncio.create_task(self.standin.polling.wait())
         await asyncio.wait({polling, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
         if self._task.done():
