@@ -76,6 +76,7 @@ class StandIn:
         self._runner: web.AppRunner | None = None
         self._faults: dict[str, list[ApiError]] = {}
         self._delivered: set[int] = set()
+        self._kicks = 0  # bumped to end waiting long polls early (after injecting a fault)
         self.port = 0
         self._methods: dict[str, Method] = {
             name.lower(): getattr(self, "_" + _snake(name))
@@ -144,8 +145,13 @@ class StandIn:
         self.world.restart_update_ids(first)
 
     def fail_next(self, method: str, error: ApiError, times: int = 1) -> None:
-        """Answer the next calls of a method with an error, as Telegram might (429, 502, ...)."""
+        """Answer the next calls of a method with an error, as Telegram might (429, 502, ...).
+
+        A long poll already waiting ends at once with no updates, so the next call meets the error.
+        """
         self._faults.setdefault(method.lower(), []).extend([error] * times)
+        self._kicks += 1
+        asyncio.get_running_loop().create_task(self.notify())
 
     async def redeliver(self, update: dict[str, Any]) -> None:
         """Deliver an update again, unchanged, as Telegram does when a confirmation was lost."""
@@ -226,6 +232,7 @@ class StandIn:
             self._allowed = tuple(str(kind) for kind in allowed) or None
         self._poll_generation += 1
         generation = self._poll_generation
+        kicks = self._kicks
         await self.notify()  # an older long poll still waiting now ends with a 409
         self._confirm(offset)
         self.polling.set()
@@ -239,6 +246,8 @@ class StandIn:
                     return ready
                 if generation != self._poll_generation:
                     raise ApiError(409, CONFLICT)
+                if kicks != self._kicks:
+                    return []
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     return []

@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,6 +31,7 @@ from bot.tg import (
 )
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
+from bot.tg.ratelimit import PrivateChatRateLimiter
 from bot.tg.services import KEY, Services
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -72,7 +72,7 @@ def build_application(services: Services, limits: Mapping[str, float] | None = N
         .token(config.require_token())
         .base_url(config.api_url)
         .base_file_url(config.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=2, **limits))
+        .rate_limiter(PrivateChatRateLimiter(max_retries=2, **limits))
         # Two connections for polling, so the last confirmation on shutdown never waits for the long poll.
         .get_updates_connection_pool_size(2)
         .build()

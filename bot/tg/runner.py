@@ -137,7 +137,10 @@ async def serve(
             log.info("stopping: finishing the updates already received")
         finally:
             if updater.running:
-                await updater.stop()
+                try:
+                    await updater.stop()
+                except TelegramError as error:  # the polling task's own failure, reported above already
+                    log.info("polling ended with %s", type(error).__name__)
             if application.running:
                 await application.stop()
             await application.shutdown()

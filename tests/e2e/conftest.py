@@ -37,7 +37,8 @@ class RunningBot:
         self.catalogs = catalogs
         self.clock = clock or (lambda: datetime.now(UTC))
         self.tick = tick
-        self.options = options
+        # Telegram's per-chat limit (tested on its own) would make every scripted conversation crawl.
+        self.options = {"limits": {"private_chat_max_rate": 100, "private_chat_time_period": 1}, **options}
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -61,6 +62,12 @@ class RunningBot:
             self._stop.set()
             await asyncio.wait_for(self._task, 15)
             self._task = None
+
+    async def stop_by_itself(self, timeout: float = 15) -> None:
+        """Wait for the bot to stop on its own (a fatal error); its error is raised here."""
+        assert self._task is not None
+        task, self._task = self._task, None
+        await asyncio.wait_for(task, timeout)
 
     async def restart(self) -> None:
         """A new Application on the same database file, as after a crash or deploy."""
