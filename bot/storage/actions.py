@@ -16,11 +16,6 @@ from bot.storage.db import Database
 from bot.storage.outbox import CHECKIN, REMINDER, STUCK, UPDATE, Letter, cancel, enqueue
 from bot.storage.rows import claim_update, ensure_participant, load_membership, utc_now
 
-_ACTION = (
-    "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
-    "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
-    "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
-)
 DONE_STATE = {"flow": "checkin", "version": 1, "node": "thanks", "answers": {}, "scratch": {}, "done": True}
 
 
@@ -53,8 +48,31 @@ def _action(row: Any) -> Action:
     )
 
 
-async def _load(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> list[Action]:
-    async with conn.execute(_ACTION + where, args) as cursor:
+# Every way actions are looked up, as whole queries made once when the module loads.
+_ACTIONS_BY = {
+    "id": (
+        "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
+        "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
+        "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
+        "WHERE a.id = ?"
+    ),
+    "session": (
+        "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
+        "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
+        "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
+        "WHERE a.session_id = ? ORDER BY a.id"
+    ),
+    "open_invite": (
+        "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
+        "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
+        "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
+        "WHERE a.invite_hash = ? AND a.owner IS NULL"
+    ),
+}
+
+
+async def _load(conn: aiosqlite.Connection, by: str, args: tuple[object, ...]) -> list[Action]:
+    async with conn.execute(_ACTIONS_BY[by], args) as cursor:
         return [_action(row) for row in await cursor.fetchall()]
 
 
@@ -106,23 +124,23 @@ class ActionStore:
                     now,
                 ),
             )
-            return (await _load(conn, "WHERE a.id = ?", (cursor.lastrowid,)))[0]
+            return (await _load(conn, "id", (cursor.lastrowid,)))[0]
 
     async def of_session(self, session_id: int) -> list[Action]:
         """A session's actions, oldest first."""
         async with self.db.reading() as conn:
-            return await _load(conn, "WHERE a.session_id = ? ORDER BY a.id", (session_id,))
+            return await _load(conn, "session", (session_id,))
 
     async def get(self, action_id: int) -> Action | None:
         """One action."""
         async with self.db.reading() as conn:
-            found = await _load(conn, "WHERE a.id = ?", (action_id,))
+            found = await _load(conn, "id", (action_id,))
         return found[0] if found else None
 
     async def by_invite(self, invite_hash: str) -> Action | None:
         """The action an invite is for, while it has no owner."""
         async with self.db.reading() as conn:
-            found = await _load(conn, "WHERE a.invite_hash = ? AND a.owner IS NULL", (invite_hash,))
+            found = await _load(conn, "open_invite", (invite_hash,))
         return found[0] if found else None
 
     async def accept(
@@ -139,7 +157,7 @@ class ActionStore:
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return None
-            found = await _load(conn, "WHERE a.invite_hash = ? AND a.owner IS NULL", (invite_hash,))
+            found = await _load(conn, "open_invite", (invite_hash,))
             if not found:
                 return None
             action = found[0]
@@ -155,9 +173,7 @@ class ActionStore:
                 "joined_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (action.session_id, owner.id, pseudonym, now, json.dumps(DONE_STATE), now, now),
             )
-            membership = await load_membership(
-                conn, "m.session_id = ? AND m.participant_id = ?", (action.session_id, owner.id)
-            )
+            membership = await load_membership(conn, "person_in_session", (action.session_id, owner.id))
             assert membership is not None
             await conn.execute("UPDATE participant SET active_membership = ? WHERE id = ?", (membership.id, owner.id))
             await conn.executemany(
@@ -165,7 +181,7 @@ class ActionStore:
                 [(action.id, period, due.isoformat(timespec="seconds")) for period, due in dues],
             )
             await enqueue(conn, _checkin_letters(action.id, owner.id, dues))
-            accepted = (await _load(conn, "WHERE a.id = ?", (action.id,)))[0]
+            accepted = (await _load(conn, "id", (action.id,)))[0]
             await enqueue(conn, await _updates(conn, accepted, ActionStatus.ACTIVE, moment))
         return accepted, membership
 
@@ -183,7 +199,7 @@ class ActionStore:
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return None
-            found = await _load(conn, "WHERE a.id = ?", (action_id,))
+            found = await _load(conn, "id", (action_id,))
             if not found:
                 return None
             action = found[0]
@@ -203,7 +219,7 @@ class ActionStore:
             rhythm_changed = (schedule.cadence, schedule.start) != (action.schedule.cadence, action.schedule.start)
             if rhythm_changed and action.owner is not None and action.status is ActionStatus.ACTIVE:
                 await _reschedule(conn, action, schedule, moment)
-            return (await _load(conn, "WHERE a.id = ?", (action_id,)))[0]
+            return (await _load(conn, "id", (action_id,)))[0]
 
     async def set_status(self, action_id: int, status: ActionStatus, now: datetime, key: str) -> Action | None:
         """Pause, resume, close or finish an action; pausing or ending cancels its pending check-ins."""
@@ -256,9 +272,7 @@ class ActionStore:
                 row = await cursor.fetchone()
             if row is None or row[0] is None:
                 return None
-            membership = await load_membership(
-                conn, "m.session_id = ? AND m.participant_id = ?", (action.session_id, action.owner)
-            )
+            membership = await load_membership(conn, "person_in_session", (action.session_id, action.owner))
         return (int(row[0]), membership) if membership is not None else None
 
     async def coordinators(self, session_id: int) -> list[int]:
@@ -300,7 +314,7 @@ def _checkin_letters(action_id: int, owner: int, dues: list[tuple[int, datetime]
 
 
 async def _set_status(conn: aiosqlite.Connection, action_id: int, status: ActionStatus, now: datetime) -> Action | None:
-    found = await _load(conn, "WHERE a.id = ?", (action_id,))
+    found = await _load(conn, "id", (action_id,))
     if not found:
         return None
     action = found[0]
@@ -322,7 +336,7 @@ async def _set_status(conn: aiosqlite.Connection, action_id: int, status: Action
         await cancel(conn, f"action:{action_id}")
         await cancel(conn, f"reminder:{action_id}")
     await enqueue(conn, await _updates(conn, action, status, now))
-    return (await _load(conn, "WHERE a.id = ?", (action_id,)))[0]
+    return (await _load(conn, "id", (action_id,)))[0]
 
 
 async def record_checkin(

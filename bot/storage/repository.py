@@ -134,7 +134,7 @@ class Repository:
     async def membership_of(self, participant_id: int, session_id: int) -> Membership | None:
         """A participant's part in a session, by internal ids."""
         async with self.db.reading() as conn:
-            where = "m.session_id = ? AND m.participant_id = ?"
+            where = "person_in_session"
             return await load_membership(conn, where, (session_id, participant_id))
 
     async def reachable_members(self, session_id: int) -> list[tuple[int, Membership]]:
@@ -146,7 +146,7 @@ class Repository:
                 (session_id,),
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            found = [(int(r[0]), await load_membership(conn, "m.id = ?", (r[1],))) for r in rows]
+            found = [(int(r[0]), await load_membership(conn, "id", (r[1],))) for r in rows]
         return [(telegram_id, m) for telegram_id, m in found if m is not None]
 
     # ---- taking part ----------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class Repository:
         async with self.db.reading() as conn:
             return await load_membership(
                 conn,
-                "m.id = (SELECT active_membership FROM participant WHERE telegram_id = ?)",
+                "active_of",
                 (telegram_id,),
             )
 
@@ -179,9 +179,7 @@ class Repository:
                 "(SELECT id FROM membership WHERE session_id = ? AND participant_id = ?), updated_at = ? WHERE id = ?",
                 (session.id, participant.id, now, participant.id),
             )
-            membership = await load_membership(
-                conn, "m.session_id = ? AND m.participant_id = ?", (session.id, participant.id)
-            )
+            membership = await load_membership(conn, "person_in_session", (session.id, participant.id))
             assert membership is not None
             return membership, inserted.rowcount == 1
 

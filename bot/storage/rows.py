@@ -10,12 +10,6 @@ import aiosqlite
 
 from bot.domain import GroupDef, Membership, Participant, Phase, Session, make_join_code, make_pseudonym
 
-MEMBERSHIP_SELECT = (
-    "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, COALESCE(m.pseudonym, p.pseudonym), "
-    "p.locale "
-    "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
-)
-
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -119,8 +113,31 @@ async def load_session(conn: aiosqlite.Connection, column: str, value: object) -
     )
 
 
-async def load_membership(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> Membership | None:
-    async with conn.execute(MEMBERSHIP_SELECT + where, args) as cursor:
+# Every way a membership is looked up, as whole queries made once when the module loads.
+MEMBERSHIPS_BY = {
+    "id": (
+        "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, COALESCE(m.pseudonym, p.pseudonym), "
+        "p.locale "
+        "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
+        "m.id = ?"
+    ),
+    "person_in_session": (
+        "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, COALESCE(m.pseudonym, p.pseudonym), "
+        "p.locale "
+        "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
+        "m.session_id = ? AND m.participant_id = ?"
+    ),
+    "active_of": (
+        "SELECT m.id, m.session_id, m.group_id, m.consent_at, m.flow_state, p.id, COALESCE(m.pseudonym, p.pseudonym), "
+        "p.locale "
+        "FROM membership m JOIN participant p ON p.id = m.participant_id WHERE "
+        "m.id = (SELECT active_membership FROM participant WHERE telegram_id = ?)"
+    ),
+}
+
+
+async def load_membership(conn: aiosqlite.Connection, by: str, args: tuple[object, ...]) -> Membership | None:
+    async with conn.execute(MEMBERSHIPS_BY[by], args) as cursor:
         row = await cursor.fetchone()
     if row is None:
         return None
