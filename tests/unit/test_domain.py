@@ -17,6 +17,7 @@ from bot.domain import (
     make_pseudonym,
     normalise_join_code,
     role_of,
+    session_pseudonym,
 )
 
 
@@ -65,3 +66,12 @@ def test_groups_named_like_the_defaults_stay_translatable() -> None:
     groups = groups_from_names(["Newcomer", " Vrijwilliger ", ""])
     assert [g.id for g in groups] == ["newcomer", "g2"]
     assert groups[0].label == DEFAULT_GROUPS["newcomer"]
+
+
+def test_a_persons_pseudonym_differs_per_session_and_needs_the_secret() -> None:
+    secret = b"s" * 32
+    in_one = session_pseudonym(secret, 710000001, 1)
+    assert in_one == session_pseudonym(secret, 710000001, 1), "stable within a session"
+    assert in_one != session_pseudonym(secret, 710000001, 2), "coordinators of two sessions cannot link people"
+    assert in_one != session_pseudonym(b"t" * 32, 710000001, 1), "not derivable without the secret"
+    assert in_one.startswith("P-") and "710000001" not in in_one
