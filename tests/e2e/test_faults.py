@@ -122,8 +122,9 @@ async def test_a_database_locked_by_another_process_gets_a_polite_retry_and_noth
     session = await collecting_session(patient_bot, admin, Method.RANKING)
     olena = add_person(standin, "Olena", "uk")
     await join(olena, session, "uk", "resident", catalogs)
-    other = sqlite3.connect(patient_bot.config.db, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")  # a backup tool or an operator holds the database
+    other = sqlite3.connect(patient_bot.config.db, isolation_level=None, check_same_thread=False)
+    # a backup tool or an operator takes the database; waited for off the event loop, which the bot needs to commit
+    await asyncio.to_thread(other.execute, "BEGIN EXCLUSIVE")
     try:
         await olena.send("Мовне кафе")
         assert (await olena.reply(timeout=10)).text == catalogs.get("uk").render(texts.TRY_AGAIN)
