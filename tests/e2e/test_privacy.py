@@ -40,9 +40,11 @@ async def everywhere(path: Path, needles: list[str]) -> list[tuple[str, str, obj
     return found
 
 
-async def take_part(person: SandboxUser, standin: StandIn, catalogs: Catalogs, bot: RunningBot, admin: SandboxUser):  # type: ignore[no-untyped-def]
+async def take_part(  # type: ignore[no-untyped-def]
+    person: SandboxUser, standin: StandIn, catalogs: Catalogs, bot: RunningBot, admin: SandboxUser, locale: str = "ar"
+):
     session = await collecting_session(bot, admin, Method.RANKING)
-    await join(person, session, "ar", "newcomer", catalogs)
+    await join(person, session, locale, "newcomer", catalogs)
     await person.send("مكتبة مفتوحة في المساء")
     await person.reply()
     await person.voice(duration=5)
@@ -110,7 +112,7 @@ async def test_forgetme_with_delete_removes_ideas_and_votes_so_results_change(
     bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
 ) -> None:
     olena = add_person(standin, "Olenka", "uk", username="olenka_tg")
-    session = await take_part(olena, standin, catalogs, bot, admin)
+    session = await take_part(olena, standin, catalogs, bot, admin, locale="uk")
     await olena.send("/forgetme")
     ask = await olena.reply()
     await olena.press(catalogs.get("uk").text(privacy.FORGET_ALL), ask)
