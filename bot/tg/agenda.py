@@ -34,7 +34,7 @@ from bot.reports import status_grid
 from bot.storage import CoordinatorRecord, Letter
 from bot.storage.outbox import DIGEST
 from bot.tg import action_texts as say
-from bot.tg.authority import active_session, coordinators_only
+from bot.tg.authority import active_session, coordinators_only, show_in_active_session
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.journey import refuse_press
@@ -151,10 +151,7 @@ async def show_actions(update: Update, context: Context, record: CoordinatorReco
 @coordinators_only
 async def on_actions(update: Update, context: Context, record: CoordinatorRecord) -> None:
     """`/actions`: the session's action agenda."""
-    session = await active_session(update, context, record)
-    if session is not None:
-        await show_actions(update, context, record, session)
-        await mark_handled(update, context)
+    await show_in_active_session(update, context, record, show_actions)
 
 
 @button("aa")

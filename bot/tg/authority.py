@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 Context = CallbackContext[Any, Any, Any, Any]
 CoordinatorHandler = Callable[[Update, Context, CoordinatorRecord], Awaitable[None]]
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+SessionView = Callable[[Update, Context, CoordinatorRecord, Session], Awaitable[None]]
 
 
 def hashed(telegram_id: int, secret: bytes) -> str:
@@ -104,6 +105,16 @@ async def active_session(update: Update, context: Context, record: CoordinatorRe
             await send(context.bot, update.effective_chat.id, coord_texts.NEED_SESSION, translator)
         await mark_handled(update, context)
     return session
+
+
+async def show_in_active_session(
+    update: Update, context: Context, record: CoordinatorRecord, show: SessionView
+) -> None:
+    """A command that only shows a view of the coordinator's active session."""
+    session = await active_session(update, context, record)
+    if session is not None:
+        await show(update, context, record, session)
+        await mark_handled(update, context)
 
 
 def _command(update: Update) -> str:

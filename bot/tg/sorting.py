@@ -12,7 +12,7 @@ from bot.domain import Button, Reply, Session, Theme, Verbatim
 from bot.i18n import Translator
 from bot.storage import CoordinatorRecord, IdeaCard
 from bot.tg import coord_texts as say
-from bot.tg.authority import active_session, coordinators_only
+from bot.tg.authority import coordinators_only, show_in_active_session
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import edit, send, send_lines
@@ -70,10 +70,7 @@ async def show_themes(update: Update, context: Context, record: CoordinatorRecor
 @coordinators_only
 async def on_themes(update: Update, context: Context, record: CoordinatorRecord) -> None:
     """`/themes`: see and change the session's themes."""
-    session = await active_session(update, context, record)
-    if session is not None:
-        await show_themes(update, context, record, session)
-        await mark_handled(update, context)
+    await show_in_active_session(update, context, record, show_themes)
 
 
 @button("ta")
@@ -212,10 +209,7 @@ async def show_next_card(
 @coordinators_only
 async def on_sort(update: Update, context: Context, record: CoordinatorRecord) -> None:
     """`/sort`: one idea at a time."""
-    session = await active_session(update, context, record)
-    if session is not None:
-        await show_next_card(update, context, record, session)
-        await mark_handled(update, context)
+    await show_in_active_session(update, context, record, show_next_card)
 
 
 async def _card(context: Context, session: Session, args: list[str]) -> IdeaCard | None:
@@ -387,10 +381,7 @@ async def show_hidden(update: Update, context: Context, record: CoordinatorRecor
 @coordinators_only
 async def on_hidden(update: Update, context: Context, record: CoordinatorRecord) -> None:
     """`/hidden`: what was hidden, and why; restore with a tap."""
-    session = await active_session(update, context, record)
-    if session is not None:
-        await show_hidden(update, context, record, session)
-        await mark_handled(update, context)
+    await show_in_active_session(update, context, record, show_hidden)
 
 
 @button("hr")
