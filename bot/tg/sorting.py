@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from telegram import Message, Update
@@ -219,6 +219,24 @@ async def _card(context: Context, session: Session, args: list[str]) -> IdeaCard
     return await services(context).coord.idea(session.id, int(args[0]))
 
 
+async def _ask_about_card(
+    update: Update,
+    context: Context,
+    record: CoordinatorRecord,
+    session: Session,
+    args: list[str],
+    flow: str,
+    more: Callable[[IdeaCard], Mapping[str, Any]] = lambda _card: {},
+) -> None:
+    """Start a wizard flow about the idea on the pressed card, or just settle the press if the idea is gone."""
+    card = await _card(context, session, args)
+    if card is None:
+        await _done_with_press(update, context)
+        return
+    answers = {"session": session.id, "idea": card.id, **more(card)}
+    await start(update, context, record, flow, answers, dedupe_key(update))
+
+
 async def _close_card(update: Update, context: Context, record: CoordinatorRecord, outcome: Reply) -> None:
     """Replace the card's buttons with what was done to it."""
     query = update.callback_query
@@ -251,11 +269,7 @@ async def new_theme_for(
     update: Update, context: Context, record: CoordinatorRecord, session: Session, args: list[str]
 ) -> None:
     """Make a new theme and sort this idea into it."""
-    card = await _card(context, session, args)
-    if card is None:
-        await _done_with_press(update, context)
-        return
-    await start(update, context, record, "theme_add", {"session": session.id, "idea": card.id}, dedupe_key(update))
+    await _ask_about_card(update, context, record, session, args, "theme_add")
 
 
 @button("sd")
@@ -299,11 +313,7 @@ async def hide_pressed(
     update: Update, context: Context, record: CoordinatorRecord, session: Session, args: list[str]
 ) -> None:
     """Ask why the idea is hidden."""
-    card = await _card(context, session, args)
-    if card is None:
-        await _done_with_press(update, context)
-        return
-    await start(update, context, record, "hide", {"session": session.id, "idea": card.id}, dedupe_key(update))
+    await _ask_about_card(update, context, record, session, args, "hide")
 
 
 @finisher("hide")
@@ -325,13 +335,15 @@ async def annotate_pressed(
     update: Update, context: Context, record: CoordinatorRecord, session: Session, args: list[str]
 ) -> None:
     """Ask for a written-down version or translation of the idea."""
-    card = await _card(context, session, args)
-    if card is None:
-        await _done_with_press(update, context)
-        return
-    field = "transcription" if card.kind == "voice" else "translation"
-    answers = {"session": session.id, "idea": card.id, "field": field}
-    await start(update, context, record, "annotate", answers, dedupe_key(update))
+    await _ask_about_card(
+        update,
+        context,
+        record,
+        session,
+        args,
+        "annotate",
+        lambda card: {"field": "transcription" if card.kind == "voice" else "translation"},
+    )
 
 
 @finisher("annotate")
