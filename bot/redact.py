@@ -60,5 +60,7 @@ def configure_logging(level: int = logging.INFO, secrets: Iterable[str] = (), st
     handler.inspraak = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request URL, and the URL carries the token; keep it quiet unless debugging.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
+    # httpx logs every request URL, and the URL carries the token; APScheduler logs every outbox tick.
+    # Both stay quiet unless debugging.
+    for chatty in ("httpx", "apscheduler.executors"):
+        logging.getLogger(chatty).setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)

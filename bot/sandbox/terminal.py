@@ -135,7 +135,9 @@ class TerminalChat:
 
     def _print(self, user: SandboxUser, message: ChatMessage, edited: bool) -> None:
         note = " (edited)" if edited else ""
-        media = "".join(f"[{kind}] " for kind in ("photo", "document") if kind in message.media)
+        document = message.media.get("document")
+        media = "[photo] " if "photo" in message.media else ""
+        media += f"[document {document.get('file_name', '')}] " if isinstance(document, dict) else ""
         self.say(f"[bot → {user.person.first_name}]{note} {media}{message.content()}")
         labels = message.button_labels()
         if labels:
