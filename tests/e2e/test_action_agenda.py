@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
+from bot.domain import Msg, Phase, Session
 from bot.domain.results import Method
-from bot.i18n import SUPPORTED, Catalogs, native_name
+from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
-from bot.storage import ActionStore, CoordinatorStore, Database, OutboxStore
-from bot.storage.repository import update_key
+from bot.storage import ActionStore, Database, OutboxStore
 from bot.tg import action_texts as say
 from tests.e2e.conftest import RunningBot, config_for
-from tests.e2e.test_prioritising import collecting_session, join, open_voting
+from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
 
 START = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
@@ -52,26 +51,8 @@ async def bot(
 
 
 async def follow_up_session(bot: RunningBot, owner: SandboxUser) -> Session:
-    database = await Database.open(bot.config.db)
-    try:
-        store = CoordinatorStore(database)
-        session = await store.create_session(
-            owner.id,
-            "Thuis in Assen",
-            "Wat helpt?",
-            tuple(GroupDef(g) for g in DEFAULT_GROUPS),
-            SUPPORTED,
-            5,
-            "nl",
-            "ranking",
-            update_key("s"),
-        )
-        assert session is not None
-        await store.set_phase(session.id, Phase.FOLLOW_UP, update_key("p"))
-        await store.add_theme(session.id, "Taal", "🗣️", update_key("t1"))
-    finally:
-        await database.close()
-    return session
+    """A session in follow-up with one theme, ready for actions."""
+    return await session_in_phase(bot, owner, Method.RANKING, Phase.FOLLOW_UP, (("Taal", "🗣️"),))
 
 
 def nl(catalogs: Catalogs, context: str, source: str) -> str:

@@ -23,29 +23,30 @@ from tests.e2e.conftest import RunningBot
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
 
 
-async def collecting_session(bot: RunningBot, owner: SandboxUser, method: Method) -> Session:
-    """A session owned by the coordinator, collecting ideas, with four themes (made straight in the store)."""
+async def session_in_phase(
+    bot: RunningBot, owner: SandboxUser, method: Method, phase: Phase, themes: tuple[tuple[str, str | None], ...]
+) -> Session:
+    """A session owned by the coordinator, in the given phase with the given (name, emoji) themes, made in the store."""
     database = await Database.open(bot.config.db)
     try:
         store = CoordinatorStore(database)
+        groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
+        tag = f"{method}-{phase}"
         session = await store.create_session(
-            owner.id,
-            "Thuis in Assen",
-            "Wat helpt?",
-            tuple(GroupDef(g) for g in DEFAULT_GROUPS),
-            SUPPORTED,
-            5,
-            "nl",
-            method.value,
-            update_key(f"create-{method}"),
+            owner.id, "Thuis in Assen", "Wat helpt?", groups, SUPPORTED, 5, "nl", method.value, update_key(tag)
         )
         assert session is not None
-        await store.set_phase(session.id, Phase.COLLECTING, update_key(f"phase-{method}"))
-        for name in THEMES:
-            await store.add_theme(session.id, name, None, update_key(f"theme-{method}-{name}"))
+        await store.set_phase(session.id, phase, update_key(f"phase-{tag}"))
+        for name, emoji in themes:
+            await store.add_theme(session.id, name, emoji, update_key(f"theme-{tag}-{name}"))
     finally:
         await database.close()
     return session
+
+
+async def collecting_session(bot: RunningBot, owner: SandboxUser, method: Method) -> Session:
+    """A session collecting ideas, with four themes."""
+    return await session_in_phase(bot, owner, method, Phase.COLLECTING, tuple((name, None) for name in THEMES))
 
 
 async def join(person: SandboxUser, session: Session, language: str, group: str, catalogs: Catalogs) -> None:
