@@ -321,6 +321,9 @@ def _enter(
     """Show nodes from `state.node` on: statements chain into the next node; an end node finishes."""
     for _ in range(len(flow.nodes) + 1):
         node = flow.nodes[state.node]
+        if node.skip_if is not None and facts.params.get(node.skip_if) and node.next is not None:
+            state = replace(state, node=node.next, scratch={})  # e.g. a language already known
+            continue
         outputs += _ask(flow, state, node, facts)
         if node.end:
             finished = Finished(flow.id, node.then, node.forget)

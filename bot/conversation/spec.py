@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from bot.domain import IDEA_MAX_LENGTH
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
-DynamicSource = Literal["groups", "languages", "themes"]
+DynamicSource = Literal["groups", "languages", "themes", "topics", "fields"]
 KINDS = ("choose", "choose_many", "text", "collect", "scale", "rank", "dots", "pairwise")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
@@ -131,6 +131,7 @@ class Node(Strict):
     end: bool = False
     then: Ident | None = Field(default=None, description="the flow that starts when this end node is reached")
     forget: bool = Field(default=False, description="on an end node: forget this person's part in the session")
+    skip_if: Ident | None = Field(default=None, description="a fact that, when true, passes this node by unasked")
 
     @property
     def kind(self) -> str:
@@ -157,6 +158,8 @@ class Node(Strict):
             raise ValueError("a node either has `next` or is `end: true`")
         if (self.then is not None or self.forget) and not self.end:
             raise ValueError("`then` and `forget` belong on an end node")
+        if self.skip_if is not None and self.end:
+            raise ValueError("an end node cannot be skipped: `skip_if` needs `next`")
         if kinds and kinds[0] != "collect" and self.result is None:
             raise ValueError("a node that asks something needs `result` (the name its answer is stored under)")
         return self

@@ -13,7 +13,7 @@ from bot.domain.cadence import Cadence, Schedule, due_times, parse_time
 from bot.domain.content import missing, translatable, translated
 from bot.domain.membership import Changes, Membership, NewIdea
 from bot.domain.message import Button, Msg, Reply, Text, Verbatim
-from bot.domain.participant import Participant, make_pseudonym, session_pseudonym
+from bot.domain.participant import Participant, make_pseudonym, pool_pseudonym, session_pseudonym
 from bot.domain.roles import InviteKind, Role, invite_expiry, is_invite_token, make_invite_token, role_of
 from bot.domain.session import (
     DEFAULT_GROUPS,
@@ -68,6 +68,7 @@ __all__ = [
     "missing",
     "normalise_join_code",
     "parse_time",
+    "pool_pseudonym",
     "role_of",
     "session_pseudonym",
     "translatable",

@@ -25,5 +25,13 @@ def make_pseudonym(random: bytes) -> str:
 
 def session_pseudonym(secret: bytes, telegram_id: int, session_id: int) -> str:
     """A person's name in one session: stable, different in every session, and not derivable without the secret."""
-    digest = hmac.new(secret, f"{telegram_id}:{session_id}".encode(), hashlib.sha256).digest()
-    return make_pseudonym(digest)
+    return _keyed(secret, f"{telegram_id}:{session_id}")
+
+
+def pool_pseudonym(secret: bytes, telegram_id: int, pool_id: int) -> str:
+    """A person's name in one expert pool: like a session's, and different from all of those."""
+    return _keyed(secret, f"{telegram_id}:pool:{pool_id}")
+
+
+def _keyed(secret: bytes, subject: str) -> str:
+    return make_pseudonym(hmac.new(secret, subject.encode(), hashlib.sha256).digest())

@@ -4,6 +4,7 @@ from bot.storage.actions import ActionStore, CheckinRecord
 from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
 from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
 from bot.storage.outbox import Letter, OutboxRow, OutboxStore, cancel, enqueue
+from bot.storage.pools import Consultation, Invitation, JoinStep, PoolStore, Reach
 from bot.storage.privacy import PrivacyStore, Purge
 from bot.storage.repository import Repository, update_key
 from bot.storage.secret import load_or_create_secret
@@ -11,6 +12,7 @@ from bot.storage.secret import load_or_create_secret
 __all__ = [
     "ActionStore",
     "CheckinRecord",
+    "Consultation",
     "CoordinatorRecord",
     "CoordinatorStore",
     "Database",
@@ -18,11 +20,15 @@ __all__ = [
     "DatabaseTooNew",
     "ExportIdea",
     "IdeaCard",
+    "Invitation",
+    "JoinStep",
     "Letter",
     "OutboxRow",
     "OutboxStore",
+    "PoolStore",
     "PrivacyStore",
     "Purge",
+    "Reach",
     "Redeemed",
     "Repository",
     "Status",

@@ -13,7 +13,7 @@ import aiosqlite
 from bot.domain import GroupDef, InviteKind, Participant, Phase, Session, Theme
 from bot.storage.db import Database
 from bot.storage.outbox import BROADCAST, BROADCAST_REPORT, Letter, enqueue
-from bot.storage.rows import claim_update, ensure_participant, insert_session, load_session, utc_now
+from bot.storage.rows import claim_update, ensure_participant, fetch_rows, insert_session, load_session, utc_now
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class CoordinatorStore:
     async def runnable_by_participant(self, participant_id: int, session_id: int) -> Session | None:
         """The session, if this participant (by internal id) runs it."""
         async with self.db.reading() as conn:
-            rows = await _rows(
+            rows = await fetch_rows(
                 conn,
                 "SELECT 1 FROM session_coordinator WHERE participant_id = ? AND session_id = ?",
                 (participant_id, session_id),
@@ -264,7 +264,7 @@ class CoordinatorStore:
             )
             period = str(payload["broadcast_id"])
             letters = await _to_members(conn, session_id, BROADCAST, period, payload, moment)
-            rows = await _rows(conn, "SELECT id FROM participant WHERE telegram_id = ?", (telegram_id,))
+            rows = await fetch_rows(conn, "SELECT id FROM participant WHERE telegram_id = ?", (telegram_id,))
             report = Letter(
                 BROADCAST_REPORT, int(rows[0][0]), f"{session_id}:{period}", moment, {**payload, "total": len(letters)}
             )
@@ -286,14 +286,14 @@ class CoordinatorStore:
     async def status(self, session_id: int) -> Status:
         """Counts of participants and ideas, as shown by /status."""
         async with self.db.reading() as conn:
-            member_rows = await _rows(
+            member_rows = await fetch_rows(
                 conn,
                 "SELECT m.group_id, p.locale FROM membership m JOIN participant p ON p.id = m.participant_id "
                 "WHERE m.session_id = ? AND m.consent_at IS NOT NULL",
                 (session_id,),
             )
-            vote_rows = await _rows(conn, "SELECT COUNT(*) FROM vote WHERE session_id = ?", (session_id,))
-            idea_rows = await _rows(
+            vote_rows = await fetch_rows(conn, "SELECT COUNT(*) FROM vote WHERE session_id = ?", (session_id,))
+            idea_rows = await fetch_rows(
                 conn,
                 "SELECT theme_id, duplicate_of, hidden_reason IS NOT NULL, kind, transcription FROM idea "
                 "WHERE session_id = ?",
@@ -462,7 +462,7 @@ class CoordinatorStore:
     async def export_ideas(self, session_id: int) -> list[ExportIdea]:
         """Every idea of a session with what an export shows: pseudonym, group, theme, status and time."""
         async with self.db.reading() as conn:
-            rows = await _rows(
+            rows = await fetch_rows(
                 conn,
                 "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
                 "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at FROM idea i "
@@ -477,7 +477,7 @@ class CoordinatorStore:
     async def translations(self, session_id: int) -> dict[tuple[str, str], str]:
         """Every translation of a session's own texts, by (subject, locale)."""
         async with self.db.reading() as conn:
-            rows = await _rows(
+            rows = await fetch_rows(
                 conn, "SELECT subject, locale, text FROM content_translation WHERE session_id = ?", (session_id,)
             )
         return {(str(r[0]), str(r[1])): str(r[2]) for r in rows}
@@ -493,11 +493,6 @@ class CoordinatorStore:
                 (session_id, subject, locale, text),
             )
             return True
-
-
-async def _rows(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...]) -> list[Any]:
-    async with conn.execute(sql, args) as cursor:
-        return list(await cursor.fetchall())
 
 
 async def _coordinator(conn: aiosqlite.Connection, telegram_id: int) -> CoordinatorRecord | None:
@@ -523,14 +518,14 @@ async def _make_coordinator(conn: aiosqlite.Connection, telegram_id: int) -> int
 
 
 async def _themes(conn: aiosqlite.Connection, session_id: int) -> list[Theme]:
-    rows = await _rows(
+    rows = await fetch_rows(
         conn, "SELECT id, name, emoji, position FROM theme WHERE session_id = ? ORDER BY position, id", (session_id,)
     )
     return [Theme(int(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]
 
 
 async def _cards(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> list[IdeaCard]:
-    return [IdeaCard(*row) for row in await _rows(conn, _CARD + where, args)]
+    return [IdeaCard(*row) for row in await fetch_rows(conn, _CARD + where, args)]
 
 
 async def _card(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> IdeaCard | None:
@@ -547,7 +542,7 @@ async def _to_members(
     moment: datetime | None,
 ) -> list[Letter]:
     """One outbox row per consented, reachable participant of a session."""
-    rows = await _rows(
+    rows = await fetch_rows(
         conn,
         "SELECT m.participant_id FROM membership m JOIN participant p ON p.id = m.participant_id "
         "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL AND p.stopped_at IS NULL "

@@ -25,6 +25,7 @@ VOTE_OPEN = "vote_open"
 RESULTS = "results"
 BROADCAST = "broadcast"
 BROADCAST_REPORT = "broadcast_report"
+POOL_INVITE = "pool_invite"
 
 
 @dataclass(frozen=True)

@@ -74,12 +74,28 @@ class PrivacyStore:
                 "ORDER BY a.id, c.period",
                 (pid,),
             )
+            pools = await _all(
+                conn,
+                "SELECT m.id AS member, p.name AS pool, m.pseudonym, m.group_id, m.profile, m.joined_at, m.consent_at "
+                "FROM pool_member m JOIN pool p ON p.id = m.pool_id WHERE m.participant_id = ? ORDER BY m.id",
+                (pid,),
+            )
+            for pool in pools:
+                member = pool.pop("member")
+                pool["profile"] = json.loads(pool["profile"])
+                pool["invitations"] = await _all(
+                    conn,
+                    "SELECT s.title AS session, i.invited_at, i.accepted_at FROM pool_invitation i "
+                    "JOIN session s ON s.id = i.session_id WHERE i.member_id = ? ORDER BY i.id",
+                    (member,),
+                )
             coordinator = await _all(conn, "SELECT created_at FROM coordinator WHERE participant_id = ?", (pid,))
         return {
             "telegram_account": "the one you are using now (its id is kept only to send you messages)",
             **person,
             "coordinator_since": coordinator[0]["created_at"] if coordinator else None,
             "sessions": sessions,
+            "pools": pools,
             "check_in_answers": checkins,
         }
 
@@ -171,6 +187,7 @@ async def _forget(conn: aiosqlite.Connection, participant_id: int, delete_contri
         "UPDATE membership SET pseudonym = ?, wants_updates = 0, flow_state = ? WHERE participant_id = ?",
         (DELETED, FORGOTTEN_STATE, participant_id),
     )
+    await conn.execute("DELETE FROM pool_member WHERE participant_id = ?", (participant_id,))
     await conn.execute("DELETE FROM session_coordinator WHERE participant_id = ?", (participant_id,))
     await conn.execute("DELETE FROM coordinator WHERE participant_id = ?", (participant_id,))
     await conn.execute(

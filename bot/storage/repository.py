@@ -15,6 +15,7 @@ from bot.storage.db import Database
 from bot.storage.rows import (
     claim_update,
     ensure_participant,
+    enter_session,
     insert_session,
     load_membership,
     load_session,
@@ -149,6 +150,27 @@ class Repository:
             found = [(int(r[0]), await load_membership(conn, "id", (r[1],))) for r in rows]
         return [(telegram_id, m) for telegram_id, m in found if m is not None]
 
+    async def contributions(self, telegram_id: int) -> list[tuple[Session, list[tuple[str, str | None]]]]:
+        """The sessions a person took part in (gave consent to), oldest first, with their ideas as (kind, text)."""
+        async with self.db.reading() as conn:
+            async with conn.execute(
+                "SELECT m.id, m.session_id FROM membership m JOIN participant p ON p.id = m.participant_id "
+                "WHERE p.telegram_id = ? AND m.consent_at IS NOT NULL ORDER BY m.joined_at, m.id",
+                (telegram_id,),
+            ) as cursor:
+                taken_part = list(await cursor.fetchall())
+            found = []
+            for membership_id, session_id in taken_part:
+                session = await load_session(conn, "id", session_id)
+                async with conn.execute(
+                    "SELECT kind, COALESCE(text, transcription) FROM idea WHERE membership_id = ? ORDER BY seq",
+                    (membership_id,),
+                ) as cursor:
+                    ideas = [(str(r[0]), r[1]) for r in await cursor.fetchall()]
+                if session is not None:
+                    found.append((session, ideas))
+        return found
+
     # ---- taking part ----------------------------------------------------------------------------
 
     async def active_membership(self, telegram_id: int) -> Membership | None:
@@ -167,21 +189,8 @@ class Repository:
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return None
-            now = utc_now()
             participant = await ensure_participant(conn, telegram_id)
-            inserted = await conn.execute(
-                "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, flow_state, joined_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (session.id, participant.id, pseudonym, json.dumps(dict(flow_state)), now, now),
-            )
-            await conn.execute(
-                "UPDATE participant SET active_membership = "
-                "(SELECT id FROM membership WHERE session_id = ? AND participant_id = ?), updated_at = ? WHERE id = ?",
-                (session.id, participant.id, now, participant.id),
-            )
-            membership = await load_membership(conn, "person_in_session", (session.id, participant.id))
-            assert membership is not None
-            return membership, inserted.rowcount == 1
+            return await enter_session(conn, participant.id, session, flow_state, pseudonym)
 
     async def advance(self, membership: Membership, changes: Changes, key: str, moment: datetime | None = None) -> bool:
         """Store one conversation step, all of it or nothing; False if this update was already handled.
@@ -196,8 +205,9 @@ class Repository:
                 await conn.execute("DELETE FROM membership WHERE id = ?", (membership.id,))
                 await conn.execute(
                     "DELETE FROM participant WHERE id = ? AND NOT EXISTS "
-                    "(SELECT 1 FROM membership WHERE participant_id = ?)",
-                    (membership.participant.id, membership.participant.id),
+                    "(SELECT 1 FROM membership WHERE participant_id = ?) AND NOT EXISTS "
+                    "(SELECT 1 FROM pool_member WHERE participant_id = ?)",
+                    (membership.participant.id, membership.participant.id, membership.participant.id),
                 )
                 return True
             await conn.execute(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -13,6 +15,12 @@ from bot.domain import GroupDef, Membership, Participant, Phase, Session, make_j
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+async def fetch_rows(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...]) -> list[Any]:
+    """Every row a query returns."""
+    async with conn.execute(sql, args) as cursor:
+        return list(await cursor.fetchall())
 
 
 async def claim_update(conn: aiosqlite.Connection, key: str) -> bool:
@@ -53,6 +61,21 @@ async def free_pseudonym(conn: aiosqlite.Connection) -> str:
                 return candidate
 
 
+_CODE_TAKEN = {
+    "session": "SELECT 1 FROM session WHERE code = ?",
+    "pool": "SELECT 1 FROM pool WHERE code = ?",
+}
+
+
+async def free_code(conn: aiosqlite.Connection, table: str) -> str:
+    """A fresh join code for a session or a pool."""
+    while True:
+        code = make_join_code(secrets.token_bytes(4))
+        async with conn.execute(_CODE_TAKEN[table], (code,)) as cursor:
+            if await cursor.fetchone() is None:
+                return code
+
+
 async def insert_session(
     conn: aiosqlite.Connection,
     title: str,
@@ -65,11 +88,7 @@ async def insert_session(
     voting: str,
 ) -> int:
     """Insert a session with a fresh join code and its groups; returns its id."""
-    while True:
-        code = make_join_code(secrets.token_bytes(4))
-        async with conn.execute("SELECT 1 FROM session WHERE code = ?", (code,)) as cursor:
-            if await cursor.fetchone() is None:
-                break
+    code = await free_code(conn, "session")
     cursor = await conn.execute(
         "INSERT INTO session (code, title, question, languages, idea_limit, phase, source_locale, voting, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -111,6 +130,37 @@ async def load_session(conn: aiosqlite.Connection, column: str, value: object) -
         source_locale=row[7],
         voting=row[8],
     )
+
+
+async def enter_session(
+    conn: aiosqlite.Connection,
+    participant_id: int,
+    session: Session,
+    flow_state: Mapping[str, Any],
+    pseudonym: str,
+    group_id: str | None = None,
+) -> tuple[Membership, bool]:
+    """Join a session or come back to it, and make it the one the person talks about (True when new)."""
+    now = utc_now()
+    # Opening a session's link leaves an unfinished pool join: what was consented to stays, the rest goes.
+    await conn.execute("DELETE FROM pool_member WHERE participant_id = ? AND consent_at IS NULL", (participant_id,))
+    await conn.execute(
+        "UPDATE pool_member SET flow_state = NULL WHERE participant_id = ? AND flow_state IS NOT NULL",
+        (participant_id,),
+    )
+    inserted = await conn.execute(
+        "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, group_id, flow_state, joined_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (session.id, participant_id, pseudonym, group_id, json.dumps(dict(flow_state)), now, now),
+    )
+    await conn.execute(
+        "UPDATE participant SET active_membership = "
+        "(SELECT id FROM membership WHERE session_id = ? AND participant_id = ?), updated_at = ? WHERE id = ?",
+        (session.id, participant_id, now, participant_id),
+    )
+    membership = await load_membership(conn, "person_in_session", (session.id, participant_id))
+    assert membership is not None
+    return membership, inserted.rowcount == 1
 
 
 # Every way a membership is looked up, as whole queries made once when the module loads.

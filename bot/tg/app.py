@@ -23,6 +23,8 @@ from bot.tg import (
     coord_buttons,
     handlers,
     journey,
+    pool_admin,
+    pools,
     privacy,
     results_view,
     routes,
@@ -58,6 +60,7 @@ COORDINATOR_COMMANDS = {
     "export": results_view.on_export,
     "actions": agenda.on_actions,
     "agenda": agenda.on_agenda,
+    "pool": pool_admin.on_pool,
 }
 
 
@@ -85,6 +88,8 @@ def build_application(services: Services, limits: Mapping[str, float] | None = N
     application.add_handler(CommandHandler("vote", journey.on_vote, filters=PRIVATE))
     application.add_handler(CommandHandler("mydata", privacy.on_mydata, filters=PRIVATE))
     application.add_handler(CommandHandler("forgetme", privacy.on_forgetme, filters=PRIVATE))
+    application.add_handler(CommandHandler("history", pools.on_history, filters=PRIVATE))
+    application.add_handler(CommandHandler("leave", pools.on_leave, filters=PRIVATE))
     for name, command in COORDINATOR_COMMANDS.items():
         application.add_handler(CommandHandler(name, command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(handlers.on_language_button, pattern=f"^{handlers.LANGUAGE_ACTION}"))
@@ -93,6 +98,8 @@ def build_application(services: Services, limits: Mapping[str, float] | None = N
     )
     application.add_handler(CallbackQueryHandler(agenda.on_owner_button, pattern=f"^{agenda.OWNER_ACTION}"))
     application.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=f"^{privacy.FORGET}"))
+    application.add_handler(CallbackQueryHandler(pools.on_invitation_button, pattern=f"^{pools.INVITATION_ACTION}"))
+    application.add_handler(CallbackQueryHandler(pools.on_leave_button, pattern=f"^{pools.LEAVE_ACTION}"))
     application.add_handler(CallbackQueryHandler(journey.on_updates_opt_in, pattern=f"^{results_view.OPT_IN}$"))
     application.add_handler(CallbackQueryHandler(routes.on_press))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, handlers.on_unknown_command))

@@ -20,6 +20,7 @@ HELP = Msg(
     "/actions – the action agenda: add, pause, close\n"
     "/agenda – how every action is going\n"
     "/invite – invite a co-coordinator or translator\n"
+    "/pool – expert pools: /pool new creates one, /pool invite invites one to this session\n"
     "/cancel – stop what you are typing",
 )
 HELP_ADMIN = Msg("help.admin", "For admins:\n/invite_coordinator – invite a new coordinator")

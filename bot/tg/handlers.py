@@ -10,7 +10,7 @@ from telegram.ext import CallbackContext
 from bot.conversation import Enter
 from bot.domain import Button, Reply, Text, Verbatim, is_action_invite, is_invite_token
 from bot.i18n import SUPPORTED, native_name, negotiate
-from bot.tg import agenda, coord_texts, journey, session_admin, texts
+from bot.tg import agenda, coord_texts, journey, pools, session_admin, texts
 from bot.tg.authority import coordinator_of, is_admin
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import edit, send
@@ -51,7 +51,10 @@ async def on_start(update: Update, context: Context) -> None:
             if not await session_admin.redeem(update, context, payload):
                 await _answer(update, context, journey.JOIN_UNKNOWN)  # the same answer as any dead link
             return
-        await journey.join(update, context, payload)
+        if not await pools.join(update, context, payload):
+            await journey.join(update, context, payload)
+        return
+    if await pools.resume(update, context):
         return
     membership = await journey.current(update, context, running=True)
     if membership is not None:
@@ -98,6 +101,8 @@ async def on_language_button(update: Update, context: Context) -> None:
         return
     translator = services(context).catalogs.get(code)
     await edit(query.message, texts.LANGUAGE_CHOSEN.with_params(language=native_name(code)), translator)
+    if await pools.resume(update, context):
+        return
     membership = await journey.current(update, context, running=True)
     if membership is not None:
         await journey.drive(update, context, membership, Enter())

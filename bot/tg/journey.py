@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from bot.conversation import (
     Event,
     Facts,
     Finished,
+    Flow,
     FlowState,
     OtherIn,
     Output,
@@ -61,7 +63,7 @@ from bot.tg.compat import seconds
 from bot.tg.coord_texts import UNTRANSLATED
 from bot.tg.dedupe import dedupe_key, mark_handled
 from bot.tg.render import keyboard, send
-from bot.tg.services import services
+from bot.tg.services import Services, services
 
 Context = CallbackContext[Any, Any, Any, Any]
 JOIN_FLOW = "intake"
@@ -87,15 +89,38 @@ class SessionView:
     translations: Translations = field(default_factory=dict)
 
 
-async def view_of(context: Context, session: Session) -> SessionView:
+async def view_of(svc: Services, session: Session) -> SessionView:
     """Load what a session's participants see."""
-    svc = services(context)
     return SessionView(session, tuple(await svc.coord.themes(session.id)), await svc.coord.translations(session.id))
 
 
 def vote_flow(session: Session) -> str:
     """The flow participants vote with, by the session's method."""
     return VOTE_FLOW_PREFIX + session.voting
+
+
+def shown(view: SessionView, subject: str, original: str, locale: str | None) -> Text:
+    """A coordinator's text in the person's language, or as written with "(not yet translated)"."""
+    text = translated(subject, original, view.session.source_locale, locale, view.translations)
+    return Verbatim(text) if text is not None else UNTRANSLATED.with_params(original=original)
+
+
+def stepped(
+    flows: Mapping[str, Flow],
+    state: FlowState,
+    event: Event,
+    facts_in: Callable[[str | None], Facts],
+    locale: str | None,
+) -> Transition:
+    """Step a flow (and on into the next); when the step chose a language, step again to speak it."""
+    flow = flows[state.flow]
+    facts = facts_in(locale)
+    transition = proceed(flows, step(flow, state, event, facts), facts)
+    chosen = next((r.value for r in transition.results if isinstance(r, Answer) and r.key == "locale"), None)
+    if chosen is not None and chosen != locale:  # the engine is pure: ask again with the new language's texts
+        facts = facts_in(str(chosen))
+        transition = proceed(flows, step(flow, state, event, facts), facts)
+    return transition
 
 
 def facts_for(view: SessionView, first_language: str | None, seed: int = 0, locale: str | None = None) -> Facts:
@@ -109,10 +134,6 @@ def facts_for(view: SessionView, first_language: str | None, seed: int = 0, loca
     def in_language(subject: str, original: str) -> str:
         return translated(subject, original, session.source_locale, locale, translations) or original
 
-    def shown(subject: str, original: str) -> Text:
-        text = translated(subject, original, session.source_locale, locale, translations)
-        return Verbatim(text) if text is not None else UNTRANSLATED.with_params(original=original)
-
     def group_label(group: GroupDef) -> Text:
         return group.label if group.name is None else Verbatim(in_language(f"group:{group.id}", group.name))
 
@@ -122,8 +143,8 @@ def facts_for(view: SessionView, first_language: str | None, seed: int = 0, loca
 
     return Facts(
         params={
-            "title": shown("title", session.title),
-            "question": shown("question", session.question),
+            "title": shown(view, "title", session.title, locale),
+            "question": shown(view, "question", session.question, locale),
             "idea_limit": session.idea_limit,
         },
         options={
@@ -258,7 +279,8 @@ async def _edit(message: Message, edit: Edit, translator: Translator) -> None:
             raise
 
 
-def _hint(update: Update) -> str | None:
+def hint(update: Update) -> str | None:
+    """The shipped language closest to the person's Telegram app language."""
     user = update.effective_user
     return negotiate(user.language_code) if user is not None else None
 
@@ -275,8 +297,8 @@ async def join(update: Update, context: Context, payload: str) -> None:
         await mark_handled(update, context)
         return
     known = await svc.repo.participant(user.id)
-    first = (known.locale if known else None) or _hint(update)
-    opening = begin(svc.flows[JOIN_FLOW], facts_for(await view_of(context, session), first))
+    first = (known.locale if known else None) or hint(update)
+    opening = begin(svc.flows[JOIN_FLOW], facts_for(await view_of(services(context), session), first))
     pseudonym = session_pseudonym(svc.secret, user.id, session.id)
     joined = await svc.repo.join(user.id, session, opening.state.to_json(), dedupe_key(update), pseudonym)
     if joined is None:
@@ -294,17 +316,15 @@ async def drive(update: Update, context: Context, membership: Membership, event:
     state = FlowState.from_json(membership.flow_state)
     flow = svc.flows[state.flow]
     locale = membership.participant.locale
-    view = await view_of(context, membership.session)
+    view = await view_of(services(context), membership.session)
     closed = _closed_for(state.flow, flow.nodes.get(state.node), membership.session, event)
     if closed is not None:
         transition = Transition(state, (closed,), accepted=False)
     else:
-        facts = facts_for(view, locale or _hint(update), membership.id, locale)
-        transition = proceed(svc.flows, step(flow, state, event, facts), facts)
-        chosen = next((r.value for r in transition.results if isinstance(r, Answer) and r.key == "locale"), None)
-        if chosen is not None and chosen != locale:  # the engine is pure: ask again with the new language's texts
-            facts = facts_for(view, str(chosen), membership.id, str(chosen))
-            transition = proceed(svc.flows, step(flow, state, event, facts), facts)
+        app_language = hint(update)
+        transition = stepped(
+            svc.flows, state, event, lambda lang: facts_for(view, lang or app_language, membership.id, lang), locale
+        )
     source = update.message.message_id if update.message is not None else None
     changes = changes_from(transition, locale, source, membership.session.voting)
     user = update.effective_user
@@ -394,7 +414,7 @@ async def on_vote(update: Update, context: Context) -> None:
         await mark_handled(update, context)
         return
     locale = membership.participant.locale
-    facts = facts_for(await view_of(context, membership.session), locale, membership.id, locale)
+    facts = facts_for(await view_of(services(context), membership.session), locale, membership.id, locale)
     opening = begin(svc.flows[vote_flow(membership.session)], facts, FlowState.from_json(membership.flow_state).answers)
     if await svc.repo.advance(membership, Changes(flow_state=opening.state.to_json()), dedupe_key(update)):
         await show(update, context, opening.outputs, svc.translator_for(locale, user.language_code))

@@ -32,6 +32,7 @@ from bot.storage.outbox import (
     CHECKIN,
     DIGEST,
     ESCALATION,
+    POOL_INVITE,
     REMINDER,
     RESULTS,
     STUCK,
@@ -43,7 +44,8 @@ from bot.tg import action_texts as say
 from bot.tg.agenda import agenda_lines
 from bot.tg.compat import seconds
 from bot.tg.coord_texts import BROADCAST_DONE, BROADCAST_PROGRESS, NOTICE_PRIORITISING
-from bot.tg.journey import SessionView, facts_for, vote_flow
+from bot.tg.journey import facts_for, view_of, vote_flow
+from bot.tg.pools import invitation_buttons, invitation_text
 from bot.tg.render import send
 from bot.tg.results_view import OPT_IN, for_participant
 from bot.tg.services import Services
@@ -70,6 +72,7 @@ class Notifier:
             RESULTS: self._results,
             BROADCAST: self._broadcast,
             BROADCAST_REPORT: self._broadcast_report,
+            POOL_INVITE: self._pool_invite,
         }
         self._results_cache: dict[int, SessionResults] = {}
 
@@ -210,9 +213,7 @@ class Notifier:
         if membership is None or membership.session.phase is not Phase.PRIORITISING:
             return False
         session, locale = membership.session, membership.participant.locale
-        view = SessionView(
-            session, tuple(await self.svc.coord.themes(session.id)), await self.svc.coord.translations(session.id)
-        )
+        view = await view_of(self.svc, session)
         facts = facts_for(view, locale, membership.id, locale)
         opening = begin(self.svc.flows[vote_flow(session)], facts, FlowState.from_json(membership.flow_state).answers)
         key = update_key(f"open-voting:{session.id}:{membership.id}")
@@ -256,6 +257,19 @@ class Notifier:
         if tally.get("pending", 0) or tally.get("sending", 0):
             raise Transient  # not all out yet: look again later
         await self._progress(row, BROADCAST_DONE, tally.get("sent", 0), tally)
+        return True
+
+    # ---- expert pools ----------------------------------------------------------------------------
+
+    async def _pool_invite(self, row: OutboxRow) -> bool:
+        """An invitation to a consultation, while the person is still in the pool and the session still open."""
+        invitation = await self.svc.pools.invitation(int(row.payload["invitation"]))
+        session = await self.svc.repo.session_by_id(int(row.payload["session"]))
+        if invitation is None or session is None or not session.phase.open_to_join:
+            return False
+        translator = self._translator(row)
+        text = await invitation_text(self.svc, invitation.pool, session, translator)
+        await self._send(row, Reply(Verbatim(text), invitation_buttons(invitation.id)))
         return True
 
     async def _progress(self, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]) -> None:

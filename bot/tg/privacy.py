@@ -33,6 +33,9 @@ MYDATA_IDEAS = Msg("mydata.ideas", "Your ideas:")
 MYDATA_VOTE = Msg("mydata.vote", "Your vote ({time}): {vote}")
 MYDATA_UPDATES = Msg("mydata.updates", "You asked to hear what happens with the ideas.")
 MYDATA_CHECKINS = Msg("mydata.checkins", "Your answers as owner of an action:")
+MYDATA_POOL = Msg("mydata.pool", "Expert pool “{pool}”, where your code name is {pseudonym}")
+MYDATA_PROFILE = Msg("mydata.profile", "Your answers about yourself: {answers}")
+MYDATA_INVITATIONS = Msg("mydata.invitations", "Invitations received: {count}, taken up: {accepted}")
 MYDATA_COORDINATOR = Msg("mydata.coordinator", "You are a coordinator since {time}.")
 FORGET_ASK = Msg(
     "forget.ask",
@@ -71,6 +74,18 @@ def readable(data: dict[str, Any], translator: Translator) -> str:
             lines.append(translator.text(MYDATA_VOTE.with_params(time=vote["cast_at"], vote=payload)))
         if session.get("wants_updates"):
             lines.append(translator.text(MYDATA_UPDATES))
+    for pool in data.get("pools", []):
+        lines += ["", translator.text(MYDATA_POOL.with_params(pool=pool["pool"], pseudonym=pool["pseudonym"]))]
+        if pool.get("group_id"):
+            lines.append(translator.text(MYDATA_GROUP.with_params(group=pool["group_id"])))
+        if pool.get("consent_at"):
+            lines.append(translator.text(MYDATA_CONSENT.with_params(time=pool["consent_at"])))
+        if pool.get("profile"):
+            answers = json.dumps(pool["profile"], ensure_ascii=False)
+            lines.append(translator.text(MYDATA_PROFILE.with_params(answers=answers)))
+        invitations = pool.get("invitations", [])
+        accepted = sum(1 for i in invitations if i["accepted_at"])
+        lines.append(translator.text(MYDATA_INVITATIONS.with_params(count=len(invitations), accepted=accepted)))
     if data.get("check_in_answers"):
         lines += ["", translator.text(MYDATA_CHECKINS)]
         lines += [

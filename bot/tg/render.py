@@ -6,8 +6,9 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain import Button, Reply, Text
+from bot.domain import Button, Reply, Text, Verbatim
 from bot.i18n import Translator
+from bot.reports import qr_png
 
 
 def markup(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> InlineKeyboardMarkup | None:
@@ -47,3 +48,12 @@ async def edit(message: Any, reply: Reply | Text, translator: Translator) -> Non
     """Replace a message the bot sent earlier (text and buttons) with a new reply."""
     reply = reply if isinstance(reply, Reply) else Reply(reply)
     await message.edit_text(translator.render(reply.text), reply_markup=keyboard(reply, translator))
+
+
+async def send_link_and_qr(
+    bot: Bot, chat_id: int, intro: Text, link: str, caption: Text, translator: Translator
+) -> None:
+    """A join link: what it is for, the link alone (so it forwards cleanly, no mark sticks to it), a QR code."""
+    await send(bot, chat_id, intro, translator)
+    await send(bot, chat_id, Verbatim(link), translator)
+    await bot.send_photo(chat_id, qr_png(link), caption=translator.render(caption))

@@ -20,6 +20,7 @@ from bot.storage import (
     CoordinatorStore,
     Database,
     OutboxStore,
+    PoolStore,
     PrivacyStore,
     Repository,
     load_or_create_secret,
@@ -98,6 +99,7 @@ async def serve(
             outbox,
             clock,
             PrivacyStore(database),
+            PoolStore(database),
         )
         application = build_application(services, limits)
         try:

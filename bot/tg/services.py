@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.conversation import Flow
 from bot.i18n import Catalogs, Translator, negotiate
 from bot.scheduling import Clock
-from bot.storage import ActionStore, CoordinatorStore, OutboxStore, PrivacyStore, Repository
+from bot.storage import ActionStore, CoordinatorStore, OutboxStore, PoolStore, PrivacyStore, Repository
 
 KEY = "inspraak.services"
 
@@ -32,6 +32,7 @@ class Services:
     outbox: OutboxStore
     clock: Clock
     privacy: PrivacyStore
+    pools: PoolStore
 
     def translator_for(self, chosen: str | None, hint: str | None) -> Translator:
         """The person's chosen language, else their Telegram app language if shipped, else the default."""

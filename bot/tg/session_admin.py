@@ -29,14 +29,14 @@ from bot.domain import (
     normalise_join_code,
 )
 from bot.i18n import SUPPORTED, Translator
-from bot.reports import qr_png
 from bot.storage import CoordinatorRecord
 from bot.storage.outbox import RESULTS, VOTE_OPEN
 from bot.tg import coord_texts as say
 from bot.tg.authority import active_session, admins_only, coordinators_only
 from bot.tg.coord_buttons import button, data
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.render import edit, markup, send, send_lines
+from bot.tg.pool_admin import offer_invite
+from bot.tg.render import edit, markup, send, send_lines, send_link_and_qr
 from bot.tg.services import services
 from bot.tg.wizard import FINISH, finisher, start, translator_for
 
@@ -94,20 +94,18 @@ async def session_wizard_done(
     if session is None:
         return
     await send_join_details(update, context, record, session)
+    await offer_invite(update, context, record, session)
 
 
 async def send_join_details(update: Update, context: Context, record: CoordinatorRecord, session: Session) -> None:
     """The join link and code as text, and a QR code to project."""
     link = create_deep_linked_url(context.bot.username, session.code)
     params = {"title": session.title, "phase": session.phase.label, "code": session.code}
-    await _reply(update, context, record, say.CREATED.with_params(**params))
-    await _reply(update, context, record, Verbatim(link))  # alone, so it can be forwarded and nothing sticks to it
-    translator = translator_for(update, context, record)
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_photo(
-        chat.id, qr_png(link), caption=translator.render(say.QR_CAPTION.with_params(title=session.title))
-    )
+    caption = say.QR_CAPTION.with_params(title=session.title)
+    translator = translator_for(update, context, record)
+    await send_link_and_qr(context.bot, chat.id, say.CREATED.with_params(**params), link, caption, translator)
 
 
 # ---- choosing a session --------------------------------------------------------------------------

@@ -14,6 +14,8 @@ HELP = Msg(
     "/start – start, or join a session with its link\n"
     "/language – choose your language\n"
     "/vote – choose what matters most (while voting is open)\n"
+    "/history – the consultations you took part in, and what came of them\n"
+    "/leave – leave an expert pool\n"
     "/mydata – see everything inspraak holds about you\n"
     "/forgetme – have everything about you removed\n"
     "/help – show this message",
@@ -39,6 +41,8 @@ MENU = (
     ("help", Msg("command.help", "What you can do")),
     ("language", Msg("command.language", "Choose your language")),
     ("vote", Msg("command.vote", "Choose what matters most")),
+    ("history", Msg("command.history", "Consultations you took part in")),
+    ("leave", Msg("command.leave", "Leave an expert pool")),
     ("mydata", Msg("command.mydata", "See what is held about you")),
     ("forgetme", Msg("command.forgetme", "Have everything about you removed")),
 )

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext
 
 from bot.conversation import Choice, Event, Facts, Finished, FlowState, Press, begin, step
 from bot.domain import Session, Theme, Verbatim
+from bot.domain.pool import PROFILE_FIELDS, TOPICS
 from bot.i18n import SUPPORTED, Translator, native_name
 from bot.storage import CoordinatorRecord
 from bot.tg.authority import coordinator_of
@@ -48,6 +49,8 @@ def facts(record: CoordinatorRecord, answers: Mapping[str, Any], themes: tuple[T
         options={
             "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
             "themes": tuple(Choice(str(t.id), Verbatim(f"{t.emoji} {t.name}" if t.emoji else t.name)) for t in themes),
+            "topics": tuple(Choice(topic, label) for topic, label in TOPICS.items()),
+            "fields": tuple(Choice(name, label) for name, label in PROFILE_FIELDS.items()),
         },
     )
 

@@ -434,3 +434,40 @@ nodes:
     assert transcript[7] == ["toast engine.no_dots_left"]
     assert "store Answer(key='vote', value={'taal': 2, 'werk': 1})" in transcript[8]
     assert state.done
+
+
+def test_a_question_whose_answer_is_already_known_is_passed_by(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: language
+nodes:
+  language:
+    say: "Language?"
+    skip_if: language_known
+    choose: {from: languages}
+    result: locale
+    next: hello
+  hello: {say: "Hello", next: group}
+  group:
+    say: "Group?"
+    skip_if: group_known
+    choose: {from: groups}
+    result: group
+    next: done
+  done: {say: "Done", end: true}
+""",
+    )
+    known = Facts(params={"language_known": 1, "group_known": 0}, options=FACTS.options)
+    opening = begin(flow, known)
+    assert describe(opening) == ["say demo.hello.say", "say demo.group.say ['group:newcomer', 'group:resident']"]
+    everything_known = Facts(params={"language_known": 1, "group_known": 1}, options=FACTS.options)
+    assert describe(begin(flow, everything_known)) == [
+        "say demo.hello.say",
+        "say demo.done.say",
+        "store Finished(flow='demo', then=None, forget=False)",
+    ]
+
+
+def test_an_end_node_cannot_be_skipped(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="skip_if"):
+        flow_from(tmp_path, 'start: done\nnodes:\n  done: {say: "Done", end: true, skip_if: known}\n')
