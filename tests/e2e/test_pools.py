@@ -1,0 +1,321 @@
+"""Expert pools: newcomers join once, are invited in their language to each consultation that fits them, within
+the pool's monthly maximum, and see afterwards what came of what they said."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+
+import zxingcpp
+from PIL import Image
+
+from bot.domain import DEFAULT_GROUPS, Cadence, Msg, Phase, Schedule, Session
+from bot.domain.pool import PROFILE_FIELDS, TOPICS
+from bot.domain.results import Method
+from bot.i18n import Catalogs, native_name
+from bot.sandbox import SandboxUser, StandIn, add_person
+from bot.sandbox.world import ChatMessage
+from bot.storage import ActionStore, CoordinatorStore, Database, PoolStore, Repository
+from bot.storage.repository import update_key
+from bot.tg import pool_texts as say
+from bot.tg import texts
+from bot.tg.coord_texts import UNTRANSLATED
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_coordinators import create_by_wizard, next_phase
+from tests.e2e.test_prioritising import session_in_phase
+
+POOL = "Nieuwkomerspanel Drenthe"
+DONE = "Done"
+
+
+def nl(catalogs: Catalogs, message: Msg) -> str:
+    return catalogs.get("nl").text(message)
+
+
+def flow_label(catalogs: Catalogs, locale: str, context: str, source: str) -> str:
+    return catalogs.get(locale).text(Msg(context, source))
+
+
+async def create_pool(admin: SandboxUser, standin: StandIn, catalogs: Catalogs) -> str:
+    """`/pool new` answered in the chat; returns the join link, checked against its QR code."""
+    await admin.send("/pool new")
+    await admin.reply()
+    await admin.send(POOL)
+    await admin.reply()
+    await admin.send("Drenthe")
+    await admin.reply()
+    await admin.send("De provincie en de gemeenten vragen nieuwkomers om advies over opvang en inburgering.")
+    topics = await admin.reply()
+    await admin.press(nl(catalogs, TOPICS["reception"]), topics)
+    await admin.press(nl(catalogs, TOPICS["integration"]), topics)
+    await admin.press(flow_label(catalogs, "nl", "pool_new.topics.choose_many.done", DONE), topics)
+    fields = await admin.reply()
+    await admin.press(nl(catalogs, PROFILE_FIELDS["years"]), fields)
+    await admin.press(nl(catalogs, PROFILE_FIELDS["interests"]), fields)
+    await admin.press(flow_label(catalogs, "nl", "pool_new.fields.choose_many.done", DONE), fields)
+    await admin.reply()
+    await admin.press("2")
+    _, ready, link_message, qr = await admin.replies(4)
+    assert ready.text == catalogs.get("nl").render(say.CREATED.with_params(pool=POOL, region="Drenthe"))
+    link = link_message.content()
+    assert re.fullmatch(r"https://t\.me/\S+\?start=pool-[0-9A-Z]{6}", link), link
+    png = standin.world.files[qr.media["photo"][0]["file_id"]].data
+    assert zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text == link
+    return link.split("start=", 1)[1]
+
+
+async def join_pool(
+    person: SandboxUser,
+    payload: str,
+    language: str,
+    group: str,
+    years: str | None,
+    interests: list[str],
+    catalogs: Catalogs,
+) -> None:
+    """Open the pool's link and answer: language, consent, group, the optional questions."""
+    tr = catalogs.get(language)
+    await person.start(payload)
+    await person.reply()
+    await person.press(native_name(language))
+    consent = await person.reply()
+    assert consent.text is not None and POOL in consent.text and "/leave" in consent.text
+    assert consent.button_labels()[0] == flow_label(
+        catalogs, language, "pool_join.consent.options.agree", "Yes, invite me"
+    )
+    await person.press(0, consent)
+    await person.reply()
+    await person.press(tr.text(DEFAULT_GROUPS[group]))
+    about, years_question = await person.replies(2)
+    assert about.text == tr.render(Msg("pool_join.about.say", about_source()))
+    choice = YEARS[years] if years else ("skip", "I'd rather not say")
+    await person.press(
+        flow_label(catalogs, language, f"pool_join.years.options.{choice[0]}", choice[1]), years_question
+    )
+    question = await person.reply()
+    for topic in interests:
+        await person.press(tr.text(TOPICS[topic]), question)
+    await person.press(flow_label(catalogs, language, "pool_join.interests.choose_many.done", DONE), question)
+    joined = await person.reply()
+    assert joined.text is not None and POOL in joined.text and "/history" in joined.text
+
+
+def about_source() -> str:
+    return (
+        "A few optional questions follow. They help to invite you to what matters to you, and to hear many "
+        "different people. Skip any question you like."
+    )
+
+
+YEARS = {"y0": ("y0", "Less than 1 year"), "y1": ("y1", "1 to 3 years"), "y5": ("y5", "More than 5 years")}
+
+
+async def invite_pool(admin: SandboxUser, standin: StandIn, catalogs: Catalogs, offer: ChatMessage, topic: str) -> None:
+    """Tap the pool on the offer, then the members interested in a topic."""
+    await admin.press(nl(catalogs, say.INVITE_BUTTON.with_params(pool=POOL)), offer)
+    interested = nl(catalogs, say.INTERESTED_IN.with_params(topic=TOPICS[topic]))
+    await standin.wait_until(lambda: interested in offer.button_labels())
+    assert nl(catalogs, say.EVERYONE) in offer.button_labels()
+    await admin.press(interested, offer)
+
+
+async def confirm_invitations(admin: SandboxUser, standin: StandIn, catalogs: Catalogs, offer: ChatMessage) -> None:
+    send = nl(catalogs, say.SEND_INVITATIONS)
+    await standin.wait_until(lambda: send in offer.button_labels())
+    await admin.press(send, offer)
+
+
+async def take_part(person: SandboxUser, invitation: ChatMessage, language: str, idea: str, catalogs: Catalogs) -> None:
+    """One tap on the invitation, this consultation's own consent, then an idea."""
+    await person.press(catalogs.get(language).text(say.TAKE_PART), invitation)
+    consent = await person.reply()
+    assert consent.text is not None and "Thuis in Assen" in consent.text and "/forgetme" in consent.text
+    await person.press(0, consent)
+    joined, _ = await person.replies(2)  # no language or group question: the pool knows them
+    assert joined.text == catalogs.get(language).render(Msg("intake.joined.say", "Thank you! You are now taking part."))
+    await person.send(idea)
+    await person.reply()
+
+
+async def vote(person: SandboxUser, standin: StandIn, catalogs: Catalogs, language: str, order: list[str]) -> None:
+    _, question = await person.replies(2)
+    for theme in order:
+        await person.press(theme, question)
+        await standin.wait_until(lambda t=theme: t not in question.button_labels())
+    await person.press(flow_label(catalogs, language, "prioritise_ranking.top.rank.confirm", "Confirm"), question)
+    await person.reply()
+
+
+async def quiet(standin: StandIn, *people: SandboxUser) -> None:
+    """Give the outbox time to send anything it (wrongly) would, then check nobody got anything."""
+    await asyncio.sleep(0.6)
+    for person in people:
+        assert person.unread() == [], f"{person.person.first_name} got {[m.content() for m in person.unread()]}"
+
+
+async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_and_remembers_what_came_of_it(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    payload = await create_pool(admin, standin, catalogs)
+    amal, olena, yonas, sanne, karim = (
+        add_person(standin, name, code)
+        for name, code in (("Amal", "ar"), ("Olena", "uk"), ("Yonas", "ti"), ("Sanne", "nl"), ("Karim", "fa"))
+    )
+    await join_pool(amal, payload, "ar", "newcomer", "y0", ["reception"], catalogs)
+    await join_pool(olena, payload, "uk", "newcomer", "y1", ["reception", "integration"], catalogs)
+    await join_pool(yonas, payload, "ti", "newcomer", "y0", ["integration"], catalogs)
+    await join_pool(sanne, payload, "nl", "resident", None, ["reception"], catalogs)
+    await join_pool(karim, payload, "fa", "newcomer", "y5", ["reception"], catalogs)
+
+    # The first consultation: a session made with /new invites the members interested in reception.
+    await create_by_wizard(admin, standin, catalogs)
+    offer = await admin.reply()
+    assert offer.text == catalogs.get("nl").render(say.INVITE_OFFER.with_params(title="Thuis in Assen"))
+    await invite_pool(admin, standin, catalogs, offer, "reception")
+    expected = say.CONFIRM_INVITE.with_params(count=4, over=0)
+    await standin.wait_until(lambda: offer.text == catalogs.get("nl").render(expected))
+    await confirm_invitations(admin, standin, catalogs, offer)
+    await standin.wait_until(
+        lambda: offer.text == catalogs.get("nl").render(say.INVITATIONS_SENT.with_params(count=4, pool=POOL))
+    )
+    invitations = {}
+    for person, language in ((amal, "ar"), (olena, "uk"), (sanne, "nl"), (karim, "fa")):
+        invitation = await person.reply()
+        tr = catalogs.get(language)
+        assert invitation.text is not None and tr.text(say.INVITATION.with_params(pool=POOL)) in invitation.text
+        assert invitation.button_labels() == [tr.text(say.TAKE_PART), tr.text(say.NOT_NOW)]
+        assert invitation.text.startswith("\u200f") == (language in ("ar", "fa"))
+        invitations[language] = invitation
+    first = await stored_session(bot, invitation_id(invitations["nl"]))
+    await quiet(standin, yonas)  # interested in integration only
+
+    # A forged press on someone else's invitation does nothing.
+    forged = await yonas.press_data(str(invitations["ar"].buttons[0][0]["callback_data"]), invitations["ar"])
+    assert (await yonas.answer(forged))["text"] == catalogs.get("ti").text(texts.BUTTON_EXPIRED)
+
+    await next_phase(admin, standin, catalogs)  # collecting
+    await take_part(amal, invitations["ar"], "ar", "مكان هادئ للدراسة في مركز الاستقبال", catalogs)
+    await take_part(olena, invitations["uk"], "uk", "Більше інформації українською про житло", catalogs)
+    await sanne.press(catalogs.get("nl").text(say.NOT_NOW), invitations["nl"])
+    assert (await sanne.reply()).text == catalogs.get("nl").render(say.NOT_NOW_OK)
+    await karim.send("/leave")
+    assert (await karim.reply()).text == catalogs.get("fa").render(say.LEFT.with_params(pool=POOL))
+
+    async with stores(bot) as (repo, coord, _, actions):
+        members = {m.pseudonym: m for m in await repo.members(first.id)}
+        assert len(members) == 2 and all(m.group_id == "newcomer" and m.consented for m in members.values())
+        assert {i.text for i in await repo.ideas(first.id)} == {
+            "مكان هادئ للدراسة في مركز الاستقبال",
+            "Більше інформації українською про житло",
+        }
+        for name, emoji in (("Rust", "🛏️"), ("Informatie", "ℹ️")):
+            await coord.add_theme(first.id, name, emoji, update_key(f"theme-{name}"))
+        schedule = Schedule(date(2026, 12, 1), Cadence.MONTHLY)
+        await actions.create(first.id, "Stiltekamer in het azc", "", [], schedule, "hash", update_key("action"))
+    await next_phase(admin, standin, catalogs)  # sorting
+    await next_phase(admin, standin, catalogs)  # prioritising
+    await vote(amal, standin, catalogs, "ar", ["🛏️ Rust", "ℹ️ Informatie"])
+    await vote(olena, standin, catalogs, "uk", ["🛏️ Rust", "ℹ️ Informatie"])
+    await standin.wait_until(lambda: len(admin.unread()) >= 1)  # "everyone is being told"
+    admin._read = len(admin.inbox)
+    await next_phase(admin, standin, catalogs)  # closed: the results go out
+    await amal.reply()
+    await olena.reply()
+
+    # /history: the consultation, what she gave, and what came of it, in Arabic.
+    await amal.send("/history")
+    history = (await amal.reply()).content()
+    ar = catalogs.get("ar")
+    for expected_line in (
+        "مكان هادئ للدراسة في مركز الاستقبال",
+        ar.text(say.HISTORY_RESULT),
+        "1. 🛏️ Rust",
+        ar.text(say.HISTORY_ACTIONS),
+        "Stiltekamer in het azc",
+    ):
+        assert expected_line in history, (expected_line, history)
+    await yonas.send("/history")
+    assert (await yonas.reply()).text == catalogs.get("ti").render(say.HISTORY_NONE)
+
+    # The second consultation on the same topic says what the pool said last time and what was done.
+    second = await session_in_phase(bot, admin, Method.RANKING, Phase.COLLECTING, (("Wonen", None),))
+    offer = await invite_with_command(admin, second)
+    await invite_pool(admin, standin, catalogs, offer, "reception")
+    await standin.wait_until(
+        lambda: offer.text == catalogs.get("nl").render(say.CONFIRM_INVITE.with_params(count=3, over=0))
+    )
+    await confirm_invitations(admin, standin, catalogs, offer)
+    for person, language in ((amal, "ar"), (olena, "uk"), (sanne, "nl")):
+        again = (await person.reply()).content()
+        title = "Thuis in Assen" if language == "nl" else UNTRANSLATED.with_params(original="Thuis in Assen")
+        assert catalogs.get(language).text(say.LAST_TIME.with_params(title=title)) in again
+        assert "1. 🛏️ Rust" in again and "Stiltekamer in het azc" in again
+    await quiet(standin, yonas, karim)  # karim left: nothing more reaches him
+
+    # A third one in the same month: everyone interested has had their two invitations.
+    third = await session_in_phase(bot, admin, Method.DOTS, Phase.COLLECTING, (("Wonen", None),))
+    offer = await invite_with_command(admin, third)
+    await invite_pool(admin, standin, catalogs, offer, "reception")
+    await standin.wait_until(lambda: offer.text == catalogs.get("nl").render(say.NOBODY_TO_INVITE))
+    await quiet(standin, amal, olena, sanne, yonas, karim)
+
+    # The coordinator sees the pool in numbers only, with small cells folded, and the response rates.
+    await admin.send("/pool")
+    listing = await admin.reply()
+    await admin.press(f"{POOL} (Drenthe)", listing)
+    overview = (await admin.reply()).content()
+    tr = catalogs.get("nl")
+    assert tr.text(say.OVERVIEW.with_params(pool=POOL, region="Drenthe", count=4)) in overview
+    assert (
+        f"{tr.text(say.BY_GROUP)}: {tr.text(DEFAULT_GROUPS['newcomer'])} 3 · {tr.text(say.FOLDED.with_params(count=1))}"
+        in overview
+    )
+    assert f"{tr.text(TOPICS['reception'])} 3" in overview and tr.text(TOPICS["integration"]) not in overview
+    first_line = say.CONSULTATION_LINE.with_params(title="Thuis in Assen", invited=4, accepted=2, rate=50)
+    assert tr.text(first_line) in overview
+    assert tr.text(say.CONSULTATION_LINE.with_params(title="Thuis in Assen", invited=3, accepted=0, rate=0)) in overview
+    await admin.press(tr.text(say.EXPORT_BUTTON))
+    files = await admin.replies(3)
+    exported = b"".join(standin.world.files[f.media["document"]["file_id"]].data for f in files)
+    assert tr.text(TOPICS["reception"]).encode() in exported
+    for person in (amal, olena, yonas, sanne, karim):
+        assert str(person.id).encode() not in exported and person.person.first_name.encode() not in exported
+    assert b"P-" not in exported, "no pseudonyms either"
+    await quiet(standin, amal, olena, sanne, yonas, karim)
+
+
+def invitation_id(invitation: ChatMessage) -> int:
+    """The invitation behind a message, from its button (pi:y:<invitation>)."""
+    return int(str(invitation.buttons[0][0]["callback_data"]).rsplit(":", 1)[1])
+
+
+async def stored_session(bot: RunningBot, invitation_id: int) -> Session:
+    async with stores(bot) as (repo, _, pools, _):
+        invitation = await pools.invitation(invitation_id)
+        assert invitation is not None
+        session = await repo.session_by_id(invitation.session_id)
+    assert session is not None
+    return session
+
+
+async def invite_with_command(admin: SandboxUser, session: Session) -> ChatMessage:
+    await asyncio.sleep(0.3)
+    admin._read = len(admin.inbox)  # what earlier phase changes told the coordinator
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    await admin.send("/pool invite")
+    return await admin.reply()
+
+
+@asynccontextmanager
+async def stores(bot: RunningBot) -> AsyncIterator[tuple[Repository, CoordinatorStore, PoolStore, ActionStore]]:
+    """The stores on the bot's database file, opened next to the running bot."""
+    database = await Database.open(bot.config.db)
+    try:
+        yield Repository(database), CoordinatorStore(database), PoolStore(database), ActionStore(database)
+    finally:
+        await database.close()
