@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from bot.storage.repository import update_key
 from bot.tg import pool_texts as say
 from bot.tg import texts
 from bot.tg.coord_texts import UNTRANSLATED
+from bot.tg.privacy import FORGET_DONE, FORGET_KEEP
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_coordinators import create_by_wizard, next_phase
 from tests.e2e.test_prioritising import session_in_phase
@@ -319,3 +321,47 @@ async def stores(bot: RunningBot) -> AsyncIterator[tuple[Repository, Coordinator
         yield Repository(database), CoordinatorStore(database), PoolStore(database), ActionStore(database)
     finally:
         await database.close()
+
+
+async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of_the_member(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    async with stores(bot) as (repo, coord, pools, _):
+        await coord.ensure_coordinator(admin.id)
+        pool = await pools.create(
+            admin.id, POOL, "Drenthe", "Advies over opvang.", ("reception",), ("years", "interests"), 2, "k1"
+        )
+    assert pool is not None
+    zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
+    await join_pool(zenobia, f"pool-{pool.code}", "ar", "newcomer", "y0", ["reception"], catalogs)
+
+    await zenobia.send("/mydata")
+    _, as_json, as_text = await zenobia.replies(3)
+    data = json.loads(standin.world.files[as_json.media["document"]["file_id"]].data)
+    (mine,) = data["pools"]
+    assert mine["pool"] == POOL and mine["group_id"] == "newcomer" and mine["consent_at"]
+    assert mine["profile"] == {"years": "y0", "interests": ["reception"]}
+    text = standin.world.files[as_text.media["document"]["file_id"]].data.decode("utf-8")
+    assert POOL in text and mine["pseudonym"] in text
+
+    await zenobia.send("/forgetme")
+    ask = await zenobia.reply()
+    await zenobia.press(catalogs.get("ar").text(FORGET_KEEP), ask)
+    await standin.wait_until(lambda: ask.text == catalogs.get("ar").render(FORGET_DONE))
+    async with stores(bot) as (repo, _, pools, _):
+        assert await pools.people(pool.id) == []
+        assert await repo.participant(zenobia.id) is None
+
+    # Someone who says no to the pool's consent leaves nothing behind at all.
+    nour = add_person(standin, "Nour", "ar")
+    await nour.start(f"pool-{pool.code}")
+    await nour.reply()
+    await nour.press(native_name("ar"))
+    await nour.reply()
+    await nour.press(flow_label(catalogs, "ar", "pool_join.consent.options.decline", "No, thank you"))
+    await nour.reply()
+    await nour.send("/leave")
+    assert (await nour.reply()).text == catalogs.get("ar").render(say.LEAVE_NONE)
+    async with stores(bot) as (repo, _, pools, _):
+        assert await repo.participant(nour.id) is None
+        assert await pools.people(pool.id) == []
