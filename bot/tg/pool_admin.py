@@ -343,7 +343,7 @@ async def send_pressed(
         return
     sent: Reach | None = await svc.pools.invite(pool, session, audience, svc.clock(), dedupe_key(update))
     if sent is not None:
-        done = say.INVITATIONS_SENT.with_params(count=sent.eligible, pool=pool.name)
+        done = say.INVITATIONS_SENT.with_params(count=_count(sent.eligible), pool=pool.name)
         await edit(query.message, done, translator_for(update, context, record))
 
 
