@@ -137,7 +137,8 @@ class PrivacyStore:
 
 
 async def _stale(conn: aiosqlite.Connection, cutoff: datetime) -> tuple[list[dict[str, Any]], list[int]]:
-    """Closed sessions without activity since the cutoff, and the people who took part only in those."""
+    """Closed sessions without activity since the cutoff, and the people who took part only in those
+    (a pool member stays: they agreed to be asked again, until they /leave)."""
     sessions = await _all(
         conn,
         "SELECT s.id, s.code, s.title FROM session s WHERE s.phase IN ('closed', 'follow_up') AND "
@@ -155,7 +156,8 @@ async def _stale(conn: aiosqlite.Connection, cutoff: datetime) -> tuple[list[dic
         "SELECT DISTINCT m.participant_id AS id FROM membership m JOIN participant p ON p.id = m.participant_id "
         "WHERE m.session_id IN (SELECT value FROM json_each(?)) AND p.telegram_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM membership other WHERE other.participant_id = m.participant_id "
-        "AND other.session_id NOT IN (SELECT value FROM json_each(?)))",
+        "AND other.session_id NOT IN (SELECT value FROM json_each(?))) "
+        "AND NOT EXISTS (SELECT 1 FROM pool_member pm WHERE pm.participant_id = m.participant_id)",
         (ids, ids),
     )
     return sessions, [int(p["id"]) for p in people]

@@ -9,18 +9,18 @@ import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import zxingcpp
 from PIL import Image
 
-from bot.domain import DEFAULT_GROUPS, Cadence, Msg, Phase, Schedule, Session
+from bot.domain import DEFAULT_GROUPS, Cadence, Changes, Msg, Phase, Schedule, Session
 from bot.domain.pool import PROFILE_FIELDS, TOPICS
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.world import ChatMessage
-from bot.storage import ActionStore, CoordinatorStore, Database, PoolStore, Repository
+from bot.storage import ActionStore, CoordinatorStore, Database, PoolStore, PrivacyStore, Repository
 from bot.storage.repository import update_key
 from bot.tg import pool_texts as say
 from bot.tg import texts
@@ -343,6 +343,17 @@ async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of
     assert mine["profile"] == {"years": "y0", "interests": ["reception"]}
     text = standin.world.files[as_text.media["document"]["file_id"]].data.decode("utf-8")
     assert POOL in text and mine["pseudonym"] in text
+
+    # Retention clears a finished consultation she took part in, but she stays in the pool she agreed to.
+    closed = await session_in_phase(bot, admin, Method.RANKING, Phase.CLOSED, ())
+    async with stores(bot) as (repo, _, pools, _):
+        state = {"flow": "intake", "version": 1, "node": "joined", "done": True}
+        joined = await repo.join(zenobia.id, closed, state, update_key("z-join"), "P-ZZZZZZ")
+        assert joined is not None
+        assert await repo.advance(joined[0], Changes(flow_state=state, consent=True), update_key("z-consent"))
+        purged = await PrivacyStore(repo.db).purge(datetime.now(UTC) + timedelta(days=1), dry_run=False)
+        assert purged.sessions == ((closed.code, closed.title),) and purged.people == 0
+        assert [m.pool.id for m in await pools.memberships(zenobia.id)] == [pool.id]
 
     await zenobia.send("/forgetme")
     ask = await zenobia.reply()
