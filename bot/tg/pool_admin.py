@@ -295,6 +295,19 @@ def _audience(args: list[str]) -> Audience | None:
     return Audience(args[1], "" if args[1] == "all" else args[2])
 
 
+async def _chosen(update: Update, context: Context, args: list[str]) -> tuple[Session, Audience, Message] | None:
+    """The session and audience a button names, its press answered; None (handled) when they no longer hold."""
+    session = await _session(update, context, args)
+    audience = _audience(args)
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    if session is None or audience is None or not isinstance(query.message, Message):
+        await mark_handled(update, context)
+        return None
+    return session, audience, query.message
+
+
 def _count(number: int) -> Text | int:
     """A number of people, or "fewer than 3" when it could single someone out."""
     return say.FEWER_THAN_3 if 0 < number < MIN_GROUP else number
@@ -306,24 +319,21 @@ async def audience_pressed(
 ) -> None:
     """How many the invitation reaches, and a confirmation."""
     svc = services(context)
-    session = await _session(update, context, args)
-    audience = _audience(args)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    if session is None or audience is None or not isinstance(query.message, Message):
+    chosen = await _chosen(update, context, args)
+    if chosen is None:
         return
+    session, audience, message = chosen
     reach = await svc.pools.reach(pool, session.id, audience, svc.clock())
     translator = translator_for(update, context, record)
     if reach.eligible == 0:
-        await edit(query.message, say.NOBODY_TO_INVITE, translator)
+        await edit(message, say.NOBODY_TO_INVITE, translator)
     else:
         confirm = say.CONFIRM_INVITE.with_params(count=_count(reach.eligible), over=_count(reach.over_limit))
         rows = (
             (Button(say.SEND_INVITATIONS, data("ps", pool.id, *args)),),
             (Button(coord_texts.CANCEL, data("pc", pool.id)),),
         )
-        await edit(query.message, Reply(confirm, rows), translator)
+        await edit(message, Reply(confirm, rows), translator)
     await mark_handled(update, context)
 
 
@@ -333,18 +343,14 @@ async def send_pressed(
 ) -> None:
     """Send the invitations: rows in the outbox, written together with the invitations themselves."""
     svc = services(context)
-    session = await _session(update, context, args)
-    audience = _audience(args)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    if session is None or audience is None or not isinstance(query.message, Message):
-        await mark_handled(update, context)
+    chosen = await _chosen(update, context, args)
+    if chosen is None:
         return
+    session, audience, message = chosen
     sent: Reach | None = await svc.pools.invite(pool, session, audience, svc.clock(), dedupe_key(update))
     if sent is not None:
         done = say.INVITATIONS_SENT.with_params(count=_count(sent.eligible), pool=pool.name)
-        await edit(query.message, done, translator_for(update, context, record))
+        await edit(message, done, translator_for(update, context, record))
 
 
 @pool_button("pc")
