@@ -263,6 +263,11 @@ def _label(flow: Flow, node_id: str, field_name: str, text: str) -> Msg:
     return Msg(f"{flow.id}.{node_id}.{field_name}", text)
 
 
+def fixed_options(flow: Flow, node_id: str) -> tuple[Choice, ...]:
+    """A node's own options with their translatable labels (e.g. to name stored answers elsewhere)."""
+    return _options(flow, node_id, flow.nodes[node_id], Facts())
+
+
 def _options(flow: Flow, node_id: str, node: Node, facts: Facts) -> tuple[Choice, ...]:
     spec = node.choose or node.choose_many
     if spec is not None and spec.options:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -99,6 +99,11 @@ def vote_flow(session: Session) -> str:
     return VOTE_FLOW_PREFIX + session.voting
 
 
+def language_choices(offered: Iterable[str], first: str | None) -> tuple[Choice, ...]:
+    """Languages to tap, each named in its own script, the person's likely one first."""
+    return tuple(Choice(code, Verbatim(native_name(code))) for code in sorted(offered, key=lambda code: code != first))
+
+
 def shown(view: SessionView, subject: str, original: str, locale: str | None) -> Text:
     """A coordinator's text in the person's language, or as written with "(not yet translated)"."""
     text = translated(subject, original, view.session.source_locale, locale, view.translations)
@@ -126,10 +131,6 @@ def stepped(
 def facts_for(view: SessionView, first_language: str | None, seed: int = 0, locale: str | None = None) -> Facts:
     """What the flows may know of a session, in the person's language where it has been translated."""
     session, translations = view.session, view.translations
-    languages = list(session.languages)
-    if first_language in languages:
-        languages.remove(first_language)
-        languages.insert(0, first_language)
 
     def in_language(subject: str, original: str) -> str:
         return translated(subject, original, session.source_locale, locale, translations) or original
@@ -149,7 +150,7 @@ def facts_for(view: SessionView, first_language: str | None, seed: int = 0, loca
         },
         options={
             "groups": tuple(Choice(g.id, group_label(g)) for g in session.groups),
-            "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+            "languages": language_choices(session.languages, first_language),
             "themes": tuple(Choice(str(t.id), theme_label(t)) for t in view.themes),
         },
         idea_limit=session.idea_limit,

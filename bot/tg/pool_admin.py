@@ -9,7 +9,8 @@ from telegram import Message, Update
 from telegram.ext import CallbackContext
 from telegram.helpers import create_deep_linked_url
 
-from bot.domain import DEFAULT_GROUPS, Button, Msg, Reply, Session, Text, Verbatim
+from bot.conversation import fixed_options
+from bot.domain import DEFAULT_GROUPS, Button, Reply, Session, Text, Verbatim
 from bot.domain.pool import (
     CHOICE_FIELDS,
     PROFILE_FIELDS,
@@ -101,9 +102,7 @@ async def _send_link(update: Update, context: Context, record: CoordinatorRecord
 
 def _option_labels(svc: Services, field: str) -> dict[str, Text]:
     """The answers a choice question of joining offers, with their (translatable) labels."""
-    node = svc.flows[JOIN_POOL_FLOW].nodes[field]
-    assert node.choose is not None
-    return {o.id: Msg(f"{JOIN_POOL_FLOW}.{field}.options.{o.id}", o.label) for o in node.choose.options}
+    return {choice.id: choice.label for choice in fixed_options(svc.flows[JOIN_POOL_FLOW], field)}
 
 
 def breakdown(svc: Services, pool: Pool, members: list[Member], translator: Translator) -> Breakdown:

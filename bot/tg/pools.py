@@ -21,11 +21,23 @@ from bot.domain import (
 )
 from bot.domain.pool import PROFILE_FIELDS, TOPICS, Member, Pool, pool_code_in, profile_from
 from bot.exports import load_results
-from bot.i18n import SUPPORTED, Translator, native_name
+from bot.i18n import SUPPORTED, Translator
 from bot.storage import JoinStep
 from bot.tg import pool_texts as say
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.journey import JOIN_FLOW, drive, facts_for, hint, refuse_press, show, shown, stepped, to_event, view_of
+from bot.tg.journey import (
+    JOIN_FLOW,
+    drive,
+    facts_for,
+    hint,
+    language_choices,
+    refuse_press,
+    show,
+    shown,
+    stepped,
+    to_event,
+    view_of,
+)
 from bot.tg.render import send, send_lines
 from bot.tg.services import Services, services
 
@@ -38,7 +50,6 @@ TOP = 3
 
 def pool_facts(pool: Pool, first_language: str | None) -> Facts:
     """What the joining flow may know of a pool: its words, its topics, and which questions it asks."""
-    languages = sorted(SUPPORTED, key=lambda code: code != first_language)
     return Facts(
         params={
             "pool": pool.name,
@@ -49,7 +60,7 @@ def pool_facts(pool: Pool, first_language: str | None) -> Facts:
             **{f"skip_{name}": int(name not in pool.fields) for name in PROFILE_FIELDS},
         },
         options={
-            "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+            "languages": language_choices(SUPPORTED, first_language),
             "groups": tuple(Choice(group, label) for group, label in DEFAULT_GROUPS.items()),
             "topics": tuple(Choice(topic, TOPICS[topic]) for topic in pool.topics if topic in TOPICS),
         },
@@ -87,31 +98,26 @@ async def join(update: Update, context: Context, payload: str) -> bool:
 
 async def resume(update: Update, context: Context) -> bool:
     """Ask the current question of an unfinished pool join again; False when there is none."""
-    user = update.effective_user
-    member = await services(context).pools.joining(user.id) if user is not None else None
-    if member is None:
-        return False
-    await _drive(update, context, member, Enter())
-    return True
+    return await _into_join(update, context, Enter())
 
 
 async def on_message(update: Update, context: Context) -> bool:
     """A message while joining a pool goes into that; False when the person is not joining one."""
-    user = update.effective_user
-    member = await services(context).pools.joining(user.id) if user is not None else None
-    if member is None or update.message is None:
-        return False
-    await _drive(update, context, member, to_event(update.message))
-    return True
+    return update.message is not None and await _into_join(update, context, to_event(update.message))
 
 
 async def on_press(update: Update, context: Context) -> bool:
     """A button press while joining a pool; False when the person is not joining one."""
+    query = update.callback_query
+    return query is not None and await _into_join(update, context, Press(query.data or ""))
+
+
+async def _into_join(update: Update, context: Context, event: Event) -> bool:
     user = update.effective_user
     member = await services(context).pools.joining(user.id) if user is not None else None
-    if member is None or update.callback_query is None:
+    if member is None:
         return False
-    await _drive(update, context, member, Press(update.callback_query.data or ""))
+    await _drive(update, context, member, event)
     return True
 
 

@@ -11,11 +11,11 @@ from telegram.ext import CallbackContext
 from bot.conversation import Choice, Event, Facts, Finished, FlowState, Press, begin, step
 from bot.domain import Session, Theme, Verbatim
 from bot.domain.pool import PROFILE_FIELDS, TOPICS
-from bot.i18n import SUPPORTED, Translator, native_name
+from bot.i18n import SUPPORTED, Translator
 from bot.storage import CoordinatorRecord
 from bot.tg.authority import coordinator_of
 from bot.tg.dedupe import dedupe_key, mark_handled
-from bot.tg.journey import show, to_event
+from bot.tg.journey import language_choices, show, to_event
 from bot.tg.services import services
 
 Context = CallbackContext[Any, Any, Any, Any]
@@ -42,12 +42,10 @@ def translator_for(update: Update, context: Context, record: CoordinatorRecord) 
 
 def facts(record: CoordinatorRecord, answers: Mapping[str, Any], themes: tuple[Theme, ...] = ()) -> Facts:
     """Context a coordinator flow may show (a theme's name, a text to translate), languages and themes to pick."""
-    first = record.participant.locale
-    languages = sorted(SUPPORTED, key=lambda code: code != first)
     return Facts(
         params={k: v for k, v in answers.items() if isinstance(v, str | int)},
         options={
-            "languages": tuple(Choice(code, Verbatim(native_name(code))) for code in languages),
+            "languages": language_choices(SUPPORTED, record.participant.locale),
             "themes": tuple(Choice(str(t.id), Verbatim(f"{t.emoji} {t.name}" if t.emoji else t.name)) for t in themes),
             "topics": tuple(Choice(topic, label) for topic, label in TOPICS.items()),
             "fields": tuple(Choice(name, label) for name, label in PROFILE_FIELDS.items()),
