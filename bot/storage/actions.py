@@ -14,7 +14,7 @@ from bot.domain import Action, ActionStatus, Cadence, Membership, Progress, Sche
 from bot.domain.cadence import REMINDER_AFTER
 from bot.storage.db import Database
 from bot.storage.outbox import CHECKIN, REMINDER, STUCK, UPDATE, Letter, cancel, enqueue
-from bot.storage.rows import claim_update, ensure_participant, load_membership, utc_now
+from bot.storage.rows import claim_update, ensure_participant, fetch_one, fetch_rows, load_membership, utc_now
 
 DONE_STATE = {"flow": "checkin", "version": 1, "node": "thanks", "answers": {}, "scratch": {}, "done": True}
 
@@ -72,17 +72,17 @@ _ACTIONS_BY = {
 
 
 async def _load(conn: aiosqlite.Connection, by: str, args: tuple[object, ...]) -> list[Action]:
-    async with conn.execute(_ACTIONS_BY[by], args) as cursor:
-        return [_action(row) for row in await cursor.fetchall()]
+    return [_action(row) for row in await fetch_rows(conn, _ACTIONS_BY[by], args)]
 
 
 async def coordinators(conn: aiosqlite.Connection, session_id: int) -> list[int]:
     """Participant ids of everyone who runs a session (for alerts and digests)."""
-    async with conn.execute(
+    rows = await fetch_rows(
+        conn,
         "SELECT participant_id FROM session_coordinator WHERE session_id = ? ORDER BY role DESC, participant_id",
         (session_id,),
-    ) as cursor:
-        return [int(r[0]) for r in await cursor.fetchall()]
+    )
+    return [int(r[0]) for r in rows]
 
 
 class ActionStore:
@@ -230,15 +230,14 @@ class ActionStore:
 
     async def checkins(self, action_id: int) -> list[CheckinRecord]:
         """An action's check-ins, in order."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT period, due_at, sent_at, status, help, note, answered_at FROM checkin WHERE action_id = ? "
                 "ORDER BY period",
                 (action_id,),
-            ) as cursor,
-        ):
-            return [CheckinRecord(*row) for row in await cursor.fetchall()]
+            )
+        return [CheckinRecord(*row) for row in rows]
 
     async def mark_sent(self, action_id: int, period: int, membership_id: int, state: Mapping[str, Any]) -> None:
         """The check-in question went out: note it, and put the owner at its first question."""
@@ -266,10 +265,7 @@ class ActionStore:
         if action.owner is None:
             return None
         async with self.db.reading() as conn:
-            async with conn.execute(
-                "SELECT telegram_id, stopped_at FROM participant WHERE id = ?", (action.owner,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            row = await fetch_one(conn, "SELECT telegram_id, stopped_at FROM participant WHERE id = ?", (action.owner,))
             if row is None or row[0] is None:
                 return None
             membership = await load_membership(conn, "person_in_session", (action.session_id, action.owner))
@@ -287,8 +283,8 @@ async def _reschedule(conn: aiosqlite.Connection, action: Action, schedule: Sche
     await cancel(conn, f"action:{action.id}")
     await cancel(conn, f"reminder:{action.id}")
     await conn.execute("DELETE FROM checkin WHERE action_id = ? AND sent_at IS NULL", (action.id,))
-    async with conn.execute("SELECT COALESCE(MAX(period), 0) FROM checkin WHERE action_id = ?", (action.id,)) as cur:
-        last = int((await cur.fetchone() or (0,))[0])
+    row = await fetch_one(conn, "SELECT COALESCE(MAX(period), 0) FROM checkin WHERE action_id = ?", (action.id,))
+    last = int((row or (0,))[0])
     planned = Schedule(schedule.start, schedule.cadence, action.schedule.at, action.schedule.timezone, schedule.months)
     future = [(last + n, due) for n, (_, due) in enumerate((d for d in due_times(planned) if d[1] > moment), 1)]
     await conn.executemany(
@@ -322,11 +318,12 @@ async def _set_status(conn: aiosqlite.Connection, action_id: int, status: Action
         "UPDATE action SET status = ?, updated_at = ? WHERE id = ?", (status.value, utc_now(), action_id)
     )
     if status is ActionStatus.ACTIVE and action.owner is not None:
-        async with conn.execute(
+        rows = await fetch_rows(
+            conn,
             "SELECT period, due_at FROM checkin WHERE action_id = ? AND due_at > ? AND sent_at IS NULL",
             (action_id, now.isoformat(timespec="seconds")),
-        ) as cursor:
-            future = [(int(r[0]), datetime.fromisoformat(r[1])) for r in await cursor.fetchall()]
+        )
+        future = [(int(r[0]), datetime.fromisoformat(r[1])) for r in rows]
         await conn.execute(
             "DELETE FROM outbox WHERE status = 'cancelled' AND collapse_key IN (?, ?)",
             (f"action:{action_id}", f"reminder:{action_id}"),
@@ -351,10 +348,7 @@ async def record_checkin(
         "note_voice = COALESCE(?, note_voice), answered_at = ? WHERE action_id = ? AND period = ?",
         (fields["status"], fields["help"], fields["note"], fields["note_voice"], utc_now(), action_id, period),
     )
-    async with conn.execute(
-        "SELECT status FROM checkin WHERE action_id = ? AND period = ?", (action_id, period)
-    ) as cursor:
-        stored = await cursor.fetchone()
+    stored = await fetch_one(conn, "SELECT status FROM checkin WHERE action_id = ? AND period = ?", (action_id, period))
     if "help" in answer and stored is not None and stored[0] == Progress.STUCK.value:  # asked only when stuck
         letters = [
             Letter(STUCK, coordinator, f"{action_id}:{period}", now, {"action": action_id, "period": period})
@@ -370,7 +364,8 @@ async def _updates(conn: aiosqlite.Connection, action: Action, status: ActionSta
     if not action.themes:
         return []
     themes = json.dumps([str(t) for t in action.themes])
-    async with conn.execute(
+    rows = await fetch_rows(
+        conn,
         "SELECT DISTINCT m.participant_id FROM membership m WHERE m.session_id = ? AND m.wants_updates = 1 AND ("
         "EXISTS (SELECT 1 FROM idea i WHERE i.membership_id = m.id "
         "AND CAST(i.theme_id AS TEXT) IN (SELECT value FROM json_each(?))) OR "
@@ -378,8 +373,8 @@ async def _updates(conn: aiosqlite.Connection, action: Action, status: ActionSta
         "AND (CAST(j.value AS TEXT) IN (SELECT value FROM json_each(?)) "
         "OR j.key IN (SELECT value FROM json_each(?)))))",
         (action.session_id, themes, themes, themes),
-    ) as cursor:
-        people = [int(r[0]) for r in await cursor.fetchall()]
+    )
+    people = [int(r[0]) for r in rows]
     week = f"{now.isocalendar().year}-W{now.isocalendar().week:02d}"
     payload = {"action": action.id, "status": status.value}
     return [Letter(UPDATE, person, week, now, payload) for person in people]

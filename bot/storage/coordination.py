@@ -13,7 +13,15 @@ import aiosqlite
 from bot.domain import GroupDef, InviteKind, Participant, Phase, Session, Theme
 from bot.storage.db import Database
 from bot.storage.outbox import BROADCAST, BROADCAST_REPORT, Letter, enqueue
-from bot.storage.rows import claim_update, ensure_participant, fetch_rows, insert_session, load_session, utc_now
+from bot.storage.rows import (
+    claim_update,
+    ensure_participant,
+    fetch_one,
+    fetch_rows,
+    insert_session,
+    load_session,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -126,11 +134,11 @@ class CoordinatorStore:
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return None
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 "SELECT kind, session_id FROM invite WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                 (token_hash, now),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
             await conn.execute("UPDATE invite SET used_at = ? WHERE token_hash = ?", (now, token_hash))
@@ -183,35 +191,39 @@ class CoordinatorStore:
     async def sessions_of(self, telegram_id: int) -> list[Session]:
         """The sessions this coordinator may run, newest first."""
         async with self.db.reading() as conn:
-            async with conn.execute(
+            rows = await fetch_rows(
+                conn,
                 "SELECT sc.session_id FROM session_coordinator sc JOIN participant p ON p.id = sc.participant_id "
                 "WHERE p.telegram_id = ? ORDER BY sc.session_id DESC",
                 (telegram_id,),
-            ) as cursor:
-                ids = [row[0] for row in await cursor.fetchall()]
+            )
+            ids = [row[0] for row in rows]
             sessions = [await load_session(conn, "id", session_id) for session_id in ids]
         return [s for s in sessions if s is not None]
 
     async def runnable(self, telegram_id: int, session_id: int) -> Session | None:
         """The session, if this coordinator may run it."""
         async with self.db.reading() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM session_coordinator sc JOIN participant p ON p.id = sc.participant_id "
-                "WHERE p.telegram_id = ? AND sc.session_id = ?",
-                (telegram_id, session_id),
-            ) as cursor:
-                allowed = await cursor.fetchone() is not None
+            allowed = (
+                await fetch_one(
+                    conn,
+                    "SELECT 1 FROM session_coordinator sc JOIN participant p ON p.id = sc.participant_id "
+                    "WHERE p.telegram_id = ? AND sc.session_id = ?",
+                    (telegram_id, session_id),
+                )
+                is not None
+            )
             return await load_session(conn, "id", session_id) if allowed else None
 
     async def runnable_by_participant(self, participant_id: int, session_id: int) -> Session | None:
         """The session, if this participant (by internal id) runs it."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(
+            row = await fetch_one(
                 conn,
                 "SELECT 1 FROM session_coordinator WHERE participant_id = ? AND session_id = ?",
                 (participant_id, session_id),
             )
-            return await load_session(conn, "id", session_id) if rows else None
+            return await load_session(conn, "id", session_id) if row is not None else None
 
     async def use(self, telegram_id: int, session_id: int) -> None:
         """Make a session the one later commands act on."""
@@ -273,15 +285,14 @@ class CoordinatorStore:
 
     async def recipients(self, session_id: int) -> list[tuple[int, str | None]]:
         """Telegram id and language of everyone who consented to take part (for notices)."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT p.telegram_id, p.locale FROM membership m JOIN participant p ON p.id = m.participant_id "
                 "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL ORDER BY m.id",
                 (session_id,),
-            ) as cursor,
-        ):
-            return [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+            )
+        return [(int(row[0]), row[1]) for row in rows]
 
     async def status(self, session_id: int) -> Status:
         """Counts of participants and ideas, as shown by /status."""
@@ -496,12 +507,12 @@ class CoordinatorStore:
 
 
 async def _coordinator(conn: aiosqlite.Connection, telegram_id: int) -> CoordinatorRecord | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT p.id, p.pseudonym, p.locale, c.active_session, c.flow_state FROM coordinator c "
         "JOIN participant p ON p.id = c.participant_id WHERE p.telegram_id = ?",
         (telegram_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     state = json.loads(row[4]) if row[4] else None

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.rows import fetch_one
+
 BUSY_TIMEOUT = 5.0  # seconds
 
 
@@ -108,8 +110,7 @@ class Database:
                 raise
 
     async def _scalar(self, sql: str) -> object:
-        async with self.connection.execute(sql) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.connection, sql, ())
         return None if row is None else row[0]
 
     @property

@@ -18,6 +18,7 @@ from bot.storage.rows import (
     claim_update,
     ensure_participant,
     enter_session,
+    fetch_one,
     fetch_rows,
     free_code,
     utc_now,
@@ -87,8 +88,8 @@ def _pool(row: Any) -> Pool:
 
 
 async def _load_pool(conn: aiosqlite.Connection, pool_id: int) -> Pool | None:
-    rows = await fetch_rows(conn, _POOLS["id"], (pool_id,))
-    return _pool(rows[0]) if rows else None
+    row = await fetch_one(conn, _POOLS["id"], (pool_id,))
+    return None if row is None else _pool(row)
 
 
 async def _members(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> list[Member]:
@@ -170,14 +171,14 @@ class PoolStore:
     async def owned(self, telegram_id: int, pool_id: int) -> Pool | None:
         """The pool, if this coordinator created it."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(conn, _POOLS["owned"], (pool_id, telegram_id))
-        return _pool(rows[0]) if rows else None
+            row = await fetch_one(conn, _POOLS["owned"], (pool_id, telegram_id))
+        return None if row is None else _pool(row)
 
     async def by_code(self, code: str) -> Pool | None:
         """The pool a join link points to."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(conn, _POOLS["code"], (code,))
-        return _pool(rows[0]) if rows else None
+            row = await fetch_one(conn, _POOLS["code"], (code,))
+        return None if row is None else _pool(row)
 
     async def by_id(self, pool_id: int) -> Pool | None:
         """A pool by its internal id."""
@@ -306,17 +307,17 @@ class PoolStore:
     async def invitation(self, invitation_id: int) -> Invitation | None:
         """An invitation with its (still present) member."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(
+            row = await fetch_one(
                 conn,
                 "SELECT i.id, i.session_id, i.member_id, p.telegram_id FROM pool_invitation i "
                 "JOIN pool_member m ON m.id = i.member_id JOIN participant p ON p.id = m.participant_id WHERE i.id = ?",
                 (invitation_id,),
             )
-            if not rows:
+            if row is None:
                 return None
-            members = await _members(conn, "by_id", (rows[0][2],))
+            members = await _members(conn, "by_id", (row[2],))
         member = members[0]
-        return Invitation(int(rows[0][0]), member.pool, int(rows[0][1]), member, rows[0][3])
+        return Invitation(int(row[0]), member.pool, int(row[1]), member, row[3])
 
     async def accept(
         self, invitation: Invitation, session: Session, flow_state: Mapping[str, Any], pseudonym: str, key: str
@@ -358,22 +359,22 @@ class PoolStore:
     async def earlier(self, pool_id: int, topic: str, session_id: int) -> int | None:
         """The latest finished consultation of the pool on the same topic, before this one."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(
+            row = await fetch_one(
                 conn,
                 "SELECT c.session_id FROM pool_consultation c JOIN session s ON s.id = c.session_id "
                 "WHERE c.pool_id = ? AND c.topic = ? AND c.session_id != ? AND s.phase IN ('closed', 'follow_up') "
                 "ORDER BY c.invited_at DESC, c.session_id DESC LIMIT 1",
                 (pool_id, topic, session_id),
             )
-        return int(rows[0][0]) if rows else None
+        return None if row is None else int(row[0])
 
     async def topic_of(self, pool_id: int, session_id: int) -> str | None:
         """The topic a consultation of the pool was about, if it was chosen by interest."""
         async with self.db.reading() as conn:
-            rows = await fetch_rows(
+            row = await fetch_one(
                 conn, "SELECT topic FROM pool_consultation WHERE pool_id = ? AND session_id = ?", (pool_id, session_id)
             )
-        return rows[0][0] if rows else None
+        return None if row is None else row[0]
 
 
 _MEMBERS["consented"] = _MEMBER + "WHERE m.pool_id = ? AND m.consent_at IS NOT NULL ORDER BY m.id"

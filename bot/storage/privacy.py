@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.db import Database
-from bot.storage.rows import claim_update, utc_now
+from bot.storage.rows import claim_update, fetch_one, fetch_rows, utc_now
 
 DELETED = "deleted"
 FORGOTTEN_STATE = json.dumps({"flow": "intake", "version": 1, "node": "language", "answers": {}, "done": True})
@@ -105,8 +105,7 @@ class PrivacyStore:
         async with self.db.transaction() as conn:
             if not await claim_update(conn, key):
                 return False
-            async with conn.execute("SELECT id FROM participant WHERE telegram_id = ?", (telegram_id,)) as cursor:
-                row = await cursor.fetchone()
+            row = await fetch_one(conn, "SELECT id FROM participant WHERE telegram_id = ?", (telegram_id,))
             if row is None:
                 return False
             await _forget(conn, int(row[0]), delete_contributions)
@@ -151,21 +150,21 @@ async def _stale(conn: aiosqlite.Connection, cutoff: datetime) -> tuple[list[dic
         (cutoff.isoformat(timespec="seconds"), DELETED),
     )
     ids = json.dumps([int(s["id"]) for s in sessions])
-    people = await _all(
+    people = await fetch_rows(
         conn,
-        "SELECT DISTINCT m.participant_id AS id FROM membership m JOIN participant p ON p.id = m.participant_id "
+        "SELECT DISTINCT m.participant_id FROM membership m JOIN participant p ON p.id = m.participant_id "
         "WHERE m.session_id IN (SELECT value FROM json_each(?)) AND p.telegram_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM membership other WHERE other.participant_id = m.participant_id "
         "AND other.session_id NOT IN (SELECT value FROM json_each(?))) "
         "AND NOT EXISTS (SELECT 1 FROM pool_member pm WHERE pm.participant_id = m.participant_id)",
         (ids, ids),
     )
-    return sessions, [int(p["id"]) for p in people]
+    return sessions, [int(p[0]) for p in people]
 
 
 async def _forget(conn: aiosqlite.Connection, participant_id: int, delete_contributions: bool) -> None:
     memberships = json.dumps(
-        [r["id"] for r in await _all(conn, "SELECT id FROM membership WHERE participant_id = ?", (participant_id,))]
+        [r[0] for r in await fetch_rows(conn, "SELECT id FROM membership WHERE participant_id = ?", (participant_id,))]
     )
     if delete_contributions:
         await conn.execute("DELETE FROM idea WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))

@@ -16,6 +16,8 @@ from bot.storage.rows import (
     claim_update,
     ensure_participant,
     enter_session,
+    fetch_one,
+    fetch_rows,
     insert_session,
     load_membership,
     load_session,
@@ -42,11 +44,8 @@ class Repository:
 
     async def was_processed(self, key: str) -> bool:
         """Whether the update with this (hashed) key has already been handled."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute("SELECT 1 FROM processed_update WHERE key = ?", (key,)) as cursor,
-        ):
-            return await cursor.fetchone() is not None
+        async with self.db.reading() as conn:
+            return await fetch_one(conn, "SELECT 1 FROM processed_update WHERE key = ?", (key,)) is not None
 
     async def mark_processed(self, key: str) -> bool:
         """Record an update that changed nothing else; False if it was already recorded."""
@@ -96,41 +95,38 @@ class Repository:
 
     async def ideas(self, session_id: int) -> list[IdeaRecord]:
         """Every idea of a session, oldest first, with the giver's pseudonym and group."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT m.pseudonym, m.group_id, i.seq, i.kind, i.text, i.voice_file_id, i.voice_duration, "
                 "i.language FROM idea i JOIN membership m ON m.id = i.membership_id "
                 "JOIN participant p ON p.id = m.participant_id WHERE i.session_id = ? ORDER BY i.id",
                 (session_id,),
-            ) as cursor,
-        ):
-            return [IdeaRecord(*row) for row in await cursor.fetchall()]
+            )
+        return [IdeaRecord(*row) for row in rows]
 
     async def members(self, session_id: int) -> list[MemberRecord]:
         """Everyone in a session, by pseudonym, with group, language and whether they consented."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT m.pseudonym, m.group_id, p.locale, m.consent_at IS NOT NULL FROM membership m "
                 "JOIN participant p ON p.id = m.participant_id WHERE m.session_id = ? ORDER BY m.id",
                 (session_id,),
-            ) as cursor,
-        ):
-            return [MemberRecord(row[0], row[1], row[2], bool(row[3])) for row in await cursor.fetchall()]
+            )
+        return [MemberRecord(row[0], row[1], row[2], bool(row[3])) for row in rows]
 
     async def votes(self, session_id: int) -> list[VoteRecord]:
         """Every vote of a session, with the voter's pseudonym and group."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT m.pseudonym, m.group_id, v.method, v.payload, v.cast_at FROM vote v "
                 "JOIN membership m ON m.id = v.membership_id JOIN participant p ON p.id = m.participant_id "
                 "WHERE v.session_id = ? ORDER BY v.cast_at, m.id",
                 (session_id,),
-            ) as cursor,
-        ):
-            return [VoteRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in await cursor.fetchall()]
+            )
+        return [VoteRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     async def membership_of(self, participant_id: int, session_id: int) -> Membership | None:
         """A participant's part in a session, by internal ids."""
@@ -141,32 +137,33 @@ class Repository:
     async def reachable_members(self, session_id: int) -> list[tuple[int, Membership]]:
         """Telegram id and membership of everyone who consented and can still be messaged."""
         async with self.db.reading() as conn:
-            async with conn.execute(
+            rows = await fetch_rows(
+                conn,
                 "SELECT p.telegram_id, m.id FROM membership m JOIN participant p ON p.id = m.participant_id "
                 "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL ORDER BY m.id",
                 (session_id,),
-            ) as cursor:
-                rows = list(await cursor.fetchall())
+            )
             found = [(int(r[0]), await load_membership(conn, "id", (r[1],))) for r in rows]
         return [(telegram_id, m) for telegram_id, m in found if m is not None]
 
     async def contributions(self, telegram_id: int) -> list[tuple[Session, list[tuple[str, str | None]]]]:
         """The sessions a person took part in (gave consent to), oldest first, with their ideas as (kind, text)."""
         async with self.db.reading() as conn:
-            async with conn.execute(
+            taken_part = await fetch_rows(
+                conn,
                 "SELECT m.id, m.session_id FROM membership m JOIN participant p ON p.id = m.participant_id "
                 "WHERE p.telegram_id = ? AND m.consent_at IS NOT NULL ORDER BY m.joined_at, m.id",
                 (telegram_id,),
-            ) as cursor:
-                taken_part = list(await cursor.fetchall())
+            )
             found = []
             for membership_id, session_id in taken_part:
                 session = await load_session(conn, "id", session_id)
-                async with conn.execute(
+                idea_rows = await fetch_rows(
+                    conn,
                     "SELECT kind, COALESCE(text, transcription) FROM idea WHERE membership_id = ? ORDER BY seq",
                     (membership_id,),
-                ) as cursor:
-                    ideas = [(str(r[0]), r[1]) for r in await cursor.fetchall()]
+                )
+                ideas = [(str(r[0]), r[1]) for r in idea_rows]
                 if session is not None:
                     found.append((session, ideas))
         return found
@@ -284,8 +281,8 @@ class Repository:
 
     async def meta(self, key: str) -> str | None:
         """A remembered fact, if any."""
-        async with self.db.reading() as conn, conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+        async with self.db.reading() as conn:
+            row = await fetch_one(conn, "SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
 

@@ -19,8 +19,12 @@ def utc_now() -> str:
 
 async def fetch_rows(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...]) -> list[Any]:
     """Every row a query returns."""
-    async with conn.execute(sql, args) as cursor:
-        return list(await cursor.fetchall())
+    return list(await conn.execute_fetchall(sql, args))
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...]) -> Any | None:
+    """The first row a query returns, or None."""
+    return next(iter(await conn.execute_fetchall(sql, args)), None)
 
 
 async def claim_update(conn: aiosqlite.Connection, key: str) -> bool:
@@ -31,10 +35,7 @@ async def claim_update(conn: aiosqlite.Connection, key: str) -> bool:
 
 
 async def participant_by_telegram(conn: aiosqlite.Connection, telegram_id: int) -> Participant | None:
-    async with conn.execute(
-        "SELECT id, pseudonym, locale FROM participant WHERE telegram_id = ?", (telegram_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT id, pseudonym, locale FROM participant WHERE telegram_id = ?", (telegram_id,))
     return None if row is None else Participant(id=row[0], pseudonym=row[1], locale=row[2])
 
 
@@ -56,9 +57,8 @@ async def ensure_participant(conn: aiosqlite.Connection, telegram_id: int) -> Pa
 async def free_pseudonym(conn: aiosqlite.Connection) -> str:
     while True:
         candidate = make_pseudonym(secrets.token_bytes(4))
-        async with conn.execute("SELECT 1 FROM participant WHERE pseudonym = ?", (candidate,)) as cursor:
-            if await cursor.fetchone() is None:
-                return candidate
+        if await fetch_one(conn, "SELECT 1 FROM participant WHERE pseudonym = ?", (candidate,)) is None:
+            return candidate
 
 
 _CODE_TAKEN = {
@@ -71,9 +71,8 @@ async def free_code(conn: aiosqlite.Connection, table: str) -> str:
     """A fresh join code for a session or a pool."""
     while True:
         code = make_join_code(secrets.token_bytes(4))
-        async with conn.execute(_CODE_TAKEN[table], (code,)) as cursor:
-            if await cursor.fetchone() is None:
-                return code
+        if await fetch_one(conn, _CODE_TAKEN[table], (code,)) is None:
+            return code
 
 
 async def insert_session(
@@ -110,14 +109,13 @@ async def load_session(conn: aiosqlite.Connection, column: str, value: object) -
         "code": "SELECT id, code, title, question, languages, idea_limit, phase, source_locale, voting "
         "FROM session WHERE code = ?",
     }[column]
-    async with conn.execute(query, (value,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, query, (value,))
     if row is None:
         return None
-    async with conn.execute(
-        "SELECT id, name FROM session_group WHERE session_id = ? ORDER BY position", (row[0],)
-    ) as cursor:
-        groups = tuple(GroupDef(g[0], g[1]) for g in await cursor.fetchall())
+    group_rows = await fetch_rows(
+        conn, "SELECT id, name FROM session_group WHERE session_id = ? ORDER BY position", (row[0],)
+    )
+    groups = tuple(GroupDef(g[0], g[1]) for g in group_rows)
     return Session(
         id=row[0],
         code=row[1],
@@ -187,8 +185,7 @@ MEMBERSHIPS_BY = {
 
 
 async def load_membership(conn: aiosqlite.Connection, by: str, args: tuple[object, ...]) -> Membership | None:
-    async with conn.execute(MEMBERSHIPS_BY[by], args) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, MEMBERSHIPS_BY[by], args)
     if row is None:
         return None
     session = await load_session(conn, "id", row[1])
