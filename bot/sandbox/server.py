@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import re
@@ -13,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.flood import SENDING, FloodLimit
 from bot.sandbox.params import ApiError, Params, bad_request, read_params
 from bot.sandbox.world import ChatMessage, World, now
 
@@ -46,13 +48,22 @@ _HTML_TAGS = {
 _MARKDOWN_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 
 Method = Callable[[Params], Awaitable[Any]]
+Observer = Callable[[str, Params, Any], None]
 
 
 class StandIn:
     """Serves the Bot API subset inspraak uses on 127.0.0.1, for one bot token."""
 
-    def __init__(self, token: str, username: str = "inspraak_sandbox_bot", first_update_id: int = 100_000) -> None:
+    def __init__(
+        self,
+        token: str,
+        username: str = "inspraak_sandbox_bot",
+        first_update_id: int = 100_000,
+        flood: FloodLimit | None = None,
+    ) -> None:
         self.token = token
+        self.flood = flood  # Telegram's flood limits, when set: sending too fast is answered with 429
+        self.observers: list[Observer] = []  # told of every successful call: (method, params, result)
         bot_id = int(token.split(":", 1)[0])
         self.world = World(
             bot={
@@ -182,13 +193,25 @@ class StandIn:
         try:
             params = Params(await read_params(request))
             self.calls.append((request.match_info["method"], params.raw))
-            faults = self._faults.get(request.match_info["method"].lower())
+            name = request.match_info["method"].lower()
+            faults = self._faults.get(name)
             if faults:
                 raise faults.pop(0)
+            if self.flood is not None and name in SENDING:
+                self._admit(self.flood, params)
             result = await method(params)
         except ApiError as error:
             return _answer(error.body(), error.code)
+        for observer in self.observers:
+            observer(name, params, result)
         return _answer({"ok": True, "result": result}, 200)
+
+    @staticmethod
+    def _admit(flood: FloodLimit, params: Params) -> None:
+        chat_id = params.integer("chat_id")
+        retry_after = flood.admit(chat_id) if chat_id is not None else None
+        if retry_after is not None:
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 
     async def _serve_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -240,7 +263,7 @@ class StandIn:
         deadline = loop.time() + timeout
         async with self.changed:
             while True:
-                ready = [u for u in self.world.updates if self._wanted(u)][:limit]
+                ready = list(itertools.islice((u for u in self.world.updates if self._wanted(u)), limit))
                 if ready:
                     self._delivered.update(int(u["update_id"]) for u in ready)
                     return ready
@@ -264,8 +287,10 @@ class StandIn:
             keep = updates[offset:] if -offset < len(updates) else updates
             forgotten = updates[: len(updates) - len(keep)]
         else:  # only what was handed out can be confirmed: ids may restart lower after a quiet week
-            forgotten = [u for u in updates if u["update_id"] < offset and u["update_id"] in self._delivered]
-            keep = [u for u in updates if u not in forgotten]
+            delivered = self._delivered
+            forgotten = [u for u in updates if u["update_id"] < offset and u["update_id"] in delivered]
+            gone = {id(u) for u in forgotten}
+            keep = [u for u in updates if id(u) not in gone]
         if forgotten:
             self.world.confirmed_through = max(self.world.confirmed_through, forgotten[-1]["update_id"])
         self.world.updates = keep

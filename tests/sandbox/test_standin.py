@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bot.sandbox import StandIn, add_person
+from bot.sandbox.flood import FloodLimit
 from tests.conftest import TOKEN
 
 
@@ -208,3 +209,45 @@ async def test_documents_are_delivered_with_their_name_and_keyboards_can_be_remo
     assert "reply_markup" not in cleared.json()["result"] and sanne.inbox[-1].buttons == []
     again = await call(http, standin, "editMessageReplyMarkup", chat_id=sanne.id, message_id=message_id)
     assert again.json()["description"].startswith("Bad Request: message is not modified")
+
+
+async def test_in_flood_mode_sending_too_fast_is_answered_with_429_and_retry_after_like_telegram(
+    http: httpx.AsyncClient,
+) -> None:
+    moment = [0.0]
+    flood = FloodLimit(overall=30, per_chat=1, burst=3, clock=lambda: moment[0])
+    server = StandIn(TOKEN, flood=flood)
+    await server.start()
+    try:
+        amal = add_person(server, "Amal", "ar")
+        burst = [await call(http, server, "sendMessage", chat_id=amal.id, text=f"{n}") for n in range(4)]
+        assert [r.status_code for r in burst] == [200, 200, 200, 429]
+        assert burst[3].json() == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
+        answered = await call(http, server, "answerCallbackQuery", callback_query_id="nope")
+        assert answered.status_code == 400, "only messages count towards the limit"
+        moment[0] = 1.0
+        assert (await call(http, server, "sendMessage", chat_id=amal.id, text="later")).status_code == 200
+
+        others = [add_person(server, f"P{n}") for n in range(30)]
+        statuses = [(await call(http, server, "sendMessage", chat_id=p.id, text="hi")).status_code for p in others]
+        assert statuses.count(429) == 1 and statuses[-1] == 429, "30 a second in all (one went out this second)"
+        assert flood.refused == 2
+    finally:
+        await server.stop()
+
+
+def test_flood_limits_scale_so_a_benchmark_sends_thousands_in_seconds() -> None:
+    moment = [0.0]
+    flood = FloodLimit(scale=10, clock=lambda: moment[0])
+    sent = 0
+    for step in range(100):  # one simulated second, in hundredths, three new people each
+        moment[0] = step / 100
+        sent += sum(flood.admit(1000 + 3 * step + n) is None for n in range(3))
+    assert flood.overall_rate == 300
+    assert 300 <= sent <= 300 + 30, "the first second may use the full bucket, then 300 a second"
+    assert flood.admit(7) is None and [flood.admit(7) for _ in range(3)][-1] is not None
