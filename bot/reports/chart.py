@@ -8,14 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no screen: render to PNG
-
-from matplotlib import font_manager
-from matplotlib import pyplot as plt
-from matplotlib.patches import Rectangle
+from types import ModuleType
 
 # Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph.
 FONT_FILES = (
@@ -37,6 +30,17 @@ class Column:
 
 
 @cache
+def _pyplot() -> ModuleType:
+    """matplotlib, loaded the first time a chart is drawn: it would double the bot's memory and start-up time."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen: render to PNG
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+@cache
 def font_families() -> tuple[str, ...]:
     """The Noto families found on this machine, registered with matplotlib, in fallback order."""
     families: list[str] = []
@@ -44,6 +48,7 @@ def font_families() -> tuple[str, ...]:
         for folder in FONT_DIRS:
             path = folder / name
             if path.is_file():
+                font_manager = _pyplot().matplotlib.font_manager
                 font_manager.fontManager.addfont(str(path))
                 families.append(font_manager.FontProperties(fname=str(path)).get_name())
                 break
@@ -69,6 +74,7 @@ def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title
     themes = list(columns[0].order) if columns else []
     height = max(4.0, 0.55 * len(themes) + 2)
     width = max(6.0, 2.2 * len(columns) + 4)
+    plt = _pyplot()
     with plt.rc_context({"font.family": list(font_families()), "font.size": 13}):
         figure, axes = plt.subplots(figsize=(width, height), dpi=120)
         try:
@@ -121,19 +127,21 @@ def status_grid(history: Mapping[str, Sequence[str | None]], labels: Mapping[str
     """One row per action, one square per check-in, coloured by the owner's answer (grey: no answer yet)."""
     actions = list(history)
     periods = max((len(answers) for answers in history.values()), default=0)
+    plt = _pyplot()
+    rectangle = plt.Rectangle
     with plt.rc_context({"font.family": list(font_families()), "font.size": 12}):
         figure, axes = plt.subplots(figsize=(max(6.0, 0.25 * periods + 4), max(2.5, 0.6 * len(actions) + 1.8)), dpi=120)
         try:
             for row, action in enumerate(actions):
                 for column, status in enumerate(history[action]):
                     colour = STATUS_COLOURS.get(status or "", UNANSWERED)
-                    axes.add_patch(Rectangle((column, row), 0.9, 0.8, color=colour))
+                    axes.add_patch(rectangle((column, row), 0.9, 0.8, color=colour))
             axes.set_xlim(0, max(periods, 1))
             axes.set_ylim(len(actions), -0.2)
             axes.set_yticks([r + 0.4 for r in range(len(actions))], [display(a) for a in actions])
             axes.set_xticks([])
             axes.set_title(display(title))
-            handles = [Rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLOURS.values()]
+            handles = [rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLOURS.values()]
             names = [display(labels.get(k, k)) for k in STATUS_COLOURS]
             axes.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False)
             for side in ("top", "right", "bottom", "left"):
