@@ -33,6 +33,7 @@ from bot.tg import (
 )
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
+from bot.tg.ordering import PerChatOrder
 from bot.tg.ratelimit import PrivateChatRateLimiter
 from bot.tg.services import KEY, Services
 
@@ -40,6 +41,7 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # New messages in private chats; edits and group chatter are handled elsewhere or not at all.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+CONCURRENT_UPDATES = PerChatOrder
 
 
 COORDINATOR_COMMANDS = {
@@ -78,6 +80,7 @@ def build_application(services: Services, limits: Mapping[str, float] | None = N
         .rate_limiter(PrivateChatRateLimiter(max_retries=2, **limits))
         # Two connections for polling, so the last confirmation on shutdown never waits for the long poll.
         .get_updates_connection_pool_size(2)
+        .concurrent_updates(CONCURRENT_UPDATES())
         .build()
     )
     application.bot_data[KEY] = services
