@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.storage import OutboxRow, OutboxStore
+from bot.storage.outbox import BROADCAST_REPORT
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -41,9 +44,12 @@ class Policy:
     """How the runner treats time and failure."""
 
     batch: int = 50
+    parallel: int = 8  # recipients served at once; each person's own rows still go out in order
     max_attempts: int = 5
     backoff: timedelta = timedelta(seconds=30)
     catch_up: timedelta = timedelta(days=7)  # rows due longer ago are skipped after downtime
+    # Rows that report on other rows (a broadcast's final tally) go out once the rest of their batch is settled.
+    last: frozenset[str] = frozenset({BROADCAST_REPORT})
 
 
 class OutboxRunner:
@@ -55,18 +61,70 @@ class OutboxRunner:
         self.clock = clock
         self.policy = policy
         self._paused_until: datetime | None = None
+        self._draining: asyncio.Task[int] | None = None
+        self._closing = False
+
+    def kick(self) -> None:
+        """Start delivering what is due, unless that is under way already (for a repeating job)."""
+        if not self._closing and (self._draining is None or self._draining.done()):
+            self._draining = asyncio.create_task(self._drain(), name="outbox")
+
+    async def _drain(self) -> int:
+        try:
+            return await self.tick()
+        except Exception as error:  # e.g. the database locked by a backup: the next kick tries again
+            log.warning("the outbox could not be worked through now (%s); trying again shortly", type(error).__name__)
+            return 0
+
+    async def close(self) -> None:
+        """Let the batch in hand finish, then stop: nothing is left half-sent."""
+        self._closing = True
+        if self._draining is not None:
+            await self._draining
 
     async def tick(self) -> int:
-        """Deliver what is due now; returns how many rows were handled."""
-        now = self.clock()
-        if self._paused_until is not None and now < self._paused_until:
-            return 0
+        """Deliver everything due now, batch after batch, until none is left or Telegram asks for a pause."""
         handled = 0
-        for row in await self.store.claim(now, self.policy.batch, self.policy.catch_up):
-            handled += 1
-            if not await self._deliver(row):
-                break  # rate limited: the rest waits for the next tick after the pause
+        while not self._closing:
+            now = self.clock()
+            if self._paused_until is not None and now < self._paused_until:
+                break
+            rows = await self.store.claim(now, self.policy.batch, self.policy.catch_up)
+            handled += len(rows)
+            if not rows or not await self._deliver_batch(rows):
+                break
         return handled
+
+    async def _deliver_batch(self, rows: list[OutboxRow]) -> bool:
+        """Several recipients at once, each one's rows in order; False when rate limited (the rest waits)."""
+        by_recipient: dict[int, list[OutboxRow]] = defaultdict(list)
+        for row in rows:
+            if row.purpose not in self.policy.last:
+                by_recipient[row.recipient].append(row)
+        queues = deque(by_recipient.values())
+        untried: list[int] = []
+        limited = False
+
+        async def worker() -> None:
+            nonlocal limited
+            while queues:
+                own = queues.popleft()
+                for position, row in enumerate(own):
+                    if limited:
+                        untried.extend(r.id for r in own[position:])
+                        break
+                    if not await self._deliver(row):
+                        limited = True
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(self.policy.parallel, len(queues)))))
+            queues.append([row for row in rows if row.purpose in self.policy.last])
+            await worker()  # the reports, now that what they report on is settled
+        finally:
+            untried.extend(row.id for queue in queues for row in queue)  # claimed, never tried: back to pending
+            if untried:
+                await asyncio.shield(self.store.release(untried))
+        return not limited
 
     async def _deliver(self, row: OutboxRow) -> bool:
         policy = self.policy
@@ -78,7 +136,6 @@ class OutboxRunner:
             until = self.clock() + timedelta(seconds=limited.retry_after)
             self._paused_until = until
             await self.store.retry(row.id, until, "rate limited", count=False)
-            await self._release_rest(until)
             return False
         except Transient as error:
             if row.attempts >= policy.max_attempts:
@@ -92,7 +149,3 @@ class OutboxRunner:
         else:
             await self.store.settle(row.id, "sent" if sent else "skipped")
         return True
-
-    async def _release_rest(self, until: datetime) -> None:
-        """Rows claimed in this batch but not tried go back to pending (no attempt burnt)."""
-        await self.store.recover()

@@ -147,6 +147,15 @@ class OutboxStore:
             )
         return rows
 
+    async def release(self, row_ids: list[int]) -> None:
+        """Claimed rows that were never tried go back to pending, with no attempt counted."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
+                "WHERE id = ? AND status = 'sending'",
+                [(utc_now(), row_id) for row_id in row_ids],
+            )
+
     async def settle(self, row_id: int, status: str, error: str | None = None) -> None:
         """Record how a send ended: sent, skipped (nothing to say any more) or failed."""
         async with self.db.transaction() as conn:

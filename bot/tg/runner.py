@@ -110,13 +110,17 @@ async def serve(
             ) from None
         updater = application.updater
         assert updater is not None
+        runner = OutboxRunner(outbox, Notifier(application.bot, services), clock)
         try:
             await repo.set_meta(BOT_USERNAME, application.bot.username)
             await publish_menus(application.bot, catalogs, config.language)
             await outbox.recover()  # rows a crash left "sending" go out again
-            runner = OutboxRunner(outbox, Notifier(application.bot, services), clock)
             assert application.job_queue is not None
-            application.job_queue.run_repeating(lambda _: runner.tick(), interval=tick, first=0.1, name="outbox")
+
+            async def deliver_due(_: object) -> None:
+                runner.kick()  # a long broadcast goes on in its own task; the job only looks often
+
+            application.job_queue.run_repeating(deliver_due, interval=tick, first=0.1, name="outbox")
             privacy = services.privacy
             application.job_queue.run_repeating(
                 lambda _: privacy.purge(clock() - retention(config), dry_run=False),
@@ -138,6 +142,7 @@ async def serve(
             await _until_stopped(stop, conflict)
             log.info("stopping: finishing the updates already received")
         finally:
+            await runner.close()
             if updater.running:
                 try:
                     await updater.stop()
