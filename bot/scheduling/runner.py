@@ -89,7 +89,7 @@ class OutboxRunner:
             now = self.clock()
             if self._paused_until is not None and now < self._paused_until:
                 break
-            rows = await self.store.claim(now, self.policy.batch, self.policy.catch_up)
+            rows = await self.store.claim(now, self.policy.batch, self.policy.catch_up, tidy=handled == 0)
             handled += len(rows)
             if not rows or not await self._deliver_batch(rows):
                 break

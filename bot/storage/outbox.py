@@ -82,6 +82,29 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+async def _tidy(conn: aiosqlite.Connection, stamp: str, oldest: str) -> None:
+    """Stop, skip and collapse due rows as the catch-up policy says (see `OutboxStore.claim`)."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
+        "WHERE status = 'pending' AND due_at <= ? AND EXISTS (SELECT 1 FROM participant p "
+        "WHERE p.id = outbox.recipient AND (p.stopped_at IS NOT NULL OR p.telegram_id IS NULL))",
+        (stamp, stamp),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'skipped', last_error = 'too old', updated_at = ? "
+        "WHERE status = 'pending' AND due_at < ?",
+        (stamp, oldest),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'skipped', last_error = 'collapsed', updated_at = ? "
+        "WHERE status = 'pending' AND due_at <= ? AND collapse_key IS NOT NULL AND EXISTS ("
+        "SELECT 1 FROM outbox later WHERE later.collapse_key = outbox.collapse_key "
+        "AND later.purpose = outbox.purpose AND later.status = 'pending' "
+        "AND later.due_at <= ? AND later.due_at > outbox.due_at)",
+        (stamp, stamp, stamp),
+    )
+
+
 class OutboxStore:
     """Claiming and settling outbox rows."""
 
@@ -103,32 +126,19 @@ class OutboxStore:
             )
             return cursor.rowcount
 
-    async def claim(self, now: datetime, limit: int, window: timedelta) -> list[OutboxRow]:
+    async def claim(self, now: datetime, limit: int, window: timedelta, tidy: bool = True) -> list[OutboxRow]:
         """Take due rows to send, after applying the catch-up policy, in one transaction.
 
+        - Rows for people who blocked the bot or were forgotten stop.
         - Rows due longer ago than `window` are skipped: news that old helps nobody.
         - Of several due rows with one collapse key (missed check-ins of one action) only the latest is sent.
+
+        That tidying reads every due row; `tidy=False` leaves it out for the next batches of one delivery round.
         """
         stamp, oldest = _iso(now), _iso(now - window)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? WHERE status = 'pending' "
-                "AND recipient IN (SELECT id FROM participant WHERE stopped_at IS NOT NULL OR telegram_id IS NULL)",
-                (stamp,),
-            )
-            await conn.execute(
-                "UPDATE outbox SET status = 'skipped', last_error = 'too old', updated_at = ? "
-                "WHERE status = 'pending' AND due_at < ?",
-                (stamp, oldest),
-            )
-            await conn.execute(
-                "UPDATE outbox SET status = 'skipped', last_error = 'collapsed', updated_at = ? "
-                "WHERE status = 'pending' AND due_at <= ? AND collapse_key IS NOT NULL AND EXISTS ("
-                "SELECT 1 FROM outbox later WHERE later.collapse_key = outbox.collapse_key "
-                "AND later.purpose = outbox.purpose AND later.status = 'pending' "
-                "AND later.due_at <= ? AND later.due_at > outbox.due_at)",
-                (stamp, stamp, stamp),
-            )
+            if tidy:
+                await _tidy(conn, stamp, oldest)
             async with conn.execute(
                 "SELECT o.id, o.purpose, o.recipient, p.telegram_id, p.locale, o.period, o.due_at, o.attempts, "
                 "o.payload "
