@@ -7,12 +7,15 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test setup catalogs fonts lint typecheck imports unit catalogs-update clean
+.PHONY: run test bench setup catalogs fonts lint typecheck imports unit catalogs-update clean
 
 run: setup ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
 
 test: setup lint typecheck imports unit ## Lint, type checks, import layers and every test
+
+bench: setup ## Measure the bot against the bare framework; writes docs/benchmarks.md (ARGS=--quick: a short try)
+	$(BIN)/python -m bench $(ARGS)
 
 setup: $(STAMP) catalogs fonts
 
@@ -39,11 +42,11 @@ catalogs: $(MO)
 	$(BIN)/pybabel compile --domain=messages --input-file=$< --output-file=$@
 
 lint: setup
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
 
 typecheck: setup
-	$(BIN)/mypy --strict bot
+	$(BIN)/mypy --strict bot bench
 
 imports: setup
 	$(BIN)/lint-imports

@@ -1,0 +1,1 @@
+"""Benchmarks: the real bot against the Bot API stand-in, each in its own process (run with `make bench`)."""
