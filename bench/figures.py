@@ -194,7 +194,8 @@ async def broadcast(workdir: Path, people: int, scale: float) -> dict[str, Any]:
         stage.standin.observers.append(seen)
         rates = {"overall": flood.overall_rate, "per_chat": flood.per_chat * scale, "burst": float(flood.burst)}
         bot = await stage.bot("inspraak", db, rates=rates)
-        await _until(lambda: len(arrivals) >= people, 10 + 3 * people / flood.overall_rate, "the broadcast")
+        patience = 30 + 2 * people / min(flood.overall_rate, 100)  # the bot's own pace, when the limit is higher
+        await _until(lambda: len(arrivals) >= people, patience, "the broadcast")
         await asyncio.sleep(1.0)  # a doubled message would arrive now
         await bot.stop()
         async with opened(db) as database:
