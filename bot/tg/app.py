@@ -33,7 +33,8 @@ from bot.tg import (
 )
 from bot.tg.dedupe import skip_handled
 from bot.tg.errors import on_error
-from bot.tg.ordering import PerChatOrder
+from bot.tg.http import AiohttpRequest
+from bot.tg.ordering import MAX_CONCURRENT, PerChatOrder
 from bot.tg.ratelimit import PrivateChatRateLimiter
 from bot.tg.services import KEY, Services
 
@@ -78,8 +79,9 @@ def build_application(services: Services, limits: Mapping[str, float] | None = N
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .rate_limiter(PrivateChatRateLimiter(max_retries=2, **limits))
+        .request(AiohttpRequest(connection_pool_size=2 * MAX_CONCURRENT))
         # Two connections for polling, so the last confirmation on shutdown never waits for the long poll.
-        .get_updates_connection_pool_size(2)
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
         .concurrent_updates(CONCURRENT_UPDATES())
         .build()
     )
