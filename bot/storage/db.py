@@ -51,12 +51,18 @@ def _create_private(path: Path) -> None:
 
 
 class Database:
-    """One aiosqlite connection shared by the whole bot; every access is serialised."""
+    """One aiosqlite connection for writes, every transaction serialised, and one for reads beside it.
+
+    In WAL mode a read sees every committed write and never waits for a write transaction, so the many
+    small reads of an update do not queue behind another person's transaction (see docs/benchmarks.md).
+    """
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
         self._lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
@@ -70,8 +76,10 @@ class Database:
         try:
             await database._configure()
             await database._migrate()
+            database._reader = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
+            await database._reader.execute("PRAGMA query_only = ON")
         except BaseException:
-            await connection.close()
+            await database.close()
             raise
         return database
 
@@ -132,9 +140,10 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Read access, never interleaved with another coroutine's open transaction."""
-        async with self._lock:
-            yield self.connection
+        """Read access to what is committed, on the reading connection (it refuses writes)."""
+        assert self._reader is not None
+        async with self._read_lock:
+            yield self._reader
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""
@@ -143,5 +152,7 @@ class Database:
             await self.connection.backup(copy)
 
     async def close(self) -> None:
-        """Close the connection; safe to call twice."""
+        """Close both connections; safe to call twice."""
+        if self._reader is not None:
+            await self._reader.close()
         await self.connection.close()
