@@ -9,8 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates in hand at once. Enough to overlap Telegram round trips and let one person's rate-limit pause pass
-# without holding up others; more makes httpx's connection pool slower than the overlap gains (see
+# Updates in hand at once: enough to overlap Bot API round trips and let one person's rate-limit pause pass
+# without holding up others. More only lengthens the queue for the single write connection (see
 # docs/benchmarks.md).
 MAX_CONCURRENT = 8
 

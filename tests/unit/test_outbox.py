@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.scheduling import Blocked, OutboxRunner, Policy, RateLimited, Transient
 from bot.storage import Database, Letter, OutboxRow, OutboxStore, Repository
+from bot.storage.outbox import BROADCAST_REPORT
 from bot.storage.repository import update_key
+from bot.storage.rows import fetch_one
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -122,4 +125,71 @@ async def test_a_row_that_keeps_failing_gives_up_after_the_attempt_limit(tmp_pat
         await runner.tick()
         clock.now += timedelta(minutes=5)
     assert await store.counts() == {"failed": 1}
+    await database.close()
+
+
+async def test_one_look_sends_everything_due_several_people_at_once_each_in_order_and_the_tally_last(
+    tmp_path: Path,
+) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    store = OutboxStore(database)
+    recipients = await people(database, 40)
+    letters = [
+        Letter("notice", person, f"n{n}", START - timedelta(minutes=10 - n), {"n": n})
+        for person in recipients
+        for n in range(3)
+    ]
+    letters.append(Letter(BROADCAST_REPORT, recipients[0], "report", START - timedelta(minutes=30), {}))
+    await store.add(letters)
+    order: list[tuple[int, int | str]] = []
+    in_flight, most = 0, 0
+
+    async def deliver(row: OutboxRow) -> bool:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.001)  # a round trip to Telegram
+        in_flight -= 1
+        order.append((row.recipient, row.purpose if row.purpose == BROADCAST_REPORT else int(row.payload["n"])))
+        return True
+
+    runner = OutboxRunner(store, deliver, Clock(), Policy(batch=50))
+    assert await runner.tick() == 121, "one look works through every batch that is due"
+    assert await store.counts() == {"sent": 121}
+    for person in recipients:
+        assert [n for who, n in order if who == person and n != BROADCAST_REPORT] == [0, 1, 2]
+    assert most > 1, "people are served side by side"
+    report = order.index((recipients[0], BROADCAST_REPORT))
+    assert report >= 49, "the tally waits until the rest of its batch is out, though it was due first"
+    await database.close()
+
+
+async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_without_losing_an_attempt(
+    tmp_path: Path,
+) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    store = OutboxStore(database)
+    recipients = await people(database, 30)
+    await store.add([Letter("notice", person, "x", START, {}) for person in recipients])
+    tried = 0
+
+    async def deliver(row: OutboxRow) -> bool:
+        nonlocal tried
+        tried += 1
+        if tried == 5:
+            raise RateLimited(retry_after=10)
+        await asyncio.sleep(0.001)
+        return True
+
+    clock = Clock()
+    runner = OutboxRunner(store, deliver, clock, Policy(batch=50, parallel=4))
+    await runner.tick()
+    counts = await store.counts()
+    assert counts.get("sending", 0) == 0 and counts["pending"] >= 30 - 8, "the rest waits for the pause to end"
+    clock.now += timedelta(seconds=11)
+    await runner.tick()
+    assert await store.counts() == {"sent": 30}
+    async with database.reading() as conn:
+        most_attempts = await fetch_one(conn, "SELECT MAX(attempts) FROM outbox", ())
+    assert most_attempts is not None and most_attempts[0] == 1, "waiting out a pause costs no attempt"
     await database.close()
