@@ -218,30 +218,33 @@ class Repository:
                     "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?",
                     (changes.locale, now, membership.participant.id),
                 )
-            await conn.executemany(
-                "INSERT INTO idea (session_id, membership_id, seq, kind, text, voice_file_id, voice_duration, "
-                "language, source_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        membership.session.id,
-                        membership.id,
-                        idea.seq,
-                        "voice" if idea.voice_file_id else "text",
-                        idea.text,
-                        idea.voice_file_id,
-                        idea.voice_duration,
-                        idea.language,
-                        idea.source_message_id,
-                        now,
-                        now,
-                    )
-                    for idea in changes.new_ideas
-                ],
-            )
-            await conn.executemany(
-                "DELETE FROM idea WHERE membership_id = ? AND seq = ?",
-                [(membership.id, seq) for seq in changes.withdrawn],
-            )
+            # Every statement is a trip to SQLite's thread while this transaction holds the write lock: skip empty ones.
+            if changes.new_ideas:
+                await conn.executemany(
+                    "INSERT INTO idea (session_id, membership_id, seq, kind, text, voice_file_id, voice_duration, "
+                    "language, source_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            membership.session.id,
+                            membership.id,
+                            idea.seq,
+                            "voice" if idea.voice_file_id else "text",
+                            idea.text,
+                            idea.voice_file_id,
+                            idea.voice_duration,
+                            idea.language,
+                            idea.source_message_id,
+                            now,
+                            now,
+                        )
+                        for idea in changes.new_ideas
+                    ],
+                )
+            if changes.withdrawn:
+                await conn.executemany(
+                    "DELETE FROM idea WHERE membership_id = ? AND seq = ?",
+                    [(membership.id, seq) for seq in changes.withdrawn],
+                )
             if changes.checkin is not None:
                 await record_checkin(conn, membership, changes.checkin, moment or datetime.now(UTC))
             if changes.wants_updates is not None:
