@@ -21,6 +21,7 @@ from bot.i18n import Catalogs
 from bot.storage import Database
 from bot.tg import serve
 from bot.tg.app import CONCURRENT_UPDATES
+from bot.tg.http import AiohttpRequest
 from bot.tg.ratelimit import PrivateChatRateLimiter
 
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -53,14 +54,16 @@ async def run_echo(args: argparse.Namespace, stop: asyncio.Event) -> None:
         assert update.message is not None and update.message.text is not None
         await update.message.reply_text(update.message.text)
 
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(args.token)
         .base_url(args.api_url)
         .rate_limiter(PrivateChatRateLimiter(max_retries=2, **limits(args)))
         .concurrent_updates(CONCURRENT_UPDATES())
-        .build()
     )
+    if args.kind == "echo-aiohttp":  # the same Bot API client as inspraak, instead of PTB's httpx
+        builder = builder.request(AiohttpRequest(connection_pool_size=16)).get_updates_request(AiohttpRequest(2))
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with application:
         await application.start()
@@ -125,7 +128,7 @@ async def main(args: argparse.Namespace) -> None:
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=("inspraak", "echo"))
+    parser.add_argument("kind", choices=("inspraak", "echo", "echo-aiohttp"))
     parser.add_argument("--token", required=True)
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--db", default="")

@@ -74,13 +74,15 @@ async def saturation(workdir: Path, seconds: float, warmup: float = 3.0) -> dict
             raise Broken(f"{crowd.steps_done['text']} ideas were acknowledged but {stored} are stored")
         figures["people"] = len(crowd.people)
 
-        echo = await stage.bot("echo")
-        talk = Crowd(stage.standin, Watch(stage.standin), lambda rng, loc: chatting(loc, rng, 4 + IDEAS_EACH))
-        await talk.saturate(CONCURRENCY, warmup)
-        figures.update(await _measured("echo", echo, talk, seconds))
-        await _settled(talk)
-        await echo.stop()
+        for kind in ("echo", "echo-aiohttp"):
+            echo = await stage.bot(kind)
+            talk = Crowd(stage.standin, Watch(stage.standin), lambda rng, loc: chatting(loc, rng, 4 + IDEAS_EACH))
+            await talk.saturate(CONCURRENCY, warmup)
+            figures.update(await _measured(kind.replace("-", "_"), echo, talk, seconds))
+            await _settled(talk)
+            await echo.stop()
     figures["ratio"] = figures["inspraak"] / figures["echo"]
+    figures["ratio_same_client"] = figures["inspraak"] / figures["echo_aiohttp"]
     return figures
 
 
