@@ -77,66 +77,96 @@ async def repeat(name: str, runs: int, one: Callable[[], Awaitable[dict[str, Any
     return combine(results)
 
 
-async def measure(plan: Plan, work: Path) -> dict[str, Any]:
-    """Every figure of the issue, in order."""
+STAGES = ("saturation", "latency", "broadcast", "footprint", "growth")
+
+
+async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, Any]:
+    """The figures of the issue, stage by stage."""
     out: dict[str, Any] = {"plan": plan.__dict__, "machine": machine()}
-    print("throughput at saturation (inspraak and the bare echo bot)", flush=True)
-    out["saturation"] = await repeat("saturation", plan.runs, lambda: figures.saturation(work, plan.seconds))
-    print("answer times at steady loads and for a burst of votes", flush=True)
-    out["latency"] = await repeat(
-        "latency",
-        plan.runs,
-        lambda: figures.latency(work, plan.loads, plan.seconds, plan.burst, plan.burst_seconds),
-    )
-    print("a broadcast of due check-ins under flood limits", flush=True)
-    out["broadcast"] = await repeat(
-        "broadcast", plan.runs, lambda: figures.broadcast(work, plan.broadcast, plan.flood_scale)
-    )
-    out["capacity"] = await repeat("capacity", plan.runs, lambda: figures.broadcast(work, plan.capacity, 1_000.0))
-    print("footprint: seeding a database as after years of use", flush=True)
-    histories: dict[int, Path] = {}
-    sizes: dict[int, dict[str, int]] = {}
-    for people in sorted({*plan.sizes, plan.history}):
-        histories[people], sizes[people] = await figures.seeded(work, people, plan.ideas_each)
-    out["storage"] = sizes[plan.history]
-    out["footprint"] = await repeat(
-        "footprint", plan.runs, lambda: figures.footprint(work, histories[plan.history], plan.pending, 30, plan.seconds)
-    )
-    print("how cost grows with the database", flush=True)
-    out["growth"] = {}
-    for people in plan.sizes:
-        out["growth"][str(people)] = await repeat(
-            f"{people} participants",
+    if "saturation" in stages:
+        print("throughput at saturation (inspraak and the bare echo bot)", flush=True)
+        out["saturation"] = await repeat("saturation", plan.runs, lambda: figures.saturation(work, plan.seconds))
+    if "latency" in stages:
+        print("answer times at steady loads and for a burst of votes", flush=True)
+        out["latency"] = await repeat(
+            "latency",
             plan.runs,
-            lambda people=people: figures.growth(work, histories[people], plan.seconds, plan.growth_rate, None),  # type: ignore[misc]
+            lambda: figures.latency(work, plan.loads, plan.seconds, plan.burst, plan.burst_seconds),
         )
-    trace = work / "statements.json"
-    await figures.growth(work, histories[max(plan.sizes)], 2.0, plan.growth_rate, trace)
-    out["plans"] = figures.query_plans(work / "growth.sqlite3", json.loads(trace.read_text(encoding="utf-8")))
+    if "broadcast" in stages:
+        print("a broadcast of due check-ins under flood limits", flush=True)
+        out["broadcast"] = await repeat(
+            "broadcast", plan.runs, lambda: figures.broadcast(work, plan.broadcast, plan.flood_scale)
+        )
+        out["capacity"] = await repeat("capacity", plan.runs, lambda: figures.broadcast(work, plan.capacity, 1_000.0))
+    if "footprint" in stages or "growth" in stages:
+        print("seeding databases as after years of use", flush=True)
+        histories: dict[int, Path] = {}
+        sizes: dict[int, dict[str, int]] = {}
+        for people in sorted({*plan.sizes, plan.history}):
+            histories[people], sizes[people] = await figures.seeded(work, people, plan.ideas_each)
+    if "footprint" in stages:
+        print("footprint", flush=True)
+        out["storage"] = sizes[plan.history]
+        out["footprint"] = await repeat(
+            "footprint",
+            plan.runs,
+            lambda: figures.footprint(work, histories[plan.history], plan.pending, 30, plan.seconds),
+        )
+    if "growth" in stages:
+        print("how cost grows with the database", flush=True)
+        out["growth"] = {}
+        for people in plan.sizes:
+            out["growth"][str(people)] = await repeat(
+                f"{people} participants",
+                plan.runs,
+                lambda people=people: figures.growth(work, histories[people], plan.seconds, plan.growth_rate, None),  # type: ignore[misc]
+            )
+        trace = work / "statements.json"
+        await figures.growth(work, histories[max(plan.sizes)], 2.0, plan.growth_rate, trace)
+        out["plans"] = figures.query_plans(work / "growth.sqlite3", json.loads(trace.read_text(encoding="utf-8")))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short run of everything, written to bench/out/")
+    parser.add_argument(
+        "--only", help=f"comma-separated stages to measure again ({', '.join(STAGES)}); the rest is kept"
+    )
+    parser.add_argument("--render", action="store_true", help="only write benchmarks.md again from benchmarks.json")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
+    target = ROOT / ("bench/out" if args.quick else "docs")
+    figures_file = target / "benchmarks.json"
+    if args.render:
+        results = json.loads(figures_file.read_text(encoding="utf-8"))
+        (target / "benchmarks.md").write_text(render(results), encoding="utf-8")
+        return 0
+    stages = tuple(args.only.split(",")) if args.only else STAGES
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        parser.error(f"unknown stage(s): {', '.join(sorted(unknown))}")
     work = ROOT / "bench" / "out" / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
     try:
-        results = asyncio.run(measure(plan, work))
+        results = asyncio.run(measure(plan, work, stages))
     except Broken as error:
         print(f"bench: FAILED a correctness check: {error}", file=sys.stderr)
         return 1
-    results["seconds"] = time.perf_counter() - started
-    target = ROOT / ("bench/out" if args.quick else "docs")
-    (target / "benchmarks.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    seconds = time.perf_counter() - started
+    if args.only:
+        results = {**json.loads(figures_file.read_text(encoding="utf-8")), **results}
+        results.setdefault("remeasured", {}).update({stage: round(seconds) for stage in stages})
+    else:
+        results["seconds"] = seconds
+    figures_file.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "benchmarks.md").write_text(render(results), encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
-    print(f"wrote {target / 'benchmarks.md'} and benchmarks.json in {results['seconds']:.0f}s")
+    print(f"wrote {target / 'benchmarks.md'} and benchmarks.json in {seconds:.0f}s")
     return 0
 
 

@@ -7,16 +7,26 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from telegram.constants import FloodLimit
 from telegram.ext import AIORateLimiter
 
 MAX_CHATS = 10_000  # limiters kept for recently active chats; older ones are dropped
+# Aim a little under Telegram's overall limit: messages reach Telegram with a jitter of a few milliseconds, and
+# at the exact limit that jitter alone draws 429s, each pausing every send (see docs/benchmarks.md).
+HEADROOM = 0.95
 
 
 class PrivateChatRateLimiter(AIORateLimiter):
     """Keeps every private chat to a short burst, then about one message a second, on top of PTB's limits."""
 
-    def __init__(self, private_chat_max_rate: float = 3, private_chat_time_period: float = 3, **limits: Any) -> None:
-        super().__init__(**limits)
+    def __init__(
+        self,
+        private_chat_max_rate: float = 3,
+        private_chat_time_period: float = 3,
+        overall_max_rate: float = FloodLimit.MESSAGES_PER_SECOND,
+        **limits: Any,
+    ) -> None:
+        super().__init__(overall_max_rate=overall_max_rate * HEADROOM, **limits)
         self._rate = (private_chat_max_rate, private_chat_time_period)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
 
