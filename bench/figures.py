@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 import sqlite3
@@ -45,11 +46,9 @@ def fresh(path: Path) -> Path:
 
 async def _settled(crowd: Crowd) -> None:
     """Wait until every person has all the messages their steps earn (a late or doubled one shows here)."""
-    for _ in range(50):
-        if not crowd.doubled_or_lost():
-            await asyncio.sleep(0.3)  # anything extra on its way arrives now
-            break
-        await asyncio.sleep(0.1)
+    with contextlib.suppress(Broken):  # said below, with who got what
+        await _until(lambda: not crowd.doubled_or_lost(), 5, "every answer")
+    await asyncio.sleep(0.3)  # anything extra on its way arrives now
     problems = crowd.doubled_or_lost()
     if problems:
         raise Broken(f"{len(problems)} people got the wrong number of messages, e.g. {problems[:3]}")
@@ -156,15 +155,14 @@ async def latency(
 
         async def votes(n: int, person: SandboxUser) -> float:
             await asyncio.sleep(max(0.0, start + n * burst_seconds / burst - time.perf_counter()))
-            return await watch.act(person, Step("press", 0, 0))  # the first theme: the question is edited
+            return await voters.do(person, Step("press", 0, 0))  # the first theme: the question is edited
 
         figures["people"] = len(crowd.people) + len(people)
         figures["burst"] = percentiles(list(await asyncio.gather(*(votes(n, p) for n, p in enumerate(people)))))
 
         async def finish_ballot(person: SandboxUser) -> None:
             for step in (Step("press", 0, 0), Step("press", 0, 0), Step("press", 0, 1)):  # two more, then confirm
-                voters.expected_posts[person.id] += step.posts
-                await watch.act(person, step)
+                await voters.do(person, step)
 
         await asyncio.gather(*(finish_ballot(p) for p in people))
         await _settled(crowd)

@@ -93,17 +93,12 @@ class Watch:
         elif step.kind == "text":
             await person.send(str(step.value))
         else:
-            waiting.query = await _press(person, step.value)
+            waiting.query = await person.press(step.value, person.last_with_buttons())
             self._queries[waiting.query] = person.id
         try:
             return await asyncio.wait_for(waiting.done, WAIT)
         except TimeoutError:
             raise Lost(f"no answer to {step.kind} within {WAIT}s") from None
-
-
-async def _press(person: SandboxUser, button: str | int) -> str:
-    """Tap a button on the latest message with buttons; the callback query's id."""
-    return await person.press(button, person.last_with_buttons())
 
 
 def joining(code: str, locale: str, rng: random.Random, ideas: int) -> Iterator[Step]:
@@ -152,16 +147,17 @@ class Crowd:
 
     async def one_step(self) -> float:
         """Someone free does their next step (a newcomer when everyone else is busy or done); its latency."""
-        person, steps = self._someone()
-        step = next(steps, None)
-        while step is None:
+        while True:
             person, steps = self._someone()
             step = next(steps, None)
-        latency = await self._do(person, step)
+            if step is not None:
+                break
+        latency = await self.do(person, step)
         self._idle.append((person, steps))
         return latency
 
-    async def _do(self, person: SandboxUser, step: Step) -> float:
+    async def do(self, person: SandboxUser, step: Step) -> float:
+        """One step by this person, counted with what it earns; its latency."""
         self.expected_posts[person.id] += step.posts
         latency = await self.watch.act(person, step)
         self.steps_done[step.kind] += 1
@@ -193,7 +189,7 @@ class Crowd:
                 started += 1
                 person, steps = self._newcomer()
                 for step in steps:
-                    await self._do(person, step)
+                    await self.do(person, step)
                 done.append(person)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
