@@ -287,8 +287,7 @@ class StandIn:
             keep = updates[offset:] if -offset < len(updates) else updates
             forgotten = updates[: len(updates) - len(keep)]
         else:  # only what was handed out can be confirmed: ids may restart lower after a quiet week
-            delivered = self._delivered
-            forgotten = [u for u in updates if u["update_id"] < offset and u["update_id"] in delivered]
+            forgotten = [u for u in updates if u["update_id"] < offset and u["update_id"] in self._delivered]
             gone = {id(u) for u in forgotten}
             keep = [u for u in updates if id(u) not in gone]
         if forgotten:

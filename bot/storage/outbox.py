@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.db import Database
-from bot.storage.rows import utc_now
+from bot.storage.rows import fetch_rows, utc_now
 
 # What a row is for; the delivery port knows how to say each.
 CHECKIN = "checkin"
@@ -139,22 +139,21 @@ class OutboxStore:
         async with self.db.transaction() as conn:
             if tidy:
                 await _tidy(conn, stamp, oldest)
-            async with conn.execute(
+            found = await fetch_rows(
+                conn,
                 "SELECT o.id, o.purpose, o.recipient, p.telegram_id, p.locale, o.period, o.due_at, o.attempts, "
                 "o.payload "
                 "FROM outbox o JOIN participant p ON p.id = o.recipient "
                 "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.not_before IS NULL OR o.not_before <= ?) "
                 "ORDER BY o.due_at, o.id LIMIT ?",
                 (stamp, stamp, limit),
-            ) as cursor:
-                rows = [
-                    OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]))
-                    for r in await cursor.fetchall()
-                ]
-            await conn.executemany(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                [(stamp, row.id) for row in rows],
             )
+            rows = [OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8])) for r in found]
+            if rows:
+                await conn.executemany(
+                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                    [(stamp, row.id) for row in rows],
+                )
         return rows
 
     async def release(self, row_ids: list[int]) -> None:
@@ -198,19 +197,16 @@ class OutboxStore:
 
     async def tally(self, purpose: str, period: str) -> dict[str, int]:
         """How the rows of one mass message stand (e.g. a broadcast), by status."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(
+                conn,
                 "SELECT status, COUNT(*) FROM outbox WHERE purpose = ? AND period = ? GROUP BY status",
                 (purpose, period),
-            ) as cursor,
-        ):
-            return {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
+            )
+        return {str(r[0]): int(r[1]) for r in rows}
 
     async def counts(self) -> dict[str, int]:
         """How many rows are in each status (for tests, benchmarks and operators)."""
-        async with (
-            self.db.reading() as conn,
-            conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cursor,
-        ):
-            return {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
+        async with self.db.reading() as conn:
+            rows = await fetch_rows(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status", ())
+        return {str(r[0]): int(r[1]) for r in rows}
