@@ -85,7 +85,7 @@ def trace_statements() -> dict[str, str]:
         def remember(sql: str) -> None:
             seen.setdefault(_LITERALS.sub("?", sql), sql)
 
-        await database.connection.set_trace_callback(remember)
+        database.trace(remember)
         return database
 
     # The product has no tracing hook on purpose: the bench wraps the opener, only in this process.

@@ -21,7 +21,8 @@ from bench.traffic import Crowd, Step, Watch, chatting, joining
 from bot.sandbox import SandboxUser, add_person
 from bot.sandbox.flood import FloodLimit
 from bot.sandbox.params import Params
-from bot.storage import OutboxStore, Repository
+from bot.storage import ideas, outbox
+from bot.storage import votes as vote_store
 
 IDEAS_EACH = 3
 CONCURRENCY = 64  # people acting at once when saturating: enough to keep the bot's queue full
@@ -68,7 +69,7 @@ async def saturation(workdir: Path, seconds: float, warmup: float = 3.0) -> dict
         await _settled(crowd)
         await bot.stop()
         async with opened(db) as database:
-            stored = len(await Repository(database).ideas(session.id))
+            stored = len(await database.read(lambda conn: ideas.of_session(conn, session.id)))
         if stored != crowd.steps_done["text"]:
             raise Broken(f"{crowd.steps_done['text']} ideas were acknowledged but {stored} are stored")
         figures["people"] = len(crowd.people)
@@ -138,7 +139,7 @@ async def latency(
         admin = add_person(stage.standin, "Coordinator", "nl")
         db = fresh(workdir / "latency.sqlite3")
         session = await collecting_session(db, admin.id)
-        vote = await collecting_session(db, admin.id, tag="vote")
+        vote = await collecting_session(db, admin.id)
         bot = await stage.bot("inspraak", db, admins=(admin.id,))
         watch = Watch(stage.standin)
         crowd = newcomers(stage, session.code, watch=watch)
@@ -155,13 +156,13 @@ async def latency(
 
         async def votes(n: int, person: SandboxUser) -> float:
             await asyncio.sleep(max(0.0, start + n * burst_seconds / burst - time.perf_counter()))
-            return await voters.do(person, Step("press", 0, 0))  # the first theme: the question is edited
+            return await voters.do(person, Step("press", 0, 0, 1))  # the first theme: the question is edited
 
         figures["people"] = len(crowd.people) + len(people)
         figures["burst"] = percentiles(list(await asyncio.gather(*(votes(n, p) for n, p in enumerate(people)))))
 
         async def finish_ballot(person: SandboxUser) -> None:
-            for step in (Step("press", 0, 0), Step("press", 0, 0), Step("press", 0, 1)):  # two more, then confirm
+            for step in (Step("press", 0, 0, 1), Step("press", 0, 0, 1), Step("press", 0, 1, 1)):  # two more, confirm
                 await voters.do(person, step)
 
         await asyncio.gather(*(finish_ballot(p) for p in people))
@@ -169,7 +170,7 @@ async def latency(
         await _settled(voters)
         await bot.stop()
         async with opened(db) as database:
-            cast = len(await Repository(database).votes(vote.id))
+            cast = len(await database.read(lambda conn: vote_store.of_session(conn, vote.id)))
         if cast != burst:
             raise Broken(f"{burst} people voted but {cast} ballots are stored")
     return figures
@@ -199,7 +200,7 @@ async def broadcast(workdir: Path, people: int, scale: float) -> dict[str, Any]:
         await asyncio.sleep(1.0)  # a doubled message would arrive now
         await bot.stop()
         async with opened(db) as database:
-            counts = await OutboxStore(database).counts()
+            counts = await database.read(outbox.counts)
     achieved = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     lost = sum(1 for o in owners if received[o.id] == 0)
     doubled = sum(1 for o in owners if received[o.id] > 1)
@@ -247,7 +248,7 @@ async def footprint(
         for rows in pending:
             db = copy_of(history_db, "footprint.sqlite3")
             await asyncio.to_thread(pending_outbox, db, rows, datetime.now(UTC) + timedelta(days=30))
-            session = await collecting_session(db, admin.id, tag=f"footprint-{rows}")
+            session = await collecting_session(db, admin.id)
             bot = await stage.bot("inspraak", db, admins=(admin.id,))
             figures["startup"][str(rows)] = bot.startup
             if rows == max(pending):
@@ -264,7 +265,7 @@ async def growth(workdir: Path, history_db: Path, seconds: float, rate: float, t
     db = copy_of(history_db, "growth.sqlite3")
     async with Stage(workdir) as stage:
         admin = add_person(stage.standin, "Coordinator", "nl")
-        session = await collecting_session(db, admin.id, tag="growth")
+        session = await collecting_session(db, admin.id)
         extra = ("--trace-sql", str(trace)) if trace is not None else ()
         bot = await stage.bot("inspraak", db, admins=(admin.id,), extra=extra)
         crowd = newcomers(stage, session.code)

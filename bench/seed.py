@@ -7,15 +7,14 @@ import random
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import texts
-from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Session
+from bot.app.coordinating import tell_everyone
+from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Purpose, Session
 from bot.i18n import SUPPORTED
-from bot.storage import CoordinatorStore, Database
-from bot.storage.outbox import CHECKIN, VOTE_OPEN
-from bot.storage.repository import update_key
+from bot.storage import Conn, Database, roles, sessions, themes
 
 THEMES = ("Taal", "Werk", "Wonen", "Ontmoeten", "Zorg")
 STAMP = "2026-01-05T10:00:00.000+00:00"
@@ -31,32 +30,38 @@ async def opened(db: Path) -> AsyncIterator[Database]:
         await database.close()
 
 
-async def collecting_session(db: Path, owner: int, tag: str = "bench") -> Session:
-    """A session collecting ideas (up to 10 each), with five themes to vote on later."""
-    async with opened(db) as database:
-        store = CoordinatorStore(database)
-        groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
-        session = await store.create_session(
-            owner, "Thuis in Assen", "Wat helpt jou het meest?", groups, SUPPORTED, 10, "nl", "ranking", update_key(tag)
-        )
-        assert session is not None
-        await store.set_phase(session.id, Phase.COLLECTING, update_key(f"{tag}-collect"))
-        for theme in THEMES:
-            await store.add_theme(session.id, theme, None, update_key(f"{tag}-theme-{theme}"))
+def _collecting(conn: Conn, owner: int) -> Session:
+    coordinator = roles.make_coordinator(conn, owner)
+    groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
+    session = sessions.create(
+        conn, "Thuis in Assen", "Wat helpt jou het meest?", groups, SUPPORTED, 10, Phase.COLLECTING, "nl", "ranking"
+    )
+    roles.own(conn, coordinator.participant.id, session.id)
+    roles.use(conn, coordinator.participant.id, session.id)
+    for theme in THEMES:
+        themes.add(conn, session.id, theme, None)
     return session
 
 
-async def open_voting(db: Path, session: Session) -> None:
-    """What the coordinator's "move on to prioritising" does: the phase, and a vote notice for everyone."""
+async def collecting_session(db: Path, owner: int) -> Session:
+    """A session collecting ideas (up to 10 each), with five themes to vote on later."""
     async with opened(db) as database:
-        store = CoordinatorStore(database)
-        await store.set_phase(session.id, Phase.SORTING, update_key(f"sort-{session.id}"))
-        await store.set_phase(session.id, Phase.PRIORITISING, update_key(f"vote-{session.id}"), tell=VOTE_OPEN)
+        return await database.write(lambda conn: _collecting(conn, owner))
+
+
+def _open_voting(conn: Conn, session: Session) -> None:
+    sessions.set_phase(conn, session.id, Phase.PRIORITISING)
+    tell_everyone(conn, session.id, Purpose.VOTE_OPEN, Phase.PRIORITISING.value, datetime.now(UTC))
+
+
+async def open_voting(db: Path, session: Session) -> None:
+    """What the coordinator's "move on to prioritising" does: the phase, and a vote opening for everyone."""
+    async with opened(db) as database:
+        await database.write(lambda conn: _open_voting(conn, session))
 
 
 # ---- bulk history, written straight into the schema (the real code paths are measured, not used, here) ----
 
-FLOW_DONE = {"flow": "ideas", "version": 1, "node": "thanks", "answers": {}, "scratch": {}, "done": True}
 SESSION_SIZE = 1_000
 CHECKIN_SESSION = 999_999  # the number in the check-in session's code
 FIRST_SEEDED_ID = 900_000_000  # Telegram ids of seeded people, clear of the stand-in's own
@@ -120,10 +125,10 @@ def _members(connection: sqlite3.Connection, session_id: int, people: range) -> 
     start = int(connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM membership").fetchone()[0])
     groups = list(DEFAULT_GROUPS)
     connection.executemany(
-        "INSERT INTO membership (id, session_id, participant_id, group_id, consent_at, flow_state, joined_at, "
-        "updated_at, pseudonym) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO membership (id, session_id, participant_id, group_id, consent_at, joined_at, "
+        "updated_at, pseudonym) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (start + n, session_id, person, groups[person % 3], STAMP, json.dumps(FLOW_DONE), STAMP, STAMP, f"M{n}")
+            (start + n, session_id, person, groups[person % 3], STAMP, STAMP, STAMP, f"M{n}")
             for n, person in enumerate(people)
         ),
     )
@@ -209,7 +214,7 @@ def due_checkins(db: Path, telegram_ids: list[int], due: datetime) -> None:
             connection.execute(
                 "INSERT INTO outbox (purpose, recipient, period, due_at, collapse_key, payload, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (CHECKIN, first + n, f"{action}:1", moment, f"action:{action}",
+                (Purpose.CHECKIN.value, first + n, f"{action}:1", moment, f"action:{action}",
                  json.dumps({"action": action, "period": 1}), STAMP),
             )  # fmt: skip
         connection.execute("COMMIT")

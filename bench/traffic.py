@@ -26,11 +26,13 @@ class Lost(RuntimeError):
 
 @dataclass(frozen=True)
 class Step:
-    """One thing a person does, and how many new messages it earns them (a press also earns its answer)."""
+    """One thing a person does, and how many new messages and edits it earns them (a press also earns its
+    answer). The press is answered at once and its edit follows: the next step waits for both."""
 
     kind: str  # "start", "text" or "press"
     value: str | int
     posts: int
+    edits: int = 0
 
 
 @dataclass
@@ -38,6 +40,8 @@ class _Waiting:
     since: float
     posts_before: int
     posts: int
+    edits_before: int
+    edits: int
     query: str | None
     done: asyncio.Future[float]
     first: float | None = None
@@ -50,6 +54,7 @@ class Watch:
 
     standin: StandIn
     posts: Counter[int] = field(default_factory=Counter)
+    edits: Counter[int] = field(default_factory=Counter)
     _waiting: dict[int, _Waiting] = field(default_factory=dict)
     _queries: dict[str, int] = field(default_factory=dict)
 
@@ -70,6 +75,8 @@ class Watch:
         chat = int(params.raw["chat_id"])
         if method in POSTING:
             self.posts[chat] += 1
+        else:
+            self.edits[chat] += 1
         found = self._waiting.get(chat)
         if found is not None:
             if found.first is None:
@@ -78,6 +85,7 @@ class Watch:
 
     def _check(self, chat: int, waiting: _Waiting, now: float) -> None:
         enough = self.posts[chat] - waiting.posts_before >= waiting.posts
+        enough = enough and self.edits[chat] - waiting.edits_before >= waiting.edits
         if enough and (waiting.query is None or waiting.answered) and not waiting.done.done():
             del self._waiting[chat]
             first = waiting.first if waiting.first is not None else now
@@ -86,7 +94,15 @@ class Watch:
     async def act(self, person: SandboxUser, step: Step) -> float:
         """Do the step; the seconds from the update being available to the person's first visible answer."""
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(time.perf_counter(), self.posts[person.id], step.posts, None, loop.create_future())
+        waiting = _Waiting(
+            time.perf_counter(),
+            self.posts[person.id],
+            step.posts,
+            self.edits[person.id],
+            step.edits,
+            None,
+            loop.create_future(),
+        )
         self._waiting[person.id] = waiting
         if step.kind == "start":
             await person.start(str(step.value))
@@ -104,9 +120,9 @@ class Watch:
 def joining(code: str, locale: str, rng: random.Random, ideas: int) -> Iterator[Step]:
     """The real participant flow: open the link, pick the language, agree, pick a group, give ideas."""
     yield Step("start", code, 1)
-    yield Step("press", native_name(locale), 1)
-    yield Step("press", 0, 1)  # consent
-    yield Step("press", rng.randrange(3), 2)  # group: "you are taking part" and the question
+    yield Step("press", native_name(locale), 1, 1)  # the question ticked, and the next one
+    yield Step("press", 0, 1, 1)  # consent
+    yield Step("press", rng.randrange(3), 2, 1)  # group: "you are taking part" and the question
     for _ in range(ideas):
         yield Step("text", texts.idea(rng, locale), 1)
 

@@ -11,12 +11,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from telegram.helpers import create_deep_linked_url
 
 from bot import config as configuration
 from bot import exports
+from bot.app import answer_problems
 from bot.config import SETTINGS, Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.conversation.diagram import mermaid
@@ -25,7 +27,7 @@ from bot.domain import Phase, groups_from_names, groups_from_text, normalise_joi
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
-from bot.storage import ActionStore, CoordinatorStore, Database, PrivacyStore, Repository, StorageError
+from bot.storage import Conn, Database, StorageError, meta, privacy, roles, sessions
 from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, retention
 
@@ -52,12 +54,6 @@ def parser() -> argparse.ArgumentParser:
             metavar=setting.env.removeprefix("INSPRAAK_"),
             help=f"{setting.help} Env: {setting.env}{default}.",
         )
-    common.add_argument(
-        "--log-level",
-        default=argparse.SUPPRESS,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="How much to log (default: INFO).",
-    )
     main = argparse.ArgumentParser(
         prog="inspraak",
         parents=[common],
@@ -127,7 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `inspraak` console script."""
     args = vars(parser().parse_args(argv))
     command = args.pop("command", None) or "run"
-    level = getattr(logging, str(args.pop("log_level", "INFO")))
     port = int(args.pop("port", 8081))
     task = {k: args.pop(k) for k in list(args) if k not in {s.name for s in SETTINGS}}
     try:
@@ -135,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
-    configure_logging(level, secrets=[config.token] if config.token else [])
+    configure_logging(getattr(logging, config.log_level), secrets=[config.token] if config.token else [])
     try:
         if command == "flows":
             return _flows(task)
@@ -156,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(config))
     except (ConfigError, StorageError, CatalogsMissing) as error:
         print(f"inspraak: {error}", file=sys.stderr)
+        return 2
+    except FlowError as error:
+        print("\n".join(error.problems), file=sys.stderr)
         return 2
     except PollingStopped as error:
         print(f"inspraak: {error}", file=sys.stderr)
@@ -183,7 +181,8 @@ async def _purge(config: Config, dry_run: bool) -> int:
     database = await Database.open(config.db)
     try:
         cutoff = datetime.now(UTC) - retention(config)
-        purged = await PrivacyStore(database).purge(cutoff, dry_run)
+        work = partial(privacy.purge, cutoff=cutoff, dry_run=dry_run)
+        purged = await (database.read(work) if dry_run else database.write(work))
     finally:
         await database.close()
     verb = "Would remove" if dry_run else "Removed"
@@ -198,16 +197,17 @@ async def _export(config: Config, task: dict[str, object]) -> int:
     assert isinstance(out, Path)
     database = await Database.open(config.db)
     try:
-        repo = Repository(database)
         code = normalise_join_code(str(task["code"]))
-        session = await repo.session_by_code(code) if code else None
+        session = await database.read(partial(sessions.by_code, code=code)) if code else None
         if session is None:
             print(f"inspraak: no session with code {task['code']!r}", file=sys.stderr)
             return 2
         locale = str(task.get("export_lang") or config.language)
         fmt = str(task["export_format"])
-        stores = (CoordinatorStore(database), ActionStore(database))
-        files = await exports.build(repo, *stores, Catalogs(), session, locale, config.zone, (fmt,))
+        work = partial(
+            exports.build, catalogs=Catalogs(), session=session, locale=locale, zone=config.zone, formats=(fmt,)
+        )
+        files = await database.read(work)
     finally:
         await database.close()
     single = len(files) == 1 and out.suffix
@@ -228,7 +228,12 @@ def _flows(task: dict[str, object]) -> int:
         return 1
     action = task["flows_command"]
     if action == "check":
-        print(f"{len(flows)} flows are valid: {', '.join(sorted(flows))}")
+        disagreements = answer_problems(flows)
+        if disagreements:
+            print("\n".join(disagreements), file=sys.stderr)
+            return 1
+        names = ", ".join(sorted(flows))
+        print(f"{len(flows)} flows are valid, and agree with the code that reads their answers: {names}")
         return 0
     flow = flows.get(str(task["flow_id"]))
     if flow is None:
@@ -256,11 +261,19 @@ async def _create_session(config: Config, task: dict[str, object]) -> int:
         return 2
     database = await Database.open(config.db)
     try:
-        repo = Repository(database)
-        session = await repo.create_session(
-            str(task["title"]).strip(), str(task["question"]).strip(), groups, languages, limit
+        made = partial(
+            sessions.create,
+            title=str(task["title"]).strip(),
+            question=str(task["question"]).strip(),
+            groups=groups,
+            languages=languages,
+            idea_limit=limit,
+            phase=Phase.COLLECTING,
+            source_locale=None,
+            voting="ranking",
         )
-        username = await repo.meta(BOT_USERNAME)
+        session = await database.write(made)
+        username = await database.read(partial(meta.get, key=BOT_USERNAME))
     finally:
         await database.close()
     link = (
@@ -331,27 +344,31 @@ async def _demo_session(config: Config, owner: int) -> str:
     """The sandbox's demo session (made once per sandbox database), owned by the sandbox's admin and collecting."""
     database = await Database.open(config.db)
     try:
-        repo, coord = Repository(database), CoordinatorStore(database)
-        code = await repo.meta("demo_session")
-        if code is None or await repo.session_by_code(code) is None:
-            session = await coord.create_session(
-                owner,
-                DEMO_TITLE,
-                "What would help you most to feel at home in this town?",
-                groups_from_names(["newcomer", "professional", "resident"]),
-                SUPPORTED,
-                5,
-                "en",
-                "ranking",
-                key=secrets.token_hex(8),
-            )
-            assert session is not None
-            await coord.set_phase(session.id, Phase.COLLECTING, key=secrets.token_hex(8))
-            code = session.code
-            await repo.set_meta("demo_session", code)
-        return code
+        return await database.write(partial(_demo, owner=owner))
     finally:
         await database.close()
+
+
+def _demo(conn: Conn, owner: int) -> str:
+    code = meta.get(conn, "demo_session")
+    if code is not None and sessions.by_code(conn, code) is not None:
+        return code
+    session = sessions.create(
+        conn,
+        DEMO_TITLE,
+        "What would help you most to feel at home in this town?",
+        groups_from_names(["newcomer", "professional", "resident"]),
+        SUPPORTED,
+        5,
+        Phase.COLLECTING,
+        "en",
+        "ranking",
+    )
+    coordinator = roles.make_coordinator(conn, owner)
+    roles.own(conn, coordinator.participant.id, session.id)
+    roles.use(conn, coordinator.participant.id, session.id)
+    meta.put(conn, "demo_session", session.code)
+    return session.code
 
 
 async def _sandbox_api(config: Config, port: int) -> int:

@@ -15,6 +15,7 @@ from bot.i18n import SUPPORTED, is_supported
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/inspraak.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TOKEN_PATTERN = re.compile(r"^[0-9]{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 
@@ -40,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admins", "INSPRAAK_ADMINS", "", "Comma-separated Telegram user ids allowed to create coordinators."),
     Setting("timezone", "INSPRAAK_TIMEZONE", "Europe/Amsterdam", "IANA timezone for schedules."),
     Setting("language", "INSPRAAK_LANGUAGE", "nl", f"Default language ({', '.join(SUPPORTED)})."),
+    Setting("log_level", "INSPRAAK_LOG_LEVEL", "INFO", "How much to log: DEBUG, INFO, WARNING or ERROR."),
     Setting(
         "retention_months",
         "INSPRAAK_RETENTION_MONTHS",
@@ -61,6 +63,7 @@ class Config:
     timezone: str = "Europe/Amsterdam"
     language: str = "nl"
     retention_months: int = 24
+    log_level: str = "INFO"
 
     def require_token(self) -> str:
         """The token, or a clear error saying how to get one."""
@@ -125,6 +128,9 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"INSPRAAK_TIMEZONE is not a known IANA timezone: {timezone!r}") from error
+    log_level = (raw["log_level"] or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"INSPRAAK_LOG_LEVEL must be one of: {', '.join(LOG_LEVELS)}")
     months = raw["retention_months"] or "24"
     if not months.isdigit() or int(months) < 1:
         raise ConfigError("INSPRAAK_RETENTION_MONTHS must be a whole number of months, at least 1")
@@ -137,6 +143,7 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
         admins=_admins(raw["admins"] or ""),
         timezone=timezone,
         language=language,
+        log_level=log_level,
     )
 
 

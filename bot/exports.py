@@ -28,7 +28,9 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
-from bot.storage import ActionStore, CheckinRecord, CoordinatorStore, ExportIdea, Repository
+from bot.storage import Conn, actions, ideas, members, themes, translations, votes
+from bot.storage.actions import CheckinRecord
+from bot.storage.ideas import ExportIdea
 
 FORMATS = ("csv", "xlsx", "html", "md")
 
@@ -127,12 +129,12 @@ class SessionResults:
         return comparison_chart(columns, labels, translator.text(CHART_TITLE), translator.text(RANK))
 
 
-async def load_results(repo: Repository, coord: CoordinatorStore, session: Session) -> SessionResults:
+def load_results(conn: Conn, session: Session) -> SessionResults:
     """A session's results, computed from its votes."""
-    themes = tuple(await coord.themes(session.id))
-    votes = [Vote(v.pseudonym, v.group_id, v.payload) for v in await repo.votes(session.id)]
-    results = compute(Method(session.voting), votes, [str(t.id) for t in themes])
-    return SessionResults(session, themes, await coord.translations(session.id), results)
+    found = tuple(themes.of_session(conn, session.id))
+    cast = [Vote(v.pseudonym, v.group_id, v.payload) for v in votes.of_session(conn, session.id)]
+    results = compute(Method(session.voting), cast, [str(t.id) for t in found])
+    return SessionResults(session, found, translations.of_session(conn, session.id), results)
 
 
 def _vote_text(method: str, payload: Any, found: SessionResults) -> str:
@@ -204,13 +206,13 @@ class Agenda:
         return tuple(found)
 
 
-async def load_agenda(actions: ActionStore, session: Session) -> Agenda:
+def load_agenda(conn: Conn, session: Session) -> Agenda:
     """A session's actions and their check-ins."""
-    found = [(a, tuple(await actions.checkins(a.id))) for a in await actions.of_session(session.id)]
+    found = [(a, tuple(actions.checkins(conn, a.id))) for a in actions.of_session(conn, session.id)]
     return Agenda(tuple(found))
 
 
-def tables(found: SessionResults, ideas: list[ExportIdea], votes: list[Any]) -> list[Table]:
+def tables(found: SessionResults, given: list[ExportIdea], cast: list[Any]) -> list[Table]:
     """The ideas (hidden ones left out), the votes and the results per group, as tables."""
     idea_rows = tuple(
         (
@@ -228,12 +230,12 @@ def tables(found: SessionResults, ideas: list[ExportIdea], votes: list[Any]) -> 
             i.duplicate_of,
             i.created_at,
         )
-        for i in ideas
+        for i in given
         if i.hidden_reason is None
     )
     vote_rows = tuple(
         (v.pseudonym, v.group_id, v.method, _vote_text(v.method, v.payload, found), json.dumps(v.payload), v.cast_at)
-        for v in votes
+        for v in cast
     )
     result_rows = tuple(
         (r.group, r.voters, rank, found.theme(theme, found.session.source_locale), round(r.scores[theme], 4))
@@ -267,7 +269,7 @@ def tables(found: SessionResults, ideas: list[ExportIdea], votes: list[Any]) -> 
 
 def report_data(
     found: SessionResults,
-    ideas: list[ExportIdea],
+    given: list[ExportIdea],
     by_group: Mapping[str | None, int],
     by_language: Mapping[str | None, int],
     translator: Translator,
@@ -276,7 +278,7 @@ def report_data(
 ) -> ReportData:
     """The report's content in the reader's language: numbers, results, and the ideas grouped by theme."""
     locale = translator.locale
-    visible = [i for i in ideas if i.hidden_reason is None]
+    visible = [i for i in given if i.hidden_reason is None]
     duplicates: dict[int, list[ExportIdea]] = {}
     for idea in visible:
         if idea.duplicate_of is not None:
@@ -323,10 +325,8 @@ def report_data(
     )
 
 
-async def build(
-    repo: Repository,
-    coord: CoordinatorStore,
-    actions: ActionStore,
+def build(
+    conn: Conn,
     catalogs: Catalogs,
     session: Session,
     locale: str,
@@ -334,21 +334,21 @@ async def build(
     formats: tuple[str, ...] = FORMATS,
 ) -> dict[str, bytes]:
     """The export files by name, e.g. {"7KQ2MZ-ideas.csv": b"…", "7KQ2MZ-report.html": b"…"}."""
-    found = await load_results(repo, coord, session)
-    ideas = await coord.export_ideas(session.id)
-    votes = await repo.votes(session.id)
-    status = await coord.status(session.id)
+    found = load_results(conn, session)
+    given = ideas.for_export(conn, session.id)
+    cast = votes.of_session(conn, session.id)
+    by_group, by_language = members.counts(conn, session.id)
     translator = catalogs.get(locale)
     prefix = session.code
     files: dict[str, bytes] = {}
-    agenda = await load_agenda(actions, session)
-    table_list = tables(found, ideas, votes) + agenda.tables()
+    agenda = load_agenda(conn, session)
+    table_list = tables(found, given, cast) + agenda.tables()
     if "csv" in formats:
         files.update({f"{prefix}-{table.name}.csv": to_csv(table) for table in table_list})
     if "xlsx" in formats:
         files[f"{prefix}.xlsx"] = to_xlsx(table_list)
     if "html" in formats or "md" in formats:
-        data = report_data(found, ideas, status.by_group, status.by_language, translator, zone, agenda)
+        data = report_data(found, given, by_group, by_language, translator, zone, agenda)
         if "html" in formats:
             files[f"{prefix}-report.html"] = html(data).encode("utf-8")
         if "md" in formats:
@@ -356,3 +356,13 @@ async def build(
             if data.chart_png is not None:
                 files[f"{prefix}-chart.png"] = data.chart_png
     return files
+
+
+def file_names(conn: Conn, session: Session) -> list[tuple[str, str]]:
+    """The files /export sends, as (name, format that makes it), without making them."""
+    prefix = session.code
+    names = [(f"{prefix}-{name}.csv", "csv") for name in ("ideas", "votes", "results", "actions", "checkins")]
+    names += [(f"{prefix}.xlsx", "xlsx"), (f"{prefix}-report.html", "html"), (f"{prefix}-report.md", "md")]
+    if votes.count(conn, session.id):
+        names.append((f"{prefix}-chart.png", "md"))
+    return names

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 MASK = "<redacted>"
+LIBRARIES = ("telegram", "httpx", "httpcore", "aiohttp")  # their lines may carry what people sent
 # Anything shaped like a bot token, even one we were not told about.
 _TOKEN_SHAPE = re.compile(r"[0-9]{5,16}:[A-Za-z0-9_-]{30,64}")
 
@@ -23,6 +24,16 @@ class Redactor:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
         return _TOKEN_SHAPE.sub(MASK, text)
+
+
+def library_record(record: logging.LogRecord) -> None:
+    """A library's own line keeps its wording but not its values, nor the message of an exception: in rare
+    error paths python-telegram-bot puts a whole update (names, texts) into them."""
+    if record.args:
+        record.msg, record.args = str(record.msg).replace("%r", "<…>").replace("%s", "<…>"), None
+    if record.exc_info and record.exc_info[0] is not None:
+        record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
+        record.exc_info, record.exc_text = None, None
 
 
 class RedactingFormatter(logging.Formatter):
@@ -44,6 +55,8 @@ def configure_logging(level: int = logging.INFO, secrets: Iterable[str] = (), st
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = base(*args, **kwargs)
+        if record.name.split(".", 1)[0] in LIBRARIES:
+            library_record(record)
         message = record.getMessage()
         cleaned = redactor(message)
         if cleaned != message or record.args:
@@ -60,7 +73,9 @@ def configure_logging(level: int = logging.INFO, secrets: Iterable[str] = (), st
     handler.inspraak = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request URL, and the URL carries the token; APScheduler logs every outbox tick.
-    # Both stay quiet unless debugging.
-    for chatty in ("httpx", "apscheduler.executors"):
-        logging.getLogger(chatty).setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
+    # APScheduler logs every outbox tick: quiet unless debugging.
+    logging.getLogger("apscheduler.executors").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
+    # At DEBUG, python-telegram-bot logs every call's parameters and every answer: texts, names, Telegram ids.
+    # Personal data never goes to a log, so its loggers say nothing below INFO, whatever the level.
+    for library in LIBRARIES:
+        logging.getLogger(library).setLevel(max(level, logging.INFO))

@@ -9,12 +9,15 @@ from bot.domain.action import (
     Progress,
     is_action_invite,
 )
+from bot.domain.buttons import ButtonError, ButtonKind
 from bot.domain.cadence import Cadence, Schedule, due_times, parse_time
 from bot.domain.content import missing, translatable, translated
-from bot.domain.membership import Changes, Membership, NewIdea
+from bot.domain.membership import Membership, NewIdea
 from bot.domain.message import Button, Msg, Reply, Text, Verbatim
+from bot.domain.outbox import Purpose
 from bot.domain.participant import Participant, make_pseudonym, pool_pseudonym, session_pseudonym
 from bot.domain.roles import InviteKind, Role, invite_expiry, is_invite_token, make_invite_token, role_of
+from bot.domain.run import Run, RunPurpose
 from bot.domain.session import (
     DEFAULT_GROUPS,
     IDEA_MAX_LENGTH,
@@ -39,8 +42,9 @@ __all__ = [
     "Action",
     "ActionStatus",
     "Button",
+    "ButtonError",
+    "ButtonKind",
     "Cadence",
-    "Changes",
     "GroupDef",
     "InviteKind",
     "Membership",
@@ -49,8 +53,11 @@ __all__ = [
     "Participant",
     "Phase",
     "Progress",
+    "Purpose",
     "Reply",
     "Role",
+    "Run",
+    "RunPurpose",
     "Schedule",
     "Session",
     "Text",

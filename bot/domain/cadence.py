@@ -46,6 +46,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same moment, `months` calendar months later (the 31st becomes the month's last day where needed)."""
+    day = add_months(moment.date(), months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
+
+
 def daytime(at: time) -> time:
     """The preferred time, moved into the day (08:00–20:00) when it falls at night."""
     if at < EARLIEST:

@@ -75,7 +75,7 @@ class Audience:
 
 @dataclass(frozen=True)
 class Member:
-    """One person in a pool, as the bot needs them: where they are in joining, and their answers."""
+    """One person in a pool, as the bot needs them: their language, group and answers."""
 
     id: int
     pool: Pool
@@ -84,7 +84,6 @@ class Member:
     group_id: str | None
     profile: Mapping[str, Any] = field(default_factory=dict)
     consented: bool = False
-    flow_state: Mapping[str, Any] | None = None
 
 
 def pool_link_payload(code: str) -> str:

@@ -1,5 +1,16 @@
-"""Scheduled work as data: the outbox runner, its retry and catch-up policy, and the delivery port."""
+"""Scheduled work as data: the sender delivers the outbox chat by chat, runs due jobs, retries and pauses."""
 
-from bot.scheduling.runner import Blocked, Clock, Delivery, OutboxRunner, Policy, RateLimited, Transient
+from bot.scheduling.sender import (
+    Blocked,
+    Clock,
+    Delivery,
+    Jobs,
+    NotYet,
+    Policy,
+    RateLimited,
+    Refused,
+    Sender,
+    Transient,
+)
 
-__all__ = ["Blocked", "Clock", "Delivery", "OutboxRunner", "Policy", "RateLimited", "Transient"]
+__all__ = ["Blocked", "Clock", "Delivery", "Jobs", "NotYet", "Policy", "RateLimited", "Refused", "Sender", "Transient"]

@@ -1,40 +1,26 @@
-"""SQLite storage: the database connection, its migrations and the repository of all queries."""
+"""SQLite storage: the database, its migrations, and one module of queries per concept.
 
-from bot.storage.actions import ActionStore, CheckinRecord
-from bot.storage.coordination import CoordinatorRecord, CoordinatorStore, ExportIdea, IdeaCard, Redeemed, Status
-from bot.storage.db import Database, DatabaseCorrupt, DatabaseTooNew, StorageError
-from bot.storage.outbox import Letter, OutboxRow, OutboxStore, cancel, enqueue
-from bot.storage.pools import Consultation, Invitation, JoinStep, PoolStore, Reach
-from bot.storage.privacy import PrivacyStore, Purge
-from bot.storage.repository import Repository, update_key
+Every function takes a connection and runs inside the caller's transaction (`Database.write` or `.read`), so a
+step's reads, writes and journaled messages are one trip to the database's thread."""
+
+from bot.storage.db import (
+    Conn,
+    Database,
+    DatabaseCorrupt,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    StorageError,
+)
 from bot.storage.secret import load_or_create_secret
+from bot.storage.updates import update_key
 
 __all__ = [
-    "ActionStore",
-    "CheckinRecord",
-    "Consultation",
-    "CoordinatorRecord",
-    "CoordinatorStore",
+    "Conn",
     "Database",
     "DatabaseCorrupt",
+    "DatabaseReadOnly",
     "DatabaseTooNew",
-    "ExportIdea",
-    "IdeaCard",
-    "Invitation",
-    "JoinStep",
-    "Letter",
-    "OutboxRow",
-    "OutboxStore",
-    "PoolStore",
-    "PrivacyStore",
-    "Purge",
-    "Reach",
-    "Redeemed",
-    "Repository",
-    "Status",
     "StorageError",
-    "cancel",
-    "enqueue",
     "load_or_create_secret",
     "update_key",
 ]

@@ -1,20 +1,22 @@
-"""The SQLite system of record: one long-lived connection, safe pragmas, transactions, migrations."""
+"""The SQLite system of record: a writer and a reader connection, each in its own thread, and every transaction
+one trip to that thread (the whole unit of work runs there, not one statement at a time)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from importlib import resources
 from pathlib import Path
-
-import aiosqlite
-
-from bot.storage.rows import fetch_one
+from typing import Any, TypeVar
 
 BUSY_TIMEOUT = 5.0  # seconds
+T = TypeVar("T")
+Conn = sqlite3.Connection
+Work = Callable[[Conn], T]
 
 
 class StorageError(RuntimeError):
@@ -27,6 +29,10 @@ class DatabaseTooNew(StorageError):
 
 class DatabaseCorrupt(StorageError):
     """The file is not a usable SQLite database."""
+
+
+class DatabaseReadOnly(StorageError):
+    """The database file, or the folder it is in, cannot be written by this user."""
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -43,6 +49,16 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def rows(conn: Conn, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
+    """Every row a query returns."""
+    return conn.execute(sql, args).fetchall()
+
+
+def one(conn: Conn, sql: str, args: tuple[object, ...] = ()) -> Any | None:
+    """The first row a query returns, or None."""
+    return conn.execute(sql, args).fetchone()
+
+
 def _create_private(path: Path) -> None:
     """Create the file (and its folder) readable by the owner only, before SQLite touches it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -50,19 +66,35 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
-class Database:
-    """One aiosqlite connection for writes, every transaction serialised, and one for reads beside it.
+def _read_only(path: Path) -> DatabaseReadOnly:
+    return DatabaseReadOnly(
+        f"{path} cannot be written by this user (the file, or the folder it is in, is read-only; SQLite also "
+        f"writes {path.name}-wal and {path.name}-shm beside it). Nothing was changed. Make both writable for the "
+        "user that runs inspraak (for example `chmod u+w` on the file and its folder), or point INSPRAAK_DB at "
+        "a writable place."
+    )
 
-    In WAL mode a read sees every committed write and never waits for a write transaction, so the many
-    small reads of an update do not queue behind another person's transaction (see docs/benchmarks.md).
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "readonly" in text or "read-only" in text or "unable to open database" in text
+
+
+class Database:
+    """A write connection and a read-only one, each owned by one thread.
+
+    `write(work)` runs `work(conn)` inside BEGIN IMMEDIATE ... COMMIT in the writer's thread: one trip for the
+    whole transaction, so the write lock is held only while SQLite works. `read(work)` runs in the reader's
+    thread on a snapshot; in WAL mode it sees every commit and never waits for a writer.
     """
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
-        self.connection = connection
+    def __init__(self, path: Path, busy_timeout: float) -> None:
         self.path = path
-        self._lock = asyncio.Lock()
-        self._reader: aiosqlite.Connection | None = None
-        self._read_lock = asyncio.Lock()
+        self.busy_timeout = busy_timeout
+        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="db-write")
+        self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix="db-read")
+        self._writer: Conn | None = None
+        self._reader: Conn | None = None
 
     @classmethod
     async def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
@@ -70,25 +102,35 @@ class Database:
 
         `busy_timeout` is how long a write waits for another process's lock before giving up.
         """
-        await asyncio.to_thread(_create_private, path)
-        connection = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
-        database = cls(connection, path)
+        database = cls(path, busy_timeout)
         try:
-            await database._configure()
-            await database._migrate()
-            database._reader = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
-            await database._reader.execute("PRAGMA query_only = ON")
+            await asyncio.to_thread(_create_private, path)
+        except PermissionError as error:
+            raise _read_only(path) from error
+        try:
+            await database._in(database._writer_thread, database._open_writer)
+            await database._in(database._reader_thread, database._open_reader)
         except BaseException:
             await database.close()
             raise
         return database
 
-    async def _configure(self) -> None:
-        """Check the file before changing anything in it, then set the pragmas."""
+    async def _in(self, thread: ThreadPoolExecutor, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(thread, work)
+
+    def _connect(self) -> Conn:
+        return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+
+    def _open_writer(self) -> None:
+        """Check the file before changing anything in it, then set the pragmas and migrate."""
+        conn = self._connect()
+        self._writer = conn
         try:
-            await self.connection.execute("PRAGMA schema_version")
-            current = int(str(await self._scalar("PRAGMA user_version")))
+            conn.execute("PRAGMA schema_version")
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.DatabaseError as error:
+            if _is_read_only(error):
+                raise _read_only(self.path) from error
             raise DatabaseCorrupt(
                 f"{self.path} is not a usable SQLite database ({error}). It was left untouched: "
                 "restore a backup or point INSPRAAK_DB at another file."
@@ -99,60 +141,98 @@ class Database:
                 f"{self.path} has schema version {current}, but this inspraak knows only up to "
                 f"{known}. Upgrade inspraak; the database was left untouched."
             )
-        mode = await self._scalar("PRAGMA journal_mode = WAL")
-        if str(mode).lower() != "wal":
-            raise StorageError(f"could not switch {self.path} to WAL journal mode (got {mode})")
-        await self.connection.execute("PRAGMA synchronous = FULL")
-        await self.connection.execute("PRAGMA foreign_keys = ON")
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StorageError(f"could not switch {self.path} to WAL journal mode (got {mode})")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(conn, current)
+        except sqlite3.OperationalError as error:
+            if _is_read_only(error):
+                raise _read_only(self.path) from error
+            raise
 
-    async def _migrate(self) -> None:
-        shipped = migrations()
-        current = int(str(await self._scalar("PRAGMA user_version")))
-        for number, _name, sql in shipped[current:]:
-            script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+    def _migrate(self, conn: Conn, current: int) -> None:
+        for number, _name, sql in migrations()[current:]:
             try:
-                await self.connection.executescript(script)
+                # Table rebuilds in a migration need foreign keys off; they are checked before the commit.
+                conn.execute("PRAGMA foreign_keys = OFF")
+                conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};")
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StorageError(f"migration {number} left {len(broken)} broken references; nothing changed")
+                conn.execute("COMMIT")
             except BaseException:
-                if self.connection.in_transaction:
-                    await self.connection.rollback()
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
+            finally:
+                conn.execute("PRAGMA foreign_keys = ON")
 
-    async def _scalar(self, sql: str) -> object:
-        row = await fetch_one(self.connection, sql, ())
-        return None if row is None else row[0]
+    def _open_reader(self) -> None:
+        conn = self._connect()
+        conn.execute("PRAGMA query_only = ON")
+        self._reader = conn
 
     @property
     def schema_version(self) -> int:
         """How many migrations the code ships."""
         return len(migrations())
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction (BEGIN IMMEDIATE): committed when the block ends, rolled back on error."""
-        async with self._lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-            except BaseException:
-                await self.connection.rollback()
-                raise
-            await self.connection.commit()
+    async def write(self, work: Work[T]) -> T:
+        """Run `work(conn)` as one write transaction, in one trip: committed when it returns, rolled back if it
+        raises."""
+        return await self._in(self._writer_thread, partial(self._transaction, work))
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Read access to what is committed, on the reading connection (it refuses writes)."""
-        assert self._reader is not None
-        async with self._read_lock:
-            yield self._reader
+    def _transaction(self, work: Work[T]) -> T:
+        conn = self._writer
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
+
+    async def read(self, work: Work[T]) -> T:
+        """Run `work(conn)` on one consistent snapshot of what is committed, in one trip."""
+        return await self._in(self._reader_thread, partial(self._snapshot, work))
+
+    def _snapshot(self, work: Work[T]) -> T:
+        conn = self._reader
+        assert conn is not None
+        conn.execute("BEGIN")
+        try:
+            return work(conn)
+        finally:
+            conn.execute("COMMIT")
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""
         await asyncio.to_thread(_create_private, target)
-        async with self._lock, aiosqlite.connect(target) as copy:
-            await self.connection.backup(copy)
+
+        def copy() -> None:
+            assert self._writer is not None
+            with sqlite3.connect(target) as destination:
+                self._writer.backup(destination)
+            destination.close()
+
+        await self._in(self._writer_thread, copy)
+
+    def trace(self, callback: Callable[[str], None]) -> None:
+        """Call `callback` with every statement either connection runs (for the bench's query plans)."""
+        for conn in (self._writer, self._reader):
+            if conn is not None:
+                conn.set_trace_callback(callback)
 
     async def close(self) -> None:
-        """Close both connections; safe to call twice."""
-        if self._reader is not None:
-            await self._reader.close()
-        await self.connection.close()
+        """Close both connections and their threads; safe to call twice."""
+        for thread, name in ((self._writer_thread, "_writer"), (self._reader_thread, "_reader")):
+            conn = getattr(self, name)
+            if conn is not None:
+                setattr(self, name, None)
+                await self._in(thread, conn.close)
+            thread.shutdown(wait=False)

@@ -1,42 +1,31 @@
-"""The outbox: proactive messages as rows, claimed in transactions, each sent once."""
+"""The outbox: every message a step wants to send, and every scheduled job, as rows written in the step's own
+transaction; claimed chat by chat, each chat's rows in the order they were written, each sent once."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
+from bot.domain import Purpose
+from bot.domain.outbox import LAST
+from bot.storage.db import Conn, one, rows
+from bot.storage.stamps import iso, utc_now
 
-from bot.storage.db import Database
-from bot.storage.rows import fetch_rows, utc_now
-
-# What a row is for; the delivery port knows how to say each.
-CHECKIN = "checkin"
-REMINDER = "reminder"
-ESCALATION = "escalation"
-STUCK = "stuck"
-UPDATE = "update"
-SUMMARY = "summary"
-DIGEST = "digest"
-VOTE_OPEN = "vote_open"
-RESULTS = "results"
-BROADCAST = "broadcast"
-BROADCAST_REPORT = "broadcast_report"
-POOL_INVITE = "pool_invite"
+MESSAGES = (Purpose.REPLY.value, Purpose.NOTICE.value)  # journaled messages: never skipped as too old
 
 
 @dataclass(frozen=True)
 class OutboxRow:
-    """One message to send: what for, to whom (participant id and Telegram id), and its details."""
+    """One row to deliver or run: what for, to whom (participant id and chat), and its details."""
 
     id: int
     purpose: str
-    recipient: int
-    telegram_id: int | None
-    locale: str | None
+    recipient: int | None
+    chat: int | None  # the chat it goes to: its own chat_id, else the recipient's Telegram id
+    locale: str | None  # the recipient's language
     period: str
     due_at: str
     attempts: int
@@ -45,57 +34,128 @@ class OutboxRow:
 
 @dataclass(frozen=True)
 class Letter:
-    """A message to put in the outbox."""
+    """A row to put in the outbox."""
 
     purpose: str
-    recipient: int
+    recipient: int | None
     period: str
     due_at: datetime
     payload: Mapping[str, Any]
     collapse_key: str | None = None
+    chat_id: int | None = None
 
 
-async def enqueue(conn: aiosqlite.Connection, letters: list[Letter]) -> int:
-    """Add messages inside the caller's transaction; one already there for its (purpose, recipient, period) stays."""
-    now = utc_now()
-    cursor = await conn.executemany(
-        "INSERT OR IGNORE INTO outbox (purpose, recipient, period, due_at, collapse_key, payload, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (m.purpose, m.recipient, m.period, _iso(m.due_at), m.collapse_key, json.dumps(dict(m.payload)), now)
-            for m in letters
-        ],
+_INSERT = (
+    "INSERT OR IGNORE INTO outbox (purpose, recipient, chat_id, period, due_at, collapse_key, payload, status, "
+    "attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+_OF_CHAT = (
+    "SELECT o.id, o.purpose, o.recipient, COALESCE(o.chat_id, p.telegram_id), p.locale, o.period, o.due_at, "
+    "o.attempts, o.payload, o.not_before FROM outbox o LEFT JOIN participant p ON p.id = o.recipient "
+    "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.chat_id = ? OR (o.chat_id IS NULL AND "
+    "o.recipient = (SELECT id FROM participant WHERE telegram_id = ?))) ORDER BY o.id LIMIT ?"
+)
+
+
+def _row(found: Any) -> OutboxRow:
+    return OutboxRow(
+        found[0], found[1], found[2], found[3], found[4], found[5], found[6], found[7], json.loads(found[8])
     )
+
+
+def enqueue(conn: Conn, letters: Iterable[Letter]) -> int:
+    """Add rows inside the caller's transaction; one already there for its (purpose, recipient, period) stays."""
+    now = utc_now()
+    cursor = conn.executemany(_INSERT, [_values(m, "pending", now) for m in letters])
     return cursor.rowcount
 
 
-async def cancel(conn: aiosqlite.Connection, collapse_key: str) -> int:
-    """Cancel the pending messages that belong together (e.g. an action's check-ins when it is done)."""
-    cursor = await conn.execute(
+def _values(letter: Letter, status: str, now: str) -> tuple[object, ...]:
+    return (
+        letter.purpose,
+        letter.recipient,
+        letter.chat_id,
+        letter.period,
+        iso(letter.due_at),
+        letter.collapse_key,
+        json.dumps(dict(letter.payload), ensure_ascii=False),
+        status,
+        1 if status == "sending" else 0,
+        now,
+    )
+
+
+def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter]) -> list[OutboxRow]:
+    """Write a step's messages to one chat. When nothing older for that chat is still unsent, they are written
+    already claimed and returned, to be delivered at once; otherwise they wait their turn (an empty list)."""
+    if not letters:
+        return []
+    waiting = one(
+        conn,
+        "SELECT 1 FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ? AND "
+        "(chat_id = ? OR (chat_id IS NULL AND recipient = ?)) LIMIT 1",
+        (iso(letters[0].due_at), chat, recipient),
+    )
+    now = utc_now()
+    if waiting is not None:
+        # The person just wrote, so Telegram is reachable: what waits for a retry may go now.
+        conn.execute(
+            "UPDATE outbox SET not_before = NULL WHERE status = 'pending' AND not_before IS NOT NULL AND "
+            "(chat_id = ? OR (chat_id IS NULL AND recipient = ?))",
+            (chat, recipient),
+        )
+        conn.executemany(_INSERT, [_values(m, "pending", now) for m in letters])
+        return []
+    ids = []
+    for letter in letters:
+        cursor = conn.execute(_INSERT, _values(letter, "sending", now))
+        ids.append(int(cursor.lastrowid or 0))
+    locale = one(conn, "SELECT locale FROM participant WHERE id = ?", (recipient,)) if recipient else None
+    return [
+        OutboxRow(
+            row_id, m.purpose, recipient, chat, locale[0] if locale else None, m.period, iso(m.due_at), 1, m.payload
+        )
+        for row_id, m in zip(ids, letters, strict=True)
+    ]
+
+
+def cancel(conn: Conn, collapse_key: str) -> int:
+    """Cancel the pending rows that belong together (e.g. an action's check-ins when it is done)."""
+    cursor = conn.execute(
         "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE collapse_key = ? AND status = 'pending'",
         (utc_now(), collapse_key),
     )
     return cursor.rowcount
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+def forget_recipient(conn: Conn, participant_id: int) -> None:
+    """Nothing more goes to someone who was forgotten, and nothing of what waited for them is kept."""
+    conn.execute("DELETE FROM outbox WHERE recipient = ? AND status IN ('pending', 'sending')", (participant_id,))
+    conn.execute("UPDATE outbox SET payload = '{}' WHERE recipient = ?", (participant_id,))
 
 
-async def _tidy(conn: aiosqlite.Connection, stamp: str, oldest: str) -> None:
-    """Stop, skip and collapse due rows as the catch-up policy says (see `OutboxStore.claim`)."""
-    await conn.execute(
+def tidy(conn: Conn, now: datetime, window: timedelta) -> None:
+    """The catch-up policy, applied to due rows before they are claimed.
+
+    - Rows for people who blocked the bot or were forgotten stop (a reply to a chat still goes there).
+    - Proactive rows due longer ago than `window` are skipped: news that old helps nobody. Journaled replies and
+      notices are never skipped: what a person was to be told still reaches them.
+    - Of several due rows with one collapse key (missed check-ins of one action) only the latest is sent.
+    """
+    stamp, oldest = iso(now), iso(now - window)
+    conn.execute(
         "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
-        "WHERE status = 'pending' AND due_at <= ? AND EXISTS (SELECT 1 FROM participant p "
+        "WHERE status = 'pending' AND due_at <= ? AND chat_id IS NULL AND EXISTS (SELECT 1 FROM participant p "
         "WHERE p.id = outbox.recipient AND (p.stopped_at IS NOT NULL OR p.telegram_id IS NULL))",
         (stamp, stamp),
     )
-    await conn.execute(
+    conn.execute(
         "UPDATE outbox SET status = 'skipped', last_error = 'too old', updated_at = ? "
-        "WHERE status = 'pending' AND due_at < ?",
-        (stamp, oldest),
+        "WHERE status = 'pending' AND due_at < ? AND purpose NOT IN (?, ?)",
+        (stamp, oldest, *MESSAGES),
     )
-    await conn.execute(
+    conn.execute(
         "UPDATE outbox SET status = 'skipped', last_error = 'collapsed', updated_at = ? "
         "WHERE status = 'pending' AND due_at <= ? AND collapse_key IS NOT NULL AND EXISTS ("
         "SELECT 1 FROM outbox later WHERE later.collapse_key = outbox.collapse_key "
@@ -105,108 +165,117 @@ async def _tidy(conn: aiosqlite.Connection, stamp: str, oldest: str) -> None:
     )
 
 
-class OutboxStore:
-    """Claiming and settling outbox rows."""
+def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
+    """Chats with rows due now, the longest waiting first."""
+    stamp = iso(now)
+    found = rows(
+        conn,
+        "SELECT COALESCE(o.chat_id, p.telegram_id) AS chat, MIN(o.id) AS first FROM outbox o "
+        "LEFT JOIN participant p ON p.id = o.recipient "
+        "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.not_before IS NULL OR o.not_before <= ?) "
+        "GROUP BY chat HAVING chat IS NOT NULL ORDER BY first LIMIT ?",
+        (stamp, stamp, limit),
+    )
+    return [int(r[0]) for r in found]
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
 
-    async def add(self, letters: list[Letter]) -> int:
-        """Add messages in a transaction of their own."""
-        async with self.db.transaction() as conn:
-            return await enqueue(conn, letters)
+def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxRow]:
+    """Take one chat's due rows, oldest first, stopping at the first that must wait (a retry): a person's
+    messages never overtake one another. The SELECT ignores `not_before` on purpose, to see what waits."""
+    stamp = iso(now)
+    found = rows(conn, _OF_CHAT, (stamp, chat, chat, limit))
+    ready = []
+    for row in found:
+        if row[9] is not None and row[9] > stamp:
+            if row[1] in LAST:  # a report waiting for its tally holds up nothing else
+                continue
+            break
+        ready.append(_row(row))
+    if ready:
+        conn.executemany(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+            [(stamp, row.id) for row in ready],
+        )
+    return [replace(r, attempts=r.attempts + 1) for r in ready]
 
-    async def recover(self) -> int:
-        """After a crash, rows caught mid-send go back to pending (they may be sent once more, never lost)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
-                "WHERE status = 'sending'",
-                (utc_now(),),
-            )
-            return cursor.rowcount
 
-    async def claim(self, now: datetime, limit: int, window: timedelta, tidy: bool = True) -> list[OutboxRow]:
-        """Take due rows to send, after applying the catch-up policy, in one transaction.
+def recover(conn: Conn) -> int:
+    """After a crash, rows caught mid-send go back to pending (they may be sent once more, never lost)."""
+    cursor = conn.execute(
+        "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
+        "WHERE status = 'sending'",
+        (utc_now(),),
+    )
+    return cursor.rowcount
 
-        - Rows for people who blocked the bot or were forgotten stop.
-        - Rows due longer ago than `window` are skipped: news that old helps nobody.
-        - Of several due rows with one collapse key (missed check-ins of one action) only the latest is sent.
 
-        That tidying reads every due row; `tidy=False` leaves it out for the next batches of one delivery round.
-        """
-        stamp, oldest = _iso(now), _iso(now - window)
-        async with self.db.transaction() as conn:
-            if tidy:
-                await _tidy(conn, stamp, oldest)
-            found = await fetch_rows(
-                conn,
-                "SELECT o.id, o.purpose, o.recipient, p.telegram_id, p.locale, o.period, o.due_at, o.attempts, "
-                "o.payload "
-                "FROM outbox o JOIN participant p ON p.id = o.recipient "
-                "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.not_before IS NULL OR o.not_before <= ?) "
-                "ORDER BY o.due_at, o.id LIMIT ?",
-                (stamp, stamp, limit),
-            )
-            rows = [OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8])) for r in found]
-            if rows:
-                await conn.executemany(
-                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                    [(stamp, row.id) for row in rows],
-                )
-        return rows
+def release(conn: Conn, row_ids: list[int]) -> None:
+    """Claimed rows that were never tried go back to pending, with no attempt counted."""
+    conn.executemany(
+        "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
+        "WHERE id = ? AND status = 'sending'",
+        [(utc_now(), row_id) for row_id in row_ids],
+    )
 
-    async def release(self, row_ids: list[int]) -> None:
-        """Claimed rows that were never tried go back to pending, with no attempt counted."""
-        async with self.db.transaction() as conn:
-            await conn.executemany(
-                "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
-                "WHERE id = ? AND status = 'sending'",
-                [(utc_now(), row_id) for row_id in row_ids],
-            )
 
-    async def settle(self, row_id: int, status: str, error: str | None = None) -> None:
-        """Record how a send ended: sent, skipped (nothing to say any more) or failed."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                (status, error, utc_now(), row_id),
-            )
+def settle(conn: Conn, outcomes: list[tuple[int, str, str | None]]) -> None:
+    """Record how sends ended (sent, skipped, failed). A journaled message is deleted once settled: what it
+    said may be personal, and it is never needed again."""
+    now = utc_now()
+    conn.executemany(
+        "DELETE FROM outbox WHERE id = ? AND purpose IN (?, ?)", [(row_id, *MESSAGES) for row_id, _, _ in outcomes]
+    )
+    conn.executemany(
+        "UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ?",
+        [(status, error, now, row_id) for row_id, status, error in outcomes],
+    )
 
-    async def retry(self, row_id: int, at: datetime, error: str, count: bool = True) -> None:
-        """Try again later; a rate-limit pause does not count as an attempt."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, updated_at = ?, "
-                "attempts = attempts - ? WHERE id = ?",
-                (_iso(at), error, utc_now(), 0 if count else 1, row_id),
-            )
 
-    async def stop_recipient(self, row_id: int, recipient: int) -> None:
-        """The person blocked the bot: this row and everything still pending for them stop, and so do they."""
-        async with self.db.transaction() as conn:
-            now = utc_now()
-            await conn.execute(
-                "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
-                "WHERE id = ? OR (recipient = ? AND status = 'pending')",
-                (now, row_id, recipient),
-            )
-            await conn.execute(
-                "UPDATE participant SET stopped_at = COALESCE(stopped_at, ?) WHERE id = ?", (now, recipient)
-            )
+def retry(conn: Conn, row_id: int, at: datetime, error: str, count: bool = True) -> None:
+    """Try again later; a rate-limit pause does not count as an attempt."""
+    conn.execute(
+        "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, updated_at = ?, "
+        "attempts = attempts - ? WHERE id = ?",
+        (iso(at), error, utc_now(), 0 if count else 1, row_id),
+    )
 
-    async def tally(self, purpose: str, period: str) -> dict[str, int]:
-        """How the rows of one mass message stand (e.g. a broadcast), by status."""
-        async with self.db.reading() as conn:
-            rows = await fetch_rows(
-                conn,
-                "SELECT status, COUNT(*) FROM outbox WHERE purpose = ? AND period = ? GROUP BY status",
-                (purpose, period),
-            )
-        return {str(r[0]): int(r[1]) for r in rows}
 
-    async def counts(self) -> dict[str, int]:
-        """How many rows are in each status (for tests, benchmarks and operators)."""
-        async with self.db.reading() as conn:
-            rows = await fetch_rows(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status", ())
-        return {str(r[0]): int(r[1]) for r in rows}
+def stop_recipient(conn: Conn, row_id: int, recipient: int | None) -> None:
+    """The person blocked the bot: this row and everything still pending for them stop, and so do they."""
+    now = utc_now()
+    conn.execute(
+        "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
+        "WHERE id = ? OR (recipient = ? AND status = 'pending')",
+        (now, row_id, recipient),
+    )
+    conn.execute(
+        "DELETE FROM outbox WHERE status = 'stopped' AND purpose IN (?, ?) AND (id = ? OR recipient = ?)",
+        (*MESSAGES, row_id, recipient),
+    )
+    if recipient is not None:
+        conn.execute("UPDATE participant SET stopped_at = COALESCE(stopped_at, ?) WHERE id = ?", (now, recipient))
+
+
+def tally(conn: Conn, purpose: str, period: str) -> dict[str, int]:
+    """How the rows of one mass message stand (e.g. a broadcast), by status."""
+    found = rows(
+        conn,
+        "SELECT status, COUNT(*) FROM outbox WHERE purpose = ? AND period = ? GROUP BY status",
+        (purpose, period),
+    )
+    return {str(r[0]): int(r[1]) for r in found}
+
+
+def counts(conn: Conn) -> dict[str, int]:
+    """How many rows are in each status (for tests, benchmarks and operators)."""
+    return {str(r[0]): int(r[1]) for r in rows(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")}
+
+
+def unsettled_now(conn: Conn) -> int:
+    """Rows due by now and not yet settled (pending or mid-send): what the sender still has to do."""
+    row = one(
+        conn,
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ?",
+        (iso(datetime.now(UTC)),),
+    )
+    return int(row[0]) if row else 0

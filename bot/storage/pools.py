@@ -8,47 +8,38 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from bot.domain import Membership, Session
+from bot.domain import Membership, Purpose, Session
 from bot.domain.pool import INVITATION_WINDOW_DAYS, Audience, Member, Pool, json_list
-from bot.storage.db import Database
-from bot.storage.outbox import POOL_INVITE, Letter, enqueue
-from bot.storage.rows import (
-    claim_update,
-    ensure_participant,
-    enter_session,
-    fetch_one,
-    fetch_rows,
-    free_code,
-    utc_now,
-)
+from bot.storage import members, sessions
+from bot.storage.db import Conn, one, rows
+from bot.storage.outbox import Letter, enqueue
+from bot.storage.stamps import iso, utc_now
 
+_POOL = "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool "
 # Every way a pool is looked up, as whole queries.
 _POOLS = {
-    "id": "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool WHERE id = ?",
-    "code": "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool WHERE code = ?",
-    "owned": "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool "
-    "WHERE id = ? AND owner = (SELECT id FROM participant WHERE telegram_id = ?)",
-    "of_owner": "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool "
-    "WHERE owner = (SELECT id FROM participant WHERE telegram_id = ?) ORDER BY id DESC",
+    "id": _POOL + "WHERE id = ?",
+    "code": _POOL + "WHERE code = ?",
+    "owned": _POOL + "WHERE id = ? AND owner = ?",
+    "of_owner": _POOL + "WHERE owner = ? ORDER BY id DESC",
 }
 _MEMBER = (
-    "SELECT m.id, m.pool_id, m.participant_id, p.locale, m.group_id, m.profile, m.consent_at, m.flow_state "
+    "SELECT m.id, m.pool_id, m.participant_id, p.locale, m.group_id, m.profile, m.consent_at "
     "FROM pool_member m JOIN participant p ON p.id = m.participant_id "
 )
-
-
-@dataclass(frozen=True)
-class JoinStep:
-    """What one step of joining a pool changes: where the person is (None once joined) and what they answered."""
-
-    flow_state: Mapping[str, Any] | None
-    locale: str | None = None
-    consent: bool = False
-    group_id: str | None = None
-    profile: Mapping[str, Any] | None = None
-    forget: bool = False
+_JOINING = (
+    "EXISTS (SELECT 1 FROM run r WHERE r.participant_id = m.participant_id AND r.purpose = 'pool' "
+    "AND r.subject = m.pool_id AND r.done = 0)"
+)
+# Every way members are looked up, as whole queries made once when the module loads.
+_MEMBERS = {
+    "in_pool": _MEMBER + "WHERE m.participant_id = ? AND m.pool_id = ?",
+    "of_person": _MEMBER + "WHERE m.participant_id = ? AND m.consent_at IS NOT NULL ORDER BY m.id",
+    "invitable": _MEMBER + f"WHERE m.pool_id = ? AND m.consent_at IS NOT NULL AND NOT {_JOINING} "
+    "AND p.telegram_id IS NOT NULL AND p.stopped_at IS NULL ORDER BY m.id",
+    "by_id": _MEMBER + "WHERE m.id = ?",
+    "consented": _MEMBER + "WHERE m.pool_id = ? AND m.consent_at IS NOT NULL ORDER BY m.id",
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,6 @@ class Invitation:
     pool: Pool
     session_id: int
     member: Member
-    telegram_id: int | None
 
 
 @dataclass(frozen=True)
@@ -87,309 +77,244 @@ def _pool(row: Any) -> Pool:
     )
 
 
-async def _load_pool(conn: aiosqlite.Connection, pool_id: int) -> Pool | None:
-    row = await fetch_one(conn, _POOLS["id"], (pool_id,))
+def _one_pool(conn: Conn, which: str, args: tuple[object, ...]) -> Pool | None:
+    row = one(conn, _POOLS[which], args)
     return None if row is None else _pool(row)
 
 
-async def _members(conn: aiosqlite.Connection, where: str, args: tuple[object, ...]) -> list[Member]:
+def _members(conn: Conn, which: str, args: tuple[object, ...]) -> list[Member]:
     found = []
-    for row in await fetch_rows(conn, _MEMBERS[where], args):
-        pool = await _load_pool(conn, int(row[1]))
+    for row in rows(conn, _MEMBERS[which], args):
+        pool = _one_pool(conn, "id", (int(row[1]),))
         assert pool is not None
-        state = json.loads(row[7]) if row[7] else None
-        found.append(
-            Member(int(row[0]), pool, int(row[2]), row[3], row[4], json.loads(row[5]), row[6] is not None, state)
-        )
+        found.append(Member(int(row[0]), pool, int(row[2]), row[3], row[4], json.loads(row[5]), row[6] is not None))
     return found
 
 
-# Every way members are looked up, as whole queries made once when the module loads.
-_MEMBERS = {
-    "joining": _MEMBER + "WHERE p.telegram_id = ? AND m.flow_state IS NOT NULL ORDER BY m.updated_at DESC LIMIT 1",
-    "in_pool": _MEMBER + "WHERE p.telegram_id = ? AND m.pool_id = ?",
-    "of_person": _MEMBER + "WHERE p.telegram_id = ? AND m.consent_at IS NOT NULL ORDER BY m.id",
-    "invitable": _MEMBER + "WHERE m.pool_id = ? AND m.consent_at IS NOT NULL AND m.flow_state IS NULL "
-    "AND p.telegram_id IS NOT NULL AND p.stopped_at IS NULL ORDER BY m.id",
-    "by_id": _MEMBER + "WHERE m.id = ?",
-}
-
-
 def _since(moment: datetime) -> str:
-    return (moment - timedelta(days=INVITATION_WINDOW_DAYS)).isoformat(timespec="seconds")
+    return iso(moment - timedelta(days=INVITATION_WINDOW_DAYS))
 
 
-class PoolStore:
-    """Every query expert pools need; each method one read or one write transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    # ---- pools -----------------------------------------------------------------------------------
-
-    async def create(
-        self,
-        telegram_id: int,
-        name: str,
-        region: str,
-        description: str,
-        topics: tuple[str, ...],
-        fields: tuple[str, ...],
-        monthly_limit: int,
-        key: str,
-    ) -> Pool | None:
-        """A new pool owned by this coordinator, with a fresh join code; None if this was done before."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return None
-            owner = await ensure_participant(conn, telegram_id)
-            code = await free_code(conn, "pool")
-            cursor = await conn.execute(
-                "INSERT INTO pool (code, owner, name, region, description, topics, fields, monthly_limit, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    code,
-                    owner.id,
-                    name,
-                    region,
-                    description,
-                    json.dumps(topics),
-                    json.dumps(fields),
-                    monthly_limit,
-                    utc_now(),
-                ),
-            )
-            assert cursor.lastrowid is not None
-            return await _load_pool(conn, cursor.lastrowid)
-
-    async def pools_of(self, telegram_id: int) -> list[Pool]:
-        """The pools this coordinator created, newest first."""
-        async with self.db.reading() as conn:
-            rows = await fetch_rows(conn, _POOLS["of_owner"], (telegram_id,))
-        return [_pool(r) for r in rows]
-
-    async def owned(self, telegram_id: int, pool_id: int) -> Pool | None:
-        """The pool, if this coordinator created it."""
-        async with self.db.reading() as conn:
-            row = await fetch_one(conn, _POOLS["owned"], (pool_id, telegram_id))
-        return None if row is None else _pool(row)
-
-    async def by_code(self, code: str) -> Pool | None:
-        """The pool a join link points to."""
-        async with self.db.reading() as conn:
-            row = await fetch_one(conn, _POOLS["code"], (code,))
-        return None if row is None else _pool(row)
-
-    async def by_id(self, pool_id: int) -> Pool | None:
-        """A pool by its internal id."""
-        async with self.db.reading() as conn:
-            return await _load_pool(conn, pool_id)
-
-    # ---- members ---------------------------------------------------------------------------------
-
-    async def joining(self, telegram_id: int) -> Member | None:
-        """The pool this person is in the middle of joining, if any."""
-        async with self.db.reading() as conn:
-            found = await _members(conn, "joining", (telegram_id,))
-        return found[0] if found else None
-
-    async def member(self, telegram_id: int, pool_id: int) -> Member | None:
-        """This person's place in this pool, if they have one."""
-        async with self.db.reading() as conn:
-            found = await _members(conn, "in_pool", (telegram_id, pool_id))
-        return found[0] if found else None
-
-    async def memberships(self, telegram_id: int) -> list[Member]:
-        """The pools this person agreed to be in."""
-        async with self.db.reading() as conn:
-            return await _members(conn, "of_person", (telegram_id,))
-
-    async def start_join(
-        self, telegram_id: int, pool: Pool, flow_state: Mapping[str, Any], pseudonym: str, key: str
-    ) -> Member | None:
-        """Begin joining a pool (the first question is asked next); None if this update was already handled."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return None
-            participant = await ensure_participant(conn, telegram_id)
-            now = utc_now()
-            await conn.execute(
-                "INSERT INTO pool_member (pool_id, participant_id, pseudonym, flow_state, joined_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pool_id, participant_id) DO UPDATE SET "
-                "flow_state = excluded.flow_state, updated_at = excluded.updated_at",
-                (pool.id, participant.id, pseudonym, json.dumps(dict(flow_state)), now, now),
-            )
-            found = await _members(conn, "in_pool", (telegram_id, pool.id))
-        return found[0]
-
-    async def step_join(self, member: Member, step: JoinStep, key: str) -> bool:
-        """Store one step of joining, all of it or nothing; False if this update was already handled."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return False
-            if step.forget:
-                await _drop_member(conn, member.id)
-                await conn.execute(
-                    "DELETE FROM participant WHERE id = ? AND NOT EXISTS "
-                    "(SELECT 1 FROM membership WHERE participant_id = ?) AND NOT EXISTS "
-                    "(SELECT 1 FROM pool_member WHERE participant_id = ?) AND NOT EXISTS "
-                    "(SELECT 1 FROM coordinator WHERE participant_id = ?)",
-                    (member.participant_id,) * 4,
-                )
-                return True
-            now = utc_now()
-            state = json.dumps(dict(step.flow_state)) if step.flow_state is not None else None
-            await conn.execute(
-                "UPDATE pool_member SET flow_state = ?, updated_at = ?, group_id = COALESCE(?, group_id), "
-                "profile = COALESCE(?, profile), "
-                "consent_at = CASE WHEN ? THEN COALESCE(consent_at, ?) ELSE consent_at END WHERE id = ?",
-                (
-                    state,
-                    now,
-                    step.group_id,
-                    json.dumps(dict(step.profile)) if step.profile is not None else None,
-                    step.consent,
-                    now,
-                    member.id,
-                ),
-            )
-            if step.locale is not None:
-                await conn.execute(
-                    "UPDATE participant SET locale = ?, updated_at = ? WHERE id = ?",
-                    (step.locale, now, member.participant_id),
-                )
-            return True
-
-    async def leave(self, telegram_id: int, pool_id: int, key: str) -> Pool | None:
-        """Leave a pool at once: the member and their pending invitations go; None if not in it (or done before)."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return None
-            found = await _members(conn, "in_pool", (telegram_id, pool_id))
-            if not found:
-                return None
-            await _drop_member(conn, found[0].id)
-            return found[0].pool
-
-    # ---- consulting ------------------------------------------------------------------------------
-
-    async def reach(self, pool: Pool, session_id: int, audience: Audience, moment: datetime) -> Reach:
-        """How many members an invitation to this audience would go to, and how many are over their maximum."""
-        async with self.db.reading() as conn:
-            eligible, over = await _audience(conn, pool, session_id, audience, moment)
-        return Reach(len(eligible), over)
-
-    async def invite(
-        self, pool: Pool, session: Session, audience: Audience, moment: datetime, key: str
-    ) -> Reach | None:
-        """Invite an audience of a pool to a session: an invitation and an outbox row per member, in one
-        transaction, skipping who reached the pool's monthly maximum. None if this was done before."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return None
-            stamp = moment.isoformat(timespec="seconds")
-            eligible, over = await _audience(conn, pool, session.id, audience, moment)
-            await conn.execute(
-                "INSERT OR IGNORE INTO pool_consultation (pool_id, session_id, topic, invited_at) VALUES (?, ?, ?, ?)",
-                (pool.id, session.id, audience.topic, stamp),
-            )
-            letters = []
-            for member in eligible:
-                cursor = await conn.execute(
-                    "INSERT INTO pool_invitation (pool_id, session_id, member_id, invited_at) VALUES (?, ?, ?, ?)",
-                    (pool.id, session.id, member.id, stamp),
-                )
-                payload = {"invitation": cursor.lastrowid, "session": session.id, "member": member.id}
-                letters.append(Letter(POOL_INVITE, member.participant_id, str(session.id), moment, payload))
-            await enqueue(conn, letters)
-            return Reach(len(eligible), over)
-
-    async def invitation(self, invitation_id: int) -> Invitation | None:
-        """An invitation with its (still present) member."""
-        async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
-                "SELECT i.id, i.session_id, i.member_id, p.telegram_id FROM pool_invitation i "
-                "JOIN pool_member m ON m.id = i.member_id JOIN participant p ON p.id = m.participant_id WHERE i.id = ?",
-                (invitation_id,),
-            )
-            if row is None:
-                return None
-            members = await _members(conn, "by_id", (row[2],))
-        member = members[0]
-        return Invitation(int(row[0]), member.pool, int(row[1]), member, row[3])
-
-    async def accept(
-        self, invitation: Invitation, session: Session, flow_state: Mapping[str, Any], pseudonym: str, key: str
-    ) -> tuple[Membership, bool] | None:
-        """Take up an invitation: join the session (its own consent comes next) and count the response."""
-        async with self.db.transaction() as conn:
-            if not await claim_update(conn, key):
-                return None
-            await conn.execute(
-                "UPDATE pool_invitation SET accepted_at = COALESCE(accepted_at, ?) WHERE id = ?",
-                (utc_now(), invitation.id),
-            )
-            group = invitation.member.group_id
-            known = group if any(g.id == group for g in session.groups) else None
-            return await enter_session(conn, invitation.member.participant_id, session, flow_state, pseudonym, known)
-
-    # ---- what coordinators see -------------------------------------------------------------------
-
-    async def people(self, pool_id: int) -> list[Member]:
-        """Everyone who agreed to be in the pool (for counts only; never shown one by one)."""
-        async with self.db.reading() as conn:
-            return await _members(conn, "consented", (pool_id,))
-
-    async def consultations(self, pool_id: int) -> list[Consultation]:
-        """The sessions the pool was consulted for, oldest first, with invitations sent and taken up."""
-        async with self.db.reading() as conn:
-            rows = await fetch_rows(
-                conn,
-                "SELECT s.id, s.title, c.topic, "
-                "(SELECT COUNT(*) FROM pool_invitation i WHERE i.pool_id = c.pool_id AND i.session_id = c.session_id), "
-                "(SELECT COUNT(accepted_at) FROM pool_invitation i "
-                "WHERE i.pool_id = c.pool_id AND i.session_id = c.session_id) "
-                "FROM pool_consultation c JOIN session s ON s.id = c.session_id WHERE c.pool_id = ? "
-                "ORDER BY c.invited_at, s.id",
-                (pool_id,),
-            )
-        return [Consultation(int(r[0]), str(r[1]), r[2], int(r[3]), int(r[4])) for r in rows]
-
-    async def earlier(self, pool_id: int, topic: str, session_id: int) -> int | None:
-        """The latest finished consultation of the pool on the same topic, before this one."""
-        async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
-                "SELECT c.session_id FROM pool_consultation c JOIN session s ON s.id = c.session_id "
-                "WHERE c.pool_id = ? AND c.topic = ? AND c.session_id != ? AND s.phase IN ('closed', 'follow_up') "
-                "ORDER BY c.invited_at DESC, c.session_id DESC LIMIT 1",
-                (pool_id, topic, session_id),
-            )
-        return None if row is None else int(row[0])
-
-    async def topic_of(self, pool_id: int, session_id: int) -> str | None:
-        """The topic a consultation of the pool was about, if it was chosen by interest."""
-        async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn, "SELECT topic FROM pool_consultation WHERE pool_id = ? AND session_id = ?", (pool_id, session_id)
-            )
-        return None if row is None else row[0]
+# ---- pools -----------------------------------------------------------------------------------------
 
 
-_MEMBERS["consented"] = _MEMBER + "WHERE m.pool_id = ? AND m.consent_at IS NOT NULL ORDER BY m.id"
+def create(
+    conn: Conn,
+    owner: int,
+    name: str,
+    region: str,
+    description: str,
+    topics: tuple[str, ...],
+    fields: tuple[str, ...],
+    monthly_limit: int,
+) -> Pool:
+    """A new pool owned by this coordinator (by participant id), with a fresh join code."""
+    cursor = conn.execute(
+        "INSERT INTO pool (code, owner, name, region, description, topics, fields, monthly_limit, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            sessions.free_code(conn, "pool"),
+            owner,
+            name,
+            region,
+            description,
+            json.dumps(topics),
+            json.dumps(fields),
+            monthly_limit,
+            utc_now(),
+        ),
+    )
+    found = by_id(conn, int(cursor.lastrowid or 0))
+    assert found is not None
+    return found
 
 
-async def _audience(
-    conn: aiosqlite.Connection, pool: Pool, session_id: int, audience: Audience, moment: datetime
+def of_owner(conn: Conn, owner: int) -> list[Pool]:
+    """The pools this coordinator created, newest first."""
+    return [_pool(r) for r in rows(conn, _POOLS["of_owner"], (owner,))]
+
+
+def owned(conn: Conn, owner: int, pool_id: int) -> Pool | None:
+    """The pool, if this coordinator created it."""
+    return _one_pool(conn, "owned", (pool_id, owner))
+
+
+def by_code(conn: Conn, code: str) -> Pool | None:
+    """The pool a join link points to."""
+    return _one_pool(conn, "code", (code,))
+
+
+def by_id(conn: Conn, pool_id: int) -> Pool | None:
+    """A pool by its internal id."""
+    return _one_pool(conn, "id", (pool_id,))
+
+
+# ---- members ---------------------------------------------------------------------------------------
+
+
+def member(conn: Conn, participant_id: int, pool_id: int) -> Member | None:
+    """This person's place in this pool, if they have one."""
+    found = _members(conn, "in_pool", (participant_id, pool_id))
+    return found[0] if found else None
+
+
+def memberships(conn: Conn, participant_id: int) -> list[Member]:
+    """The pools this person agreed to be in."""
+    return _members(conn, "of_person", (participant_id,))
+
+
+def start_join(conn: Conn, participant_id: int, pool: Pool, pseudonym: str) -> Member:
+    """Begin joining a pool (the person's run holds where they are)."""
+    now = utc_now()
+    conn.execute(
+        "INSERT INTO pool_member (pool_id, participant_id, pseudonym, joined_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (pool_id, participant_id) DO UPDATE SET updated_at = excluded.updated_at",
+        (pool.id, participant_id, pseudonym, now, now),
+    )
+    found = member(conn, participant_id, pool.id)
+    assert found is not None
+    return found
+
+
+def answer(
+    conn: Conn,
+    member_id: int,
+    consent: bool,
+    group_id: str | None,
+    profile: Mapping[str, Any] | None,
+) -> None:
+    """Store what a joining member answered: consent, group and the optional profile."""
+    now = utc_now()
+    conn.execute(
+        "UPDATE pool_member SET updated_at = ?, group_id = COALESCE(?, group_id), profile = COALESCE(?, profile), "
+        "consent_at = CASE WHEN ? THEN COALESCE(consent_at, ?) ELSE consent_at END WHERE id = ?",
+        (now, group_id, json.dumps(dict(profile)) if profile is not None else None, consent, now, member_id),
+    )
+
+
+def drop(conn: Conn, member_id: int) -> None:
+    """A member leaves (or declined): their row goes, and so do invitations still waiting in the outbox."""
+    conn.execute(
+        "DELETE FROM outbox WHERE purpose = ? AND status = 'pending' AND json_extract(payload, '$.member') = ?",
+        (Purpose.POOL_INVITE.value, member_id),
+    )
+    conn.execute("DELETE FROM pool_member WHERE id = ?", (member_id,))
+
+
+def leave(conn: Conn, participant_id: int, pool_id: int) -> Pool | None:
+    """Leave a pool at once: the member and their pending invitations go; None if not in it."""
+    found = member(conn, participant_id, pool_id)
+    if found is None:
+        return None
+    drop(conn, found.id)
+    conn.execute(
+        "DELETE FROM run WHERE participant_id = ? AND purpose = 'pool' AND subject = ?", (participant_id, pool_id)
+    )
+    return found.pool
+
+
+# ---- consulting ------------------------------------------------------------------------------------
+
+
+def reach(conn: Conn, pool: Pool, session_id: int, audience: Audience, moment: datetime) -> Reach:
+    """How many members an invitation to this audience would go to, and how many are over their maximum."""
+    eligible, over = _audience(conn, pool, session_id, audience, moment)
+    return Reach(len(eligible), over)
+
+
+def invite(conn: Conn, pool: Pool, session: Session, audience: Audience, moment: datetime) -> Reach:
+    """Invite an audience of a pool to a session: an invitation and an outbox row per member, skipping who reached
+    the pool's monthly maximum."""
+    stamp = iso(moment)
+    eligible, over = _audience(conn, pool, session.id, audience, moment)
+    conn.execute(
+        "INSERT OR IGNORE INTO pool_consultation (pool_id, session_id, topic, invited_at) VALUES (?, ?, ?, ?)",
+        (pool.id, session.id, audience.topic, stamp),
+    )
+    letters = []
+    for invited in eligible:
+        cursor = conn.execute(
+            "INSERT INTO pool_invitation (pool_id, session_id, member_id, invited_at) VALUES (?, ?, ?, ?)",
+            (pool.id, session.id, invited.id, stamp),
+        )
+        payload = {"invitation": cursor.lastrowid, "session": session.id, "member": invited.id}
+        letters.append(Letter(Purpose.POOL_INVITE, invited.participant_id, str(session.id), moment, payload))
+    enqueue(conn, letters)
+    return Reach(len(eligible), over)
+
+
+def invitation(conn: Conn, invitation_id: int) -> Invitation | None:
+    """An invitation with its (still present) member."""
+    row = one(conn, "SELECT id, session_id, member_id FROM pool_invitation WHERE id = ?", (invitation_id,))
+    if row is None or row[2] is None:
+        return None
+    found = _members(conn, "by_id", (row[2],))
+    if not found:
+        return None
+    return Invitation(int(row[0]), found[0].pool, int(row[1]), found[0])
+
+
+def accept(conn: Conn, invitation: Invitation, session: Session, pseudonym: str) -> tuple[Membership, bool]:
+    """Take up an invitation: join the session (its own consent comes next) and count the response."""
+    conn.execute(
+        "UPDATE pool_invitation SET accepted_at = COALESCE(accepted_at, ?) WHERE id = ?", (utc_now(), invitation.id)
+    )
+    group = invitation.member.group_id
+    known = group if any(g.id == group for g in session.groups) else None
+    return members.enter(conn, invitation.member.participant_id, session, pseudonym, known)
+
+
+# ---- what coordinators see -------------------------------------------------------------------------
+
+
+def people_of(conn: Conn, pool_id: int) -> list[Member]:
+    """Everyone who agreed to be in the pool (for counts only; never shown one by one)."""
+    return _members(conn, "consented", (pool_id,))
+
+
+def consultations(conn: Conn, pool_id: int) -> list[Consultation]:
+    """The sessions the pool was consulted for, oldest first, with invitations sent and taken up."""
+    found = rows(
+        conn,
+        "SELECT s.id, s.title, c.topic, "
+        "(SELECT COUNT(*) FROM pool_invitation i WHERE i.pool_id = c.pool_id AND i.session_id = c.session_id), "
+        "(SELECT COUNT(accepted_at) FROM pool_invitation i "
+        "WHERE i.pool_id = c.pool_id AND i.session_id = c.session_id) "
+        "FROM pool_consultation c JOIN session s ON s.id = c.session_id WHERE c.pool_id = ? "
+        "ORDER BY c.invited_at, s.id",
+        (pool_id,),
+    )
+    return [Consultation(int(r[0]), str(r[1]), r[2], int(r[3]), int(r[4])) for r in found]
+
+
+def earlier(conn: Conn, pool_id: int, topic: str, session_id: int) -> int | None:
+    """The latest finished consultation of the pool on the same topic, before this one."""
+    row = one(
+        conn,
+        "SELECT c.session_id FROM pool_consultation c JOIN session s ON s.id = c.session_id "
+        "WHERE c.pool_id = ? AND c.topic = ? AND c.session_id != ? AND s.phase IN ('closed', 'follow_up') "
+        "ORDER BY c.invited_at DESC, c.session_id DESC LIMIT 1",
+        (pool_id, topic, session_id),
+    )
+    return None if row is None else int(row[0])
+
+
+def topic_of(conn: Conn, pool_id: int, session_id: int) -> str | None:
+    """The topic a consultation of the pool was about, if it was chosen by interest."""
+    row = one(conn, "SELECT topic FROM pool_consultation WHERE pool_id = ? AND session_id = ?", (pool_id, session_id))
+    return None if row is None else row[0]
+
+
+def _audience(
+    conn: Conn, pool: Pool, session_id: int, audience: Audience, moment: datetime
 ) -> tuple[list[Member], int]:
     """The members an invitation would reach, and how many more it would, but for the monthly maximum.
 
     Members already invited to this session, or already taking part in it, are left out."""
-    candidates = [m for m in await _members(conn, "invitable", (pool.id,)) if audience.admits(m.profile)]
+    candidates = [m for m in _members(conn, "invitable", (pool.id,)) if audience.admits(m.profile)]
     busy = {
         int(r[0])
-        for r in await fetch_rows(
+        for r in rows(
             conn,
             "SELECT m.id FROM pool_member m WHERE m.pool_id = ? AND (EXISTS (SELECT 1 FROM pool_invitation i "
             "WHERE i.member_id = m.id AND i.session_id = ?) OR EXISTS (SELECT 1 FROM membership s "
@@ -399,7 +324,7 @@ async def _audience(
     }
     counts = {
         int(r[0]): int(r[1])
-        for r in await fetch_rows(
+        for r in rows(
             conn,
             "SELECT i.member_id, COUNT(*) FROM pool_invitation i JOIN pool_member m ON m.id = i.member_id "
             "WHERE m.pool_id = ? AND i.invited_at > ? GROUP BY i.member_id",
@@ -409,13 +334,3 @@ async def _audience(
     fresh = [m for m in candidates if m.id not in busy]
     eligible = [m for m in fresh if counts.get(m.id, 0) < pool.monthly_limit]
     return eligible, len(fresh) - len(eligible)
-
-
-async def _drop_member(conn: aiosqlite.Connection, member_id: int) -> None:
-    """A member leaves: their row goes, and so do invitations still waiting in the outbox."""
-    await conn.execute(
-        "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE purpose = ? AND status = 'pending' "
-        "AND json_extract(payload, '$.member') = ?",
-        (utc_now(), POOL_INVITE, member_id),
-    )
-    await conn.execute("DELETE FROM pool_member WHERE id = ?", (member_id,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -9,6 +10,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 
 class AiohttpRequest(BaseRequest):
@@ -80,8 +83,10 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=None if read is None or write is None else max(read, write),
         )
+        endpoint = url.rsplit("/", 1)[-1]  # the method's name; the rest of the URL holds the token
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
+                log.debug("Bot API %s: %d", endpoint, response.status)
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand
 
+from bot.app.texts import MENU
 from bot.i18n import Catalogs, Translator
-from bot.tg.texts import MENU
 
 
 def _commands(translator: Translator) -> list[BotCommand]:

@@ -1,4 +1,4 @@
-"""Run the bot until asked to stop: open the store, start polling, shut down cleanly."""
+"""Run the bot until asked to stop: open the store, get updates, deliver the outbox, shut down cleanly."""
 
 from __future__ import annotations
 
@@ -6,58 +6,41 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, TelegramError
+from telegram.error import InvalidToken
+from telegram.helpers import create_deep_linked_url
 
+from bot.app import Delivery, Driver, Later, Services, answer_problems, check_registrations, run_job
 from bot.config import Config, ConfigError
-from bot.conversation import load_flows
+from bot.conversation import FlowError, load_flows
 from bot.i18n import Catalogs
-from bot.scheduling import Clock, OutboxRunner
-from bot.storage import (
-    ActionStore,
-    CoordinatorStore,
-    Database,
-    OutboxStore,
-    PoolStore,
-    PrivacyStore,
-    Repository,
-    load_or_create_secret,
-)
+from bot.scheduling import Clock, NotYet, Sender
+from bot.storage import Database, load_or_create_secret, meta, privacy, updates
 from bot.storage.db import BUSY_TIMEOUT
+from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
+from bot.tg.errors import tell_try_again
+from bot.tg.handling import KEY, Runtime
 from bot.tg.menus import publish_menus
-from bot.tg.notifier import Notifier
-from bot.tg.services import Services
+from bot.tg.polling import Poller, PollingStopped, TokenRejected, Unreadable
+from bot.tg.send import perform
 
 log = logging.getLogger(__name__)
-POLL_TIMEOUT = timedelta(seconds=10)
-TICK = timedelta(seconds=5)  # how often the outbox is looked at
-RETENTION_EVERY = timedelta(hours=24)
-POLLING_TASK = "Updater:start_polling:polling_task"  # PTB's name for its polling task
+POLL_TIMEOUT = 10  # seconds a long poll waits for updates
+TICK = timedelta(seconds=5)  # how often the outbox is looked at (a step's own messages go at once)
+TIDY_EVERY = timedelta(hours=24)
+KEEP_KEYS = timedelta(days=30)  # Telegram redelivers an update for a day at most
+BOT_USERNAME = "bot_username"  # remembered so `inspraak session create` can print the join link
+REJECTED = "The Bot API rejected INSPRAAK_TOKEN (401 Unauthorized). Check the token with @BotFather."
+CONFLICT = (
+    "Another instance of this bot is already running with the same token (409 Conflict). "
+    "Stop the other one, or use a different bot token, then start again."
+)
 
-
-class PollingStopped(RuntimeError):
-    """Polling cannot go on: another instance uses the token (409); the message says what to do."""
-
-
-async def _until_stopped(stop: asyncio.Event, conflict: asyncio.Event) -> None:
-    """Wait for a stop request; a 409 or a rejected token (401) while polling ends the bot with a clear error."""
-    polling = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
-    waiting: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait()), asyncio.create_task(conflict.wait())]
-    watched = [*waiting, *([polling] if polling else [])]
-    done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-    for task in waiting:
-        task.cancel()
-    if conflict.is_set():
-        log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
-        raise PollingStopped(
-            "Another instance of this bot is already running with the same token (409 Conflict). "
-            "Stop the other one, or use a different bot token, then start again."
-        )
-    if polling is not None and polling in done and isinstance(polling.exception(), InvalidToken):
-        raise ConfigError("The Bot API rejected INSPRAAK_TOKEN (401 Unauthorized). Check the token with @BotFather.")
+__all__ = ["BOT_USERNAME", "PollingStopped", "retention", "serve"]
 
 
 def retention(config: Config) -> timedelta:
@@ -65,7 +48,12 @@ def retention(config: Config) -> timedelta:
     return timedelta(days=round(30.44 * config.retention_months))
 
 
-BOT_USERNAME = "bot_username"  # remembered so `inspraak session create` can print the join link
+def _flows() -> Mapping[str, Any]:
+    flows = load_flows()
+    disagreements = answer_problems(flows)
+    if disagreements:
+        raise FlowError(disagreements)
+    return flows
 
 
 async def serve(
@@ -82,74 +70,93 @@ async def serve(
     `clock` and `tick` are injectable so a test can run a year of check-ins in seconds.
     """
     catalogs = catalogs or Catalogs()
-    flows = load_flows()
+    flows = _flows()
+    check_registrations()
     database = await Database.open(config.db, busy_timeout)
     try:
-        repo = Repository(database)
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
-        outbox = OutboxStore(database)
-        services = Services(
-            config,
-            catalogs,
-            repo,
-            flows,
-            CoordinatorStore(database),
-            secret,
-            ActionStore(database),
-            outbox,
-            clock,
-            PrivacyStore(database),
-            PoolStore(database),
-        )
-        application = build_application(services, limits)
+        application = build_application(config, limits)
         try:
             await application.initialize()
         except InvalidToken:  # PTB's own message quotes the token: never let it out
-            raise ConfigError(
-                "The Bot API rejected INSPRAAK_TOKEN (401 Unauthorized). Check the token with @BotFather."
-            ) from None
-        updater = application.updater
-        assert updater is not None
-        runner = OutboxRunner(outbox, Notifier(application.bot, services), clock)
+            raise ConfigError(REJECTED) from None
+        bot = application.bot
+        svc = Services(
+            database,
+            catalogs,
+            flows,
+            secret,
+            config.admins,
+            config.language,
+            config.timezone,
+            clock,
+            partial(create_deep_linked_url, bot.username),
+        )
+        delivery = Delivery(svc)
+
+        async def deliver(row: OutboxRow) -> bool:
+            rendered = await database.read(partial(delivery.render, row=row))
+            if isinstance(rendered, Later):
+                raise NotYet(rendered.seconds)
+            if rendered is None:
+                return False
+            for out in rendered:
+                await perform(bot, out)
+            return True
+
+        async def run(row: OutboxRow) -> None:
+            await database.write(partial(run_job, svc, row=row))
+
+        sender = Sender(database, deliver, run, clock)
+        application.bot_data[KEY] = Runtime(svc, Driver(svc), sender)
         try:
-            await repo.set_meta(BOT_USERNAME, application.bot.username)
-            await publish_menus(application.bot, catalogs, config.language)
-            await outbox.recover()  # rows a crash left "sending" go out again
-            assert application.job_queue is not None
-
-            async def deliver_due(_: object) -> None:
-                runner.kick()  # a long broadcast goes on in its own task; the job only looks often
-
-            application.job_queue.run_repeating(deliver_due, interval=tick, first=0.1, name="outbox")
-            privacy = services.privacy
-            application.job_queue.run_repeating(
-                lambda _: privacy.purge(clock() - retention(config), dry_run=False),
-                interval=RETENTION_EVERY,
-                first=60,
-                name="retention",
-            )
+            await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
+            await publish_menus(bot, catalogs, config.language)
+            await sender.recover()  # rows a crash left "sending" go out again
             await application.start()
-            conflict = asyncio.Event()
+            _repeat(application, sender, tick, config, database, clock)
 
-            def on_polling_error(error: TelegramError) -> None:
-                if isinstance(error, Conflict):  # another instance polls with this token: step aside
-                    conflict.set()
+            async def handle(batch: list[Update]) -> None:
+                processor = application.update_processor
+                await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in batch))
 
-            await updater.start_polling(
-                timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
-            )
-            log.info("inspraak is running as @%s", application.bot.username)
-            await _until_stopped(stop, conflict)
-            log.info("stopping: finishing the updates already received")
+            async def tell(unreadable: Unreadable) -> None:
+                if unreadable.chat is not None:
+                    await tell_try_again(bot, svc, unreadable.chat, None, unreadable.hint)
+
+            await bot.delete_webhook()
+            poller = Poller(bot, database, handle, tell, POLL_TIMEOUT, Update.ALL_TYPES)
+            log.info("inspraak is running as @%s", bot.username)
+            try:
+                await poller.run(stop)
+            except PollingStopped:
+                log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
+                raise PollingStopped(CONFLICT) from None
+            except TokenRejected:
+                raise ConfigError(REJECTED) from None
+            log.info("stopped taking updates; delivering what is in hand")
         finally:
-            await runner.close()
-            if updater.running:
-                try:
-                    await updater.stop()
-                except TelegramError as error:  # the polling task's own failure, reported above already
-                    log.info("polling ended with %s", type(error).__name__)
+            await sender.close()
             if application.running:
                 await application.stop()
             await application.shutdown()
     finally:
         await database.close()
+
+
+def _repeat(
+    application: Any, sender: Sender, tick: timedelta, config: Config, database: Database, clock: Clock
+) -> None:
+    """The repeating work: a look at the outbox, and once a day retention and forgetting old dedupe keys."""
+    assert application.job_queue is not None
+
+    async def look(_: object) -> None:
+        sender.look()  # a long broadcast goes on in its own task; the job only looks often
+
+    async def tidy(_: object) -> None:
+        now = clock()
+        await database.write(partial(privacy.purge, cutoff=now - retention(config), dry_run=False))
+        await database.write(partial(updates.prune, before=now - KEEP_KEYS))
+
+    application.job_queue.run_repeating(look, interval=tick, first=0.1, name="outbox")
+    application.job_queue.run_repeating(tidy, interval=TIDY_EVERY, first=60, name="tidy")

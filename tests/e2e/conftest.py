@@ -15,9 +15,10 @@ from bot import config as configuration
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Database, Repository
+from bot.storage import people
 from bot.tg import serve
 from tests.conftest import TOKEN
+from tests.store import read
 
 
 class RunningBot:
@@ -76,11 +77,7 @@ class RunningBot:
 
     async def participant_locale(self, user: SandboxUser) -> str | None:
         """The language stored for a person (read straight from the database file)."""
-        database = await Database.open(self.config.db)
-        try:
-            participant = await Repository(database).participant(user.id)
-        finally:
-            await database.close()
+        participant = await read(self.config.db, lambda conn: people.by_telegram(conn, user.id))
         return participant.locale if participant else None
 
 

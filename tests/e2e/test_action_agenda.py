@@ -11,14 +11,28 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import action_texts as say
 from bot.domain import Msg, Phase, Session
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
-from bot.storage import ActionStore, Database, OutboxStore
-from bot.tg import action_texts as say
+from bot.storage import Conn, actions, outbox
+from bot.storage.actions import CheckinRecord
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
+from tests.store import read
+
+
+def due_times_of(conn: Conn, session: Session) -> dict[str, list[str]]:
+    """When each action's check-ins are due, by the action's title."""
+    return {a.title: [c.due_at for c in actions.checkins(conn, a.id)] for a in actions.of_session(conn, session.id)}
+
+
+def checkins_of(conn: Conn, session: Session, title: str) -> list[CheckinRecord]:
+    """An action's check-ins, by its title."""
+    found = next(a for a in actions.of_session(conn, session.id) if a.title == title)
+    return actions.checkins(conn, found.id)
+
 
 START = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
@@ -134,12 +148,7 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
 
     # Bram blocked the bot: his first check-in gets a 403 and he is never tried again.
     bram.block()
-    database = await Database.open(bot.config.db)
-    try:
-        actions = {a.title: a for a in await ActionStore(database).of_session(session.id)}
-        dues = {title: [c.due_at for c in await ActionStore(database).checkins(a.id)] for title, a in actions.items()}
-    finally:
-        await database.close()
+    dues = await read(bot.config.db, lambda conn: due_times_of(conn, session))
     assert len(dues["Taalcafé"]) == 12 and len(dues["Huiswerkklas"]) == 52
     assert all(
         d.endswith("T09:00:00+00:00") or d.endswith("T08:00:00+00:00") for d in dues["Taalcafé"]
@@ -184,12 +193,7 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
     # A year later, Olena takes on a quarterly action, and finishes it in the third quarter.
     quarterly = await add_action(admin, catalogs, standin, "Buddy's", "quarterly")
     await accept(olena, quarterly, "uk", standin)
-    database = await Database.open(bot.config.db)
-    try:
-        buddies = next(a for a in await ActionStore(database).of_session(session.id) if a.title == "Buddy's")
-        dues["Buddy's"] = [c.due_at for c in await ActionStore(database).checkins(buddies.id)]
-    finally:
-        await database.close()
+    dues["Buddy's"] = (await read(bot.config.db, lambda conn: due_times_of(conn, session)))["Buddy's"]
     assert len(dues["Buddy's"]) == 4
     for number, due in enumerate(dues["Buddy's"], 1):
         await at(clock, datetime.fromisoformat(due))
@@ -206,15 +210,12 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
     await at(clock, datetime.fromisoformat(dues["Buddy's"][3]) + timedelta(days=4))
     assert olena.unread() == []
 
-    database = await Database.open(bot.config.db)
-    try:
-        store = ActionStore(database)
-        actions = {a.title: a for a in await store.of_session(session.id)}
-        farah_checkins = await store.checkins(actions["Taalcafé"].id)
-        counts = await OutboxStore(database).counts()
-    finally:
-        await database.close()
-    assert actions["Buddy's"].status.value == "done" and actions["Huiswerkklas"].status.value == "active"
+    statuses = {
+        a.title: a.status.value for a in await read(bot.config.db, lambda conn: actions.of_session(conn, session.id))
+    }
+    farah_checkins = await read(bot.config.db, lambda conn: checkins_of(conn, session, "Taalcafé"))
+    counts = await read(bot.config.db, outbox.counts)
+    assert statuses["Buddy's"] == "done" and statuses["Huiswerkklas"] == "active"
     assert [c.sent_at is not None for c in farah_checkins] == [True] * 12, "every check-in sent"
     assert len(questions(farah, "Taalcafé", catalogs, "fa")) == 12, "and each exactly once"
     assert [c.status for c in farah_checkins][:8] == [
@@ -347,14 +348,13 @@ async def test_editing_an_action_changes_its_words_and_reschedules_the_check_ins
         say.UPDATED.with_params(action="Huiswerkklas en bijles")
     )
 
-    database = await Database.open(bot.config.db)
-    try:
-        action = (await ActionStore(database).of_session(session.id))[0]
-        checkins = await ActionStore(database).checkins(action.id)
-        outbox = await database.connection.execute_fetchall(
+    action = (await read(bot.config.db, lambda conn: actions.of_session(conn, session.id)))[0]
+    checkins = await read(bot.config.db, lambda conn: actions.checkins(conn, action.id))
+    pending = await read(
+        bot.config.db,
+        lambda conn: conn.execute(
             "SELECT COUNT(*) FROM outbox WHERE purpose = 'checkin' AND status = 'pending'"
-        )
-    finally:
-        await database.close()
+        ).fetchone(),
+    )
     assert action.title == "Huiswerkklas en bijles" and action.schedule.cadence.value == "monthly"
-    assert len(checkins) == 12 and next(iter(outbox))[0] == 12, "52 weekly check-ins became 12 monthly ones"
+    assert len(checkins) == 12 and pending[0] == 12, "52 weekly check-ins became 12 monthly ones"

@@ -10,15 +10,19 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from bot.app import coord_texts as say
+from bot.app import texts
+from bot.app.dispatch import COMMANDS, Access
+from bot.app.participation import JOIN_UNKNOWN, NOT_COLLECTING
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import CoordinatorStore, Database, Repository
-from bot.tg import coord_texts as say
-from bot.tg import texts
-from bot.tg.app import COORDINATOR_COMMANDS
-from bot.tg.journey import JOIN_UNKNOWN, NOT_COLLECTING
+from bot.storage import ideas, sessions, themes
+from bot.storage.ideas import Counts, IdeaCard
 from tests.e2e.conftest import RunningBot
+from tests.store import read
+
+COORDINATOR_COMMANDS = sorted(name for name, route in COMMANDS.items() if route.access is not Access.ANYONE)
 
 
 class Inspector:
@@ -28,17 +32,18 @@ class Inspector:
         self.path = path
 
     async def session(self, code: str) -> Session:
-        database = await Database.open(self.path)
-        try:
-            found = await Repository(database).session_by_code(code)
-        finally:
-            await database.close()
+        found = await read(self.path, lambda conn: sessions.by_code(conn, code))
         assert found is not None
         return found
 
-    async def store(self) -> tuple[Database, CoordinatorStore]:
-        database = await Database.open(self.path)
-        return database, CoordinatorStore(database)
+    async def counts(self, session: Session) -> Counts:
+        return await read(self.path, lambda conn: ideas.counts(conn, session.id))
+
+    async def themes(self, session: Session) -> dict[str, int]:
+        return {t.name: t.id for t in await read(self.path, lambda conn: themes.of_session(conn, session.id))}
+
+    async def hidden(self, session: Session) -> list[IdeaCard]:
+        return await read(self.path, lambda conn: ideas.hidden(conn, session.id))
 
 
 NL = "nl"
@@ -206,14 +211,10 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
     await marloes.press("🤝 Ontmoeten")
     assert (await marloes.reply()).text == nl(catalogs, say.SORT_DONE)
 
-    database, store = await inspector.store()
-    try:
-        status = await store.status(session.id)
-        themes = {t.name: t.id for t in await store.themes(session.id)}
-        hidden = await store.hidden(session.id)
-    finally:
-        await database.close()
-    assert status.by_theme == {themes["Taal"]: 3, themes["Werk"]: 1, themes["Ontmoeten"]: 1}
+    status = await inspector.counts(session)
+    named = await inspector.themes(session)
+    hidden = await inspector.hidden(session)
+    assert status.by_theme == {named["Taal"]: 3, named["Werk"]: 1, named["Ontmoeten"]: 1}
     assert (status.unsorted, status.hidden, status.voice_untranscribed) == (0, 1, 0)
     assert [(h.text, h.hidden_reason) for h in hidden] == [("spam spam spam", "reclame")]
 
@@ -367,13 +368,10 @@ async def test_a_co_coordinator_helps_translate_and_hidden_ideas_can_be_restored
     assert "koop nu goedkope horloges" in listing.content() and "تبلیغات" in listing.content()
     await marloes.press(0, listing)
     assert (await marloes.reply()).text == nl(catalogs, say.RESTORED)
-    database, store = await Inspector(bot.config.db).store()
-    try:
-        session = await Inspector(bot.config.db).session(code)
-        assert await store.hidden(session.id) == []
-        assert (await store.status(session.id)).unsorted == 1
-    finally:
-        await database.close()
+    inspector = Inspector(bot.config.db)
+    session = await inspector.session(code)
+    assert await inspector.hidden(session) == []
+    assert (await inspector.counts(session)).unsorted == 1
 
 
 async def test_a_coordinator_cannot_see_or_change_another_coordinators_session(

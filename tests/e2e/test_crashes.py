@@ -12,13 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
-from bot.i18n import SUPPORTED, Catalogs
+from bot.domain import Msg, Session
+from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import CoordinatorStore, Database
-from bot.storage.repository import update_key
 from tests.conftest import TOKEN
 from tests.e2e.test_participant_journey import join
+from tests.store import owned_session, write
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,25 +59,7 @@ class BotProcess:
 
 
 async def prepared_session(db: Path) -> Session:
-    database = await Database.open(db)
-    try:
-        store = CoordinatorStore(database)
-        session = await store.create_session(
-            1,
-            "Thuis in Assen",
-            "Wat helpt?",
-            tuple(GroupDef(g) for g in DEFAULT_GROUPS),
-            SUPPORTED,
-            20,
-            "nl",
-            "ranking",
-            update_key("create"),
-        )
-        assert session is not None
-        await store.set_phase(session.id, Phase.COLLECTING, update_key("collect"))
-    finally:
-        await database.close()
-    return session
+    return await write(db, lambda conn: owned_session(conn, 1, "Thuis in Assen", "Wat helpt?", idea_limit=20))
 
 
 async def test_killing_the_bot_again_and_again_loses_and_doubles_nothing(

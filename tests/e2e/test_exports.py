@@ -15,10 +15,11 @@ from bot.domain import Session
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import CoordinatorStore, Database
-from bot.storage.repository import update_key
+from bot.storage import Conn, themes
+from bot.storage import ideas as idea_store
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_prioritising import collecting_session, join, open_voting
+from tests.store import write
 
 IDEAS = {
     "Amal": ("ar", "newcomer", ["دروس اللغة مع الجيران", "<b>عمل</b> & تدريب"]),
@@ -41,11 +42,10 @@ async def prepare(
         people[name] = person
     await people["Sanne"].voice(duration=9)
     await people["Sanne"].reply()
-    database = await Database.open(bot.config.db)
-    try:
-        store = CoordinatorStore(database)
-        cards = {c.text or "voice": c.id for c in await store.export_ideas(session.id)}
-        themes = {t.name: t.id for t in await store.themes(session.id)}
+
+    def sort(conn: Conn) -> None:  # what a coordinator does with /sort, done in the store to keep the test short
+        cards = {c.text or "voice": c.id for c in idea_store.for_export(conn, session.id)}
+        named = {t.name: t.id for t in themes.of_session(conn, session.id)}
         for text, theme in (
             ("دروس اللغة مع الجيران", "Taal"),
             ("ቋንቋ ምምሃር", "Taal"),
@@ -53,14 +53,13 @@ async def prepare(
             ("<b>عمل</b> & تدريب", "Werk"),
             ("voice", "Ontmoeten"),
         ):
-            await store.sort_into(session.id, cards[text], themes[theme], update_key(f"sort-{text}"))
-        await store.merge(session.id, cards["Taalcafé op zaterdag"], cards["دروس اللغة مع الجيران"], update_key("m"))
-        await store.hide(session.id, cards["koop goedkope horloges"], "reclame", update_key("h"))
-        await store.annotate(
-            session.id, cards["voice"], "transcription", "Een buurthuis dat ook 's avonds open is", update_key("a")
-        )
-    finally:
-        await database.close()
+            idea_store.sort_into(conn, session.id, cards[text], named[theme])
+        idea_store.merge(conn, session.id, cards["Taalcafé op zaterdag"], cards["دروس اللغة مع الجيران"])
+        idea_store.hide(conn, session.id, cards["koop goedkope horloges"], "reclame")
+        written = "Een buurthuis dat ook 's avonds open is"
+        idea_store.annotate(conn, session.id, cards["voice"], "transcription", written)
+
+    await write(bot.config.db, sort)
     await open_voting(admin, standin, catalogs, session)
     for person, ballot in (
         (people["Amal"], ["Taal", "Werk", "Zorg"]),

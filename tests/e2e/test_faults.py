@@ -10,26 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import texts
 from bot.config import ConfigError
 from bot.conversation.machine import TEXT_OR_VOICE, TOO_LONG
 from bot.domain import Session
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import ApiError, SandboxUser, StandIn, add_person
-from bot.storage import Database, Repository
-from bot.tg import PollingStopped, texts
+from bot.storage import ideas, sessions
+from bot.tg import PollingStopped
 from tests.conftest import TOKEN
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_participant_journey import join
 from tests.e2e.test_prioritising import collecting_session
+from tests.store import read, write
 
 
 async def ideas_of(bot: RunningBot, session: Session) -> list[str | None]:
-    database = await Database.open(bot.config.db)
-    try:
-        return [i.text for i in await Repository(database).ideas(session.id)]
-    finally:
-        await database.close()
+    return [i.text for i in await read(bot.config.db, lambda conn: ideas.of_session(conn, session.id))]
 
 
 @pytest.fixture
@@ -144,15 +142,15 @@ async def test_a_full_disk_gets_a_polite_retry_and_the_bot_keeps_serving(
     catalogs: Catalogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = Repository.advance
+    original = ideas.add
 
-    async def disk_full(*args: object, **kwargs: object) -> bool:
+    def disk_full(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Repository, "advance", disk_full)
+    monkeypatch.setattr(ideas, "add", disk_full)
     await amal.send("فكرة")
     assert (await amal.reply()).text == catalogs.get("ar").render(texts.TRY_AGAIN)
-    monkeypatch.setattr(Repository, "advance", original)
+    monkeypatch.setattr(ideas, "add", original)
     await amal.send("فكرة")
     await amal.reply()
     assert await ideas_of(bot, session) == ["فكرة"]
@@ -201,11 +199,7 @@ async def test_strange_input_is_stored_exactly_or_refused_with_a_reason(
     bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
 ) -> None:
     session = await collecting_session(bot, admin, Method.RANKING)
-    database = await Database.open(bot.config.db)
-    try:
-        await database.connection.execute("UPDATE session SET idea_limit = 20 WHERE id = ?", (session.id,))
-    finally:
-        await database.close()
+    await write(bot.config.db, lambda conn: sessions.set_idea_limit(conn, session.id, 20))
     olena = add_person(standin, "Olena", "uk")
     await join(olena, session, "uk", "resident", catalogs)
     answers = []

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
+from bot.app import texts
 from bot.i18n import Catalogs
 from bot.sandbox import StandIn, add_person
-from bot.storage import Repository
-from bot.tg import texts
+from bot.storage import people
 from tests.e2e.conftest import RunningBot
 
 
@@ -69,17 +69,17 @@ async def test_when_the_store_fails_the_person_is_asked_kindly_to_try_again_and_
 ) -> None:
     amal = add_person(standin, "Amal", language_code="ar")
     secret_words = "my private idea about the reception centre"
-    original = Repository.participant
+    original = people.by_telegram
 
-    async def broken(self: Repository, telegram_id: int) -> None:
+    def broken(conn: object, telegram_id: int) -> None:
         raise sqlite3.OperationalError(f"disk I/O error near {secret_words}")
 
-    Repository.participant = broken  # type: ignore[method-assign]
+    people.by_telegram = broken  # type: ignore[assignment]
     try:
         await amal.send(secret_words)
         assert (await amal.reply()).text == catalogs.get("ar").render(texts.TRY_AGAIN)
     finally:
-        Repository.participant = original  # type: ignore[method-assign]
+        people.by_telegram = original
     assert any("OperationalError" in r.getMessage() for r in caplog.records)
     assert not any(secret_words in r.getMessage() for r in caplog.records)
     await amal.send("/help")

@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from bot.app.participation import IDEA_EDITED, JOIN_UNKNOWN
 from bot.conversation.machine import EXPIRED, NOTHING_TO_ANSWER, TEXT_OR_VOICE, TOO_LONG
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session, groups_from_names
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.i18n.bidi import RLM
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Database, Repository
-from bot.storage.repository import IdeaRecord, MemberRecord
-from bot.tg.journey import IDEA_EDITED, JOIN_UNKNOWN
+from bot.storage import ideas, members, sessions
+from bot.storage.ideas import IdeaRecord
+from bot.storage.members import MemberRecord
 from tests.e2e.conftest import RunningBot
+from tests.store import read, write
 
 
 @dataclass
 class Store:
     """A second connection to the bot's database, as an inspector would open it."""
 
-    path: object
-
-    async def _repo(self) -> tuple[Database, Repository]:
-        database = await Database.open(self.path)  # type: ignore[arg-type]
-        return database, Repository(database)
+    path: Path
 
     async def ideas(self, session: Session) -> list[IdeaRecord]:
-        database, repo = await self._repo()
-        try:
-            return await repo.ideas(session.id)
-        finally:
-            await database.close()
+        return await read(self.path, lambda conn: ideas.of_session(conn, session.id))
 
     async def members(self, session: Session) -> list[MemberRecord]:
-        database, repo = await self._repo()
-        try:
-            return await repo.members(session.id)
-        finally:
-            await database.close()
+        return await read(self.path, lambda conn: members.members(conn, session.id))
 
 
 @pytest.fixture
@@ -48,19 +39,32 @@ async def store(bot: RunningBot) -> Store:
     return Store(bot.config.db)
 
 
+def made_session(
+    path: Path,
+    title: str,
+    question: str,
+    groups: list[str],
+    languages: tuple[str, ...],
+    idea_limit: int,
+    phase: Phase = Phase.COLLECTING,
+) -> Awaitable[Session]:
+    """A session made the way `inspraak session create` makes one."""
+    made = groups_from_names(groups)
+    return write(
+        path, lambda conn: sessions.create(conn, title, question, made, languages, idea_limit, phase, None, "ranking")
+    )
+
+
 @pytest.fixture
-async def session(bot: RunningBot) -> AsyncIterator[Session]:
-    database = await Database.open(bot.config.db)
-    try:
-        yield await Repository(database).create_session(
-            "Samen in Assen",
-            "Wat helpt jou het meest om je thuis te voelen?",
-            groups_from_names(["newcomer", "professional", "resident"]),
-            SUPPORTED,
-            idea_limit=3,
-        )
-    finally:
-        await database.close()
+async def session(bot: RunningBot) -> Session:
+    return await made_session(
+        bot.config.db,
+        "Samen in Assen",
+        "Wat helpt jou het meest om je thuis te voelen?",
+        ["newcomer", "professional", "resident"],
+        SUPPORTED,
+        idea_limit=3,
+    )
 
 
 def flow_text(catalogs: Catalogs, locale: str, context: str, source: str, **params: object) -> str:
@@ -259,13 +263,7 @@ async def test_editing_an_idea_updates_it_instead_of_adding_one(
 async def test_the_link_of_a_closed_session_gets_the_same_kind_answer_and_stores_nothing(
     bot: RunningBot, standin: StandIn, catalogs: Catalogs, store: Store
 ) -> None:
-    database = await Database.open(bot.config.db)
-    try:
-        closed = await Repository(database).create_session(
-            "Afgerond", "Wat vond je?", groups_from_names(["newcomer"]), ("nl", "ar"), 5, phase=Phase.CLOSED
-        )
-    finally:
-        await database.close()
+    closed = await made_session(bot.config.db, "Afgerond", "Wat vond je?", ["newcomer"], ("nl", "ar"), 5, Phase.CLOSED)
     amal = add_person(standin, "Amal", "ar")
     await amal.start(closed.code)
     assert (await amal.reply()).text == catalogs.get("ar").render(JOIN_UNKNOWN)

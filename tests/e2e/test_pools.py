@@ -7,28 +7,26 @@ import asyncio
 import io
 import json
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import zxingcpp
 from PIL import Image
 
-from bot.domain import DEFAULT_GROUPS, Cadence, Changes, Msg, Phase, Schedule, Session
-from bot.domain.pool import PROFILE_FIELDS, TOPICS
+from bot.app import pool_texts as say
+from bot.app import texts
+from bot.app.coord_texts import UNTRANSLATED
+from bot.app.privacy import FORGET_DONE, FORGET_KEEP
+from bot.domain import DEFAULT_GROUPS, Cadence, Msg, Phase, Schedule, Session
+from bot.domain.pool import PROFILE_FIELDS, TOPICS, Pool
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.world import ChatMessage
-from bot.storage import ActionStore, CoordinatorStore, Database, PoolStore, PrivacyStore, Repository
-from bot.storage.repository import update_key
-from bot.tg import pool_texts as say
-from bot.tg import texts
-from bot.tg.coord_texts import UNTRANSLATED
-from bot.tg.privacy import FORGET_DONE, FORGET_KEEP
+from bot.storage import Conn, actions, ideas, members, people, pools, privacy, roles, sessions, themes
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_coordinators import create_by_wizard, next_phase
 from tests.e2e.test_prioritising import session_in_phase
+from tests.store import read, write
 
 POOL = "Nieuwkomerspanel Drenthe"
 DONE = "Done"
@@ -207,17 +205,18 @@ async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_an
     await karim.send("/leave")
     assert (await karim.reply()).text == catalogs.get("fa").render(say.LEFT.with_params(pool=POOL))
 
-    async with stores(bot) as (repo, coord, _, actions):
-        members = {m.pseudonym: m for m in await repo.members(first.id)}
-        assert len(members) == 2 and all(m.group_id == "newcomer" and m.consented for m in members.values())
-        assert {i.text for i in await repo.ideas(first.id)} == {
-            "مكان هادئ للدراسة في مركز الاستقبال",
-            "Більше інформації українською про житло",
-        }
+    joined = await read(bot.config.db, lambda conn: members.members(conn, first.id))
+    assert len(joined) == 2 and all(m.group_id == "newcomer" and m.consented for m in joined)
+    given = await read(bot.config.db, lambda conn: ideas.of_session(conn, first.id))
+    assert {i.text for i in given} == {"مكان هادئ للدراسة في مركز الاستقبال", "Більше інформації українською про житло"}
+
+    def prepare(conn: Conn) -> None:
         for name, emoji in (("Rust", "🛏️"), ("Informatie", "ℹ️")):
-            await coord.add_theme(first.id, name, emoji, update_key(f"theme-{name}"))
+            themes.add(conn, first.id, name, emoji)
         schedule = Schedule(date(2026, 12, 1), Cadence.MONTHLY)
-        await actions.create(first.id, "Stiltekamer in het azc", "", [], schedule, "hash", update_key("action"))
+        actions.create(conn, first.id, "Stiltekamer in het azc", "", [], schedule, "hash")
+
+    await write(bot.config.db, prepare)
     await next_phase(admin, standin, catalogs)  # sorting
     await next_phase(admin, standin, catalogs)  # prioritising
     await vote(amal, standin, catalogs, "ar", ["🛏️ Rust", "ℹ️ Informatie"])
@@ -296,10 +295,11 @@ def invitation_id(invitation: ChatMessage) -> int:
 
 
 async def stored_session(bot: RunningBot, invitation_id: int) -> Session:
-    async with stores(bot) as (repo, _, pools, _):
-        invitation = await pools.invitation(invitation_id)
-        assert invitation is not None
-        session = await repo.session_by_id(invitation.session_id)
+    def find(conn: Conn) -> Session | None:
+        invitation = pools.invitation(conn, invitation_id)
+        return sessions.by_id(conn, invitation.session_id) if invitation else None
+
+    session = await read(bot.config.db, find)
     assert session is not None
     return session
 
@@ -313,25 +313,16 @@ async def invite_with_command(admin: SandboxUser, session: Session) -> ChatMessa
     return await admin.reply()
 
 
-@asynccontextmanager
-async def stores(bot: RunningBot) -> AsyncIterator[tuple[Repository, CoordinatorStore, PoolStore, ActionStore]]:
-    """The stores on the bot's database file, opened next to the running bot."""
-    database = await Database.open(bot.config.db)
-    try:
-        yield Repository(database), CoordinatorStore(database), PoolStore(database), ActionStore(database)
-    finally:
-        await database.close()
-
-
 async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of_the_member(
     bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
 ) -> None:
-    async with stores(bot) as (repo, coord, pools, _):
-        await coord.ensure_coordinator(admin.id)
-        pool = await pools.create(
-            admin.id, POOL, "Drenthe", "Advies over opvang.", ("reception",), ("years", "interests"), 2, "k1"
+    def make_pool(conn: Conn) -> Pool:
+        owner = roles.make_coordinator(conn, admin.id).participant.id
+        return pools.create(
+            conn, owner, POOL, "Drenthe", "Advies over opvang.", ("reception",), ("years", "interests"), 2
         )
-    assert pool is not None
+
+    pool = await write(bot.config.db, make_pool)
     zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
     await join_pool(zenobia, f"pool-{pool.code}", "ar", "newcomer", "y0", ["reception"], catalogs)
 
@@ -346,22 +337,26 @@ async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of
 
     # Retention clears a finished consultation she took part in, but she stays in the pool she agreed to.
     closed = await session_in_phase(bot, admin, Method.RANKING, Phase.CLOSED, ())
-    async with stores(bot) as (repo, _, pools, _):
-        state = {"flow": "intake", "version": 1, "node": "joined", "done": True}
-        joined = await repo.join(zenobia.id, closed, state, update_key("z-join"), "P-ZZZZZZ")
-        assert joined is not None
-        assert await repo.advance(joined[0], Changes(flow_state=state, consent=True), update_key("z-consent"))
-        purged = await PrivacyStore(repo.db).purge(datetime.now(UTC) + timedelta(days=1), dry_run=False)
-        assert purged.sessions == ((closed.code, closed.title),) and purged.people == 0
-        assert [m.pool.id for m in await pools.memberships(zenobia.id)] == [pool.id]
+
+    def took_part(conn: Conn) -> None:
+        person = people.ensure(conn, zenobia.id)
+        membership, _ = members.enter(conn, person.id, closed, "P-ZZZZZZ")
+        members.agree(conn, membership.id)
+
+    await write(bot.config.db, took_part)
+    purged = await write(bot.config.db, lambda conn: privacy.purge(conn, datetime.now(UTC) + timedelta(days=1), False))
+    assert purged.sessions == ((closed.code, closed.title),) and purged.people == 0
+    person = await read(bot.config.db, lambda conn: people.by_telegram(conn, zenobia.id))
+    assert person is not None
+    still = await read(bot.config.db, lambda conn: pools.memberships(conn, person.id))
+    assert [m.pool.id for m in still] == [pool.id]
 
     await zenobia.send("/forgetme")
     ask = await zenobia.reply()
     await zenobia.press(catalogs.get("ar").text(FORGET_KEEP), ask)
     await standin.wait_until(lambda: ask.text == catalogs.get("ar").render(FORGET_DONE))
-    async with stores(bot) as (repo, _, pools, _):
-        assert await pools.people(pool.id) == []
-        assert await repo.participant(zenobia.id) is None
+    assert await read(bot.config.db, lambda conn: pools.people_of(conn, pool.id)) == []
+    assert await read(bot.config.db, lambda conn: people.by_telegram(conn, zenobia.id)) is None
 
     # Someone who says no to the pool's consent leaves nothing behind at all.
     nour = add_person(standin, "Nour", "ar")
@@ -373,6 +368,5 @@ async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of
     await nour.reply()
     await nour.send("/leave")
     assert (await nour.reply()).text == catalogs.get("ar").render(say.LEAVE_NONE)
-    async with stores(bot) as (repo, _, pools, _):
-        assert await repo.participant(nour.id) is None
-        assert await pools.people(pool.id) == []
+    assert await read(bot.config.db, lambda conn: people.by_telegram(conn, nour.id)) is None
+    assert await read(bot.config.db, lambda conn: pools.people_of(conn, pool.id)) == []

@@ -8,17 +8,17 @@ from dataclasses import replace
 from PIL import Image
 
 from bot import exports as ex
-from bot.domain import DEFAULT_GROUPS, GroupDef, Msg, Phase, Session
+from bot.app import coord_texts as say
+from bot.app import results as rv
+from bot.app.participation import VOTING_CLOSED
+from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
 from bot.domain.results import Method, Vote, compute
-from bot.i18n import SUPPORTED, Catalogs, native_name
+from bot.i18n import Catalogs, native_name
 from bot.i18n.bidi import RLM
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import CoordinatorStore, Database, Repository
-from bot.storage.repository import update_key
-from bot.tg import coord_texts as say
-from bot.tg import results_view as rv
-from bot.tg.journey import VOTING_CLOSED
+from bot.storage import votes
 from tests.e2e.conftest import RunningBot
+from tests.store import owned_session, read, write
 
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
 
@@ -27,21 +27,10 @@ async def session_in_phase(
     bot: RunningBot, owner: SandboxUser, method: Method, phase: Phase, themes: tuple[tuple[str, str | None], ...]
 ) -> Session:
     """A session owned by the coordinator, in the given phase with the given (name, emoji) themes, made in the store."""
-    database = await Database.open(bot.config.db)
-    try:
-        store = CoordinatorStore(database)
-        groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
-        tag = f"{method}-{phase}"
-        session = await store.create_session(
-            owner.id, "Thuis in Assen", "Wat helpt?", groups, SUPPORTED, 5, "nl", method.value, update_key(tag)
-        )
-        assert session is not None
-        await store.set_phase(session.id, phase, update_key(f"phase-{tag}"))
-        for name, emoji in themes:
-            await store.add_theme(session.id, name, emoji, update_key(f"theme-{tag}-{name}"))
-    finally:
-        await database.close()
-    return session
+    return await write(
+        bot.config.db,
+        lambda conn: owned_session(conn, owner.id, "Thuis in Assen", "Wat helpt?", method.value, phase, themes),
+    )
 
 
 async def collecting_session(bot: RunningBot, owner: SandboxUser, method: Method) -> Session:
@@ -78,11 +67,7 @@ async def open_voting(coordinator: SandboxUser, standin: StandIn, catalogs: Cata
 
 
 async def stored_votes(bot: RunningBot, session: Session) -> list[tuple[str | None, object]]:
-    database = await Database.open(bot.config.db)
-    try:
-        return [(v.group_id, v.payload) for v in await Repository(database).votes(session.id)]
-    finally:
-        await database.close()
+    return [(v.group_id, v.payload) for v in await read(bot.config.db, lambda conn: votes.of_session(conn, session.id))]
 
 
 BALLOTS = {

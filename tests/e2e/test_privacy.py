@@ -9,35 +9,41 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.app import privacy
 from bot.cli import main
 from bot.domain import Phase
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import CoordinatorStore, Database, PrivacyStore, Purge, Repository
-from bot.storage.repository import update_key
-from bot.tg import privacy
+from bot.storage import Conn, ideas, outbox, sessions, votes
+from bot.storage import privacy as privacy_store
+from bot.storage.privacy import Purge
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_prioritising import collecting_session, join, open_voting
+from tests.store import read, write
+
+
+def _containing(conn: Conn, needles: list[str]) -> list[tuple[str, str, object]]:
+    found = []
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+    for table in tables:
+        cursor = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from sqlite_master)
+        columns = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            for column, value in zip(columns, row, strict=True):
+                if value is not None and any(n in str(value) for n in needles):
+                    found.append((table, column, value))
+    return found
 
 
 async def everywhere(path: Path, needles: list[str]) -> list[tuple[str, str, object]]:
-    """Every (table, column, value) in the database that contains one of the needles."""
-    database = await Database.open(path)
-    found = []
-    try:
-        conn = database.connection
-        tables = [r[0] for r in await conn.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            async with conn.execute(f'SELECT * FROM "{table}"') as cursor:  # noqa: S608 (names from sqlite_master)
-                columns = [d[0] for d in cursor.description]
-                for row in await cursor.fetchall():
-                    for column, value in zip(columns, row, strict=True):
-                        if value is not None and any(n in str(value) for n in needles):
-                            found.append((table, column, value))
-    finally:
-        await database.close()
-    return found
+    """Every (table, column, value) in the database that contains one of the needles, once every message to
+    deliver is delivered (until then a reply keeps the chat it goes to)."""
+    for _ in range(100):
+        if not await read(path, outbox.unsettled_now):
+            break
+        await asyncio.sleep(0.05)
+    return await read(path, lambda conn: _containing(conn, needles))
 
 
 async def take_part(  # type: ignore[no-untyped-def]
@@ -93,15 +99,11 @@ async def test_forgetme_erases_every_trace_of_the_person_and_keeps_their_ideas_a
     await standin.wait_until(lambda: ask.text == catalogs.get("ar").render(privacy.FORGET_DONE))
 
     assert await everywhere(bot.config.db, needles) == [], "no row holds her Telegram id, username or name"
-    database = await Database.open(bot.config.db)
-    try:
-        ideas = await Repository(database).ideas(session.id)
-        votes = await Repository(database).votes(session.id)
-    finally:
-        await database.close()
-    assert (ideas[0].pseudonym, ideas[0].text) == ("deleted", "مكتبة مفتوحة في المساء")
-    assert ideas[1].voice_file_id == "deleted", "her recorded voice is not kept"
-    assert len(votes) == 1 and votes[0].pseudonym == "deleted", "the results stay the same"
+    given = await read(bot.config.db, lambda conn: ideas.of_session(conn, session.id))
+    cast = await read(bot.config.db, lambda conn: votes.of_session(conn, session.id))
+    assert (given[0].pseudonym, given[0].text) == ("deleted", "مكتبة مفتوحة في المساء")
+    assert given[1].voice_file_id == "deleted", "her recorded voice is not kept"
+    assert len(cast) == 1 and cast[0].pseudonym == "deleted", "the results stay the same"
 
     await zenobia.send("/mydata")
     # her language was forgotten too: she is answered in her Telegram app's language
@@ -117,12 +119,8 @@ async def test_forgetme_with_delete_removes_ideas_and_votes_so_results_change(
     ask = await olena.reply()
     await olena.press(catalogs.get("uk").text(privacy.FORGET_ALL), ask)
     await standin.wait_until(lambda: not ask.buttons)
-    database = await Database.open(bot.config.db)
-    try:
-        assert await Repository(database).ideas(session.id) == []
-        assert await Repository(database).votes(session.id) == []
-    finally:
-        await database.close()
+    assert await read(bot.config.db, lambda conn: ideas.of_session(conn, session.id)) == []
+    assert await read(bot.config.db, lambda conn: votes.of_session(conn, session.id)) == []
     assert await everywhere(bot.config.db, [str(olena.id), "olenka_tg", "Olenka"]) == []
 
 
@@ -147,23 +145,15 @@ async def test_retention_purges_closed_sessions_past_their_time_and_a_dry_run_ch
 ) -> None:
     zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
     session = await take_part(zenobia, standin, catalogs, bot, admin)
-    database = await Database.open(bot.config.db)
-    try:
-        await CoordinatorStore(database).set_phase(session.id, Phase.CLOSED, update_key("close-it"))
-        store = PrivacyStore(database)
-        future = datetime.now(UTC) + timedelta(days=1)  # as if the retention period were over
-        assert await store.purge(datetime.now(UTC) - timedelta(days=1), dry_run=True) == Purge((), 0)
-        planned = await store.purge(future, dry_run=True)
-        assert planned == Purge(((session.code, session.title),), 1)
-    finally:
-        await database.close()
+    await write(bot.config.db, lambda conn: sessions.set_phase(conn, session.id, Phase.CLOSED))
+    future = datetime.now(UTC) + timedelta(days=1)  # as if the retention period were over
+    past = datetime.now(UTC) - timedelta(days=1)
+    assert await read(bot.config.db, lambda conn: privacy_store.purge(conn, past, dry_run=True)) == Purge((), 0)
+    planned = await read(bot.config.db, lambda conn: privacy_store.purge(conn, future, dry_run=True))
+    assert planned == Purge(((session.code, session.title),), 1)
     needles = [str(zenobia.id), "zenobia_tg", "Zenobia"]
     assert await everywhere(bot.config.db, needles), "a dry run changes nothing"
-    database = await Database.open(bot.config.db)
-    try:
-        assert await PrivacyStore(database).purge(future, dry_run=False) == planned
-        ideas = await Repository(database).ideas(session.id)
-    finally:
-        await database.close()
+    assert await write(bot.config.db, lambda conn: privacy_store.purge(conn, future, dry_run=False)) == planned
+    given = await read(bot.config.db, lambda conn: ideas.of_session(conn, session.id))
     assert await everywhere(bot.config.db, needles) == []
-    assert {i.pseudonym for i in ideas} == {"deleted"} and ideas[0].text == "مكتبة مفتوحة في المساء"
+    assert {i.pseudonym for i in given} == {"deleted"} and given[0].text == "مكتبة مفتوحة في المساء"

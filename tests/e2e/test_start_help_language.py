@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.app import texts
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.i18n.bidi import RLM
 from bot.sandbox import StandIn, add_person
-from bot.tg import texts
 from tests.e2e.conftest import RunningBot
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pexpect
 
+from bot.app import texts
 from bot.cli import DEMO_TITLE
 from bot.i18n import Catalogs
-from bot.tg import texts
 
 
 def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:

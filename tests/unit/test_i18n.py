@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.app.texts import HELP
 from bot.domain import Msg, Verbatim
 from bot.i18n import SUPPORTED, Catalogs, is_rtl, isolate, native_name, negotiate
 from bot.i18n.bidi import FSI, PDI, RLM
 from bot.i18n.locales import fallback_chain
-from bot.tg.texts import HELP
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")

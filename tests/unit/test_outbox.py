@@ -1,17 +1,18 @@
-"""The outbox loses nothing and doubles nothing, through failures, rate limits, blocked people and crashes."""
+"""The outbox loses nothing and doubles nothing, through failures, rate limits, blocked people and crashes, and a
+person's messages never overtake one another."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-from bot.scheduling import Blocked, OutboxRunner, Policy, RateLimited, Transient
-from bot.storage import Database, Letter, OutboxRow, OutboxStore, Repository
-from bot.storage.outbox import BROADCAST_REPORT
-from bot.storage.repository import update_key
-from bot.storage.rows import fetch_one
+from bot.domain import Purpose
+from bot.scheduling import Blocked, NotYet, Policy, RateLimited, Sender, Transient
+from bot.storage import Conn, Database, outbox, people
+from bot.storage.outbox import Letter, OutboxRow
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -26,27 +27,38 @@ class Clock:
         return self.now
 
 
-async def people(database: Database, count: int) -> list[int]:
-    repo = Repository(database)
+def _people(conn: Conn, count: int) -> list[int]:
     found = []
     for telegram_id in range(1, count + 1):
-        participant = await repo.choose_locale(telegram_id, "nl", update_key(f"p{telegram_id}"))
-        assert participant is not None
-        found.append(participant.id)
+        person = people.ensure(conn, telegram_id)
+        people.set_locale(conn, person.id, "nl")
+        found.append(person.id)
     return found
+
+
+async def no_jobs(row: OutboxRow) -> None:
+    raise AssertionError("no job rows here")
+
+
+def unsent_broadcasts(conn: Conn) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM outbox WHERE purpose = 'broadcast' AND status != 'sent'").fetchone()
+    return int(row[0])
+
+
+async def add(database: Database, letters: list[Letter]) -> int:
+    return await database.write(lambda conn: outbox.enqueue(conn, letters))
 
 
 async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    store = OutboxStore(database)
-    recipients = await people(database, 40)
+    recipients = await database.write(partial(_people, count=40))
     blocked = recipients[7]
     letters = [
-        Letter("notice", recipients[i % len(recipients)], f"n{i}", START - timedelta(minutes=1), {"n": i})
+        Letter(Purpose.BROADCAST, recipients[i % len(recipients)], f"n{i}", START - timedelta(minutes=1), {"n": i})
         for i in range(10_000)
     ]
-    assert await store.add(letters) == 10_000
-    assert await store.add(letters[:10]) == 0, "the same (purpose, recipient, period) is never queued twice"
+    assert await add(database, letters) == 10_000
+    assert await add(database, letters[:10]) == 0, "the same (purpose, recipient, period) is never queued twice"
 
     delivered: Counter[int] = Counter()
     calls = Counter[str]()
@@ -64,20 +76,24 @@ async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: P
         return True
 
     clock = Clock()
-    runner = OutboxRunner(store, deliver, clock, Policy(batch=500, backoff=timedelta(seconds=10)))
+    sender = Sender(database, deliver, no_jobs, clock, Policy(backoff=timedelta(seconds=10)))
     crashed = False
     for _ in range(200):
-        if await runner.tick() == 0:
-            counts = await store.counts()
+        if await sender.tick() == 0:
+            counts = await database.read(outbox.counts)
             if counts.get("pending", 0) == 0 and counts.get("sending", 0) == 0:
                 break
         if not crashed and sum(delivered.values()) > 4000:
-            await store.claim(clock(), 300, Policy().catch_up)  # a crash right after claiming: rows stuck "sending"
-            assert await store.recover() == 300  # what a restart does first
+            # a crash right after claiming a chat's rows: they are stuck "sending" until the restart recovers them
+            chat = (await database.read(partial(outbox.due_chats, now=clock(), limit=1)))[0]
+            claimed = await database.write(partial(outbox.claim_chat, chat=chat, now=clock(), limit=300))
+            assert claimed
+            assert await sender.recover() == len(claimed)  # what a restart does first
             crashed = True
         clock.now += timedelta(seconds=45)
+    await sender.close()
 
-    counts = await store.counts()
+    counts = await database.read(outbox.counts)
     expected = {i for i in range(10_000) if letters[i].recipient != blocked}
     assert crashed
     assert set(delivered) == expected, "nothing lost"
@@ -88,14 +104,14 @@ async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: P
 
 async def test_after_downtime_old_rows_are_skipped_and_missed_periods_collapse_into_one(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    store = OutboxStore(database)
-    (owner,) = await people(database, 1)
+    (owner,) = await database.write(partial(_people, count=1))
     weeks = [START - timedelta(weeks=w) for w in (12, 3, 2, 1)]
-    await store.add(
+    await add(
+        database,
         [
-            Letter("checkin", owner, f"a1:p{i}", due, {"period": i}, collapse_key="action:1")
+            Letter(Purpose.DIGEST, owner, f"a1:p{i}", due, {"period": i}, collapse_key="action:1")
             for i, due in enumerate(weeks)
-        ]
+        ],
     )
     sent: list[int] = []
 
@@ -103,28 +119,48 @@ async def test_after_downtime_old_rows_are_skipped_and_missed_periods_collapse_i
         sent.append(int(row.payload["period"]))
         return True
 
-    runner = OutboxRunner(store, deliver, lambda: START, Policy(catch_up=timedelta(days=30)))
-    await runner.tick()
-    assert sent == [3], "the latest missed check-in only"
-    assert await store.counts() == {"sent": 1, "skipped": 3}
+    sender = Sender(database, deliver, no_jobs, lambda: START, Policy(catch_up=timedelta(days=30)))
+    await sender.tick()
+    await sender.close()
+    assert sent == [3], "the latest missed one only"
+    assert await database.read(outbox.counts) == {"sent": 1, "skipped": 3}
+    await database.close()
+
+
+async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    (someone,) = await database.write(partial(_people, count=1))
+    long_ago = START - timedelta(days=60)  # the bot was down for two months
+    await add(database, [Letter(Purpose.REPLY, someone, "k:0", long_ago, {}, chat_id=1)])
+    sent: list[str] = []
+
+    async def deliver(row: OutboxRow) -> bool:
+        sent.append(row.purpose)
+        return True
+
+    sender = Sender(database, deliver, no_jobs, lambda: START)
+    await sender.tick()
+    await sender.close()
+    assert sent == [Purpose.REPLY]
+    assert await database.read(outbox.counts) == {}, "a journaled reply is deleted once it went out"
     await database.close()
 
 
 async def test_a_row_that_keeps_failing_gives_up_after_the_attempt_limit(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    store = OutboxStore(database)
-    (someone,) = await people(database, 1)
-    await store.add([Letter("notice", someone, "x", START, {})])
+    (someone,) = await database.write(partial(_people, count=1))
+    await add(database, [Letter(Purpose.UPDATE, someone, "x", START, {})])
 
     async def deliver(row: OutboxRow) -> bool:
         raise Transient
 
     clock = Clock()
-    runner = OutboxRunner(store, deliver, clock, Policy(max_attempts=3, backoff=timedelta(seconds=1)))
+    sender = Sender(database, deliver, no_jobs, clock, Policy(max_attempts=3, backoff=timedelta(seconds=1)))
     for _ in range(10):
-        await runner.tick()
+        await sender.tick()
         clock.now += timedelta(minutes=5)
-    assert await store.counts() == {"failed": 1}
+    await sender.close()
+    assert await database.read(outbox.counts) == {"failed": 1}
     await database.close()
 
 
@@ -132,35 +168,41 @@ async def test_one_look_sends_everything_due_several_people_at_once_each_in_orde
     tmp_path: Path,
 ) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    store = OutboxStore(database)
-    recipients = await people(database, 40)
-    letters = [
-        Letter("notice", person, f"n{n}", START - timedelta(minutes=10 - n), {"n": n})
+    recipients = await database.write(partial(_people, count=40))
+    # The tally is written first: it is the report on everyone else's message, which it waits for.
+    letters = [Letter(Purpose.BROADCAST_REPORT, recipients[0], "b1", START - timedelta(minutes=30), {})]
+    letters += [
+        Letter(Purpose.BROADCAST, person, f"b{n}", START - timedelta(minutes=10 - n), {"n": n})
         for person in recipients
         for n in range(3)
     ]
-    letters.append(Letter(BROADCAST_REPORT, recipients[0], "report", START - timedelta(minutes=30), {}))
-    await store.add(letters)
-    order: list[tuple[int, int | str]] = []
+    await add(database, letters)
+    order: list[tuple[int | None, int | str]] = []
     in_flight, most = 0, 0
 
     async def deliver(row: OutboxRow) -> bool:
         nonlocal in_flight, most
+        if row.purpose == Purpose.BROADCAST_REPORT and await database.read(unsent_broadcasts):
+            raise NotYet(0.5)  # what the real delivery says while the broadcast is still going out
         in_flight += 1
         most = max(most, in_flight)
         await asyncio.sleep(0.001)  # a round trip to Telegram
         in_flight -= 1
-        order.append((row.recipient, row.purpose if row.purpose == BROADCAST_REPORT else int(row.payload["n"])))
+        order.append((row.recipient, row.purpose if row.purpose == Purpose.BROADCAST_REPORT else int(row.payload["n"])))
         return True
 
-    runner = OutboxRunner(store, deliver, Clock(), Policy(batch=50))
-    assert await runner.tick() == 121, "one look works through every batch that is due"
-    assert await store.counts() == {"sent": 121}
+    clock = Clock()
+    sender = Sender(database, deliver, no_jobs, clock)
+    assert await sender.tick() >= 120, "one look works through every chat that is due"
+    assert await database.read(outbox.counts) == {"sent": 120, "pending": 1}, "the tally waits for its moment"
+    clock.now += timedelta(seconds=1)
+    assert await sender.tick() == 1
+    await sender.close()
+    assert await database.read(outbox.counts) == {"sent": 121}
     for person in recipients:
-        assert [n for who, n in order if who == person and n != BROADCAST_REPORT] == [0, 1, 2]
+        assert [n for who, n in order if who == person and n != Purpose.BROADCAST_REPORT] == [0, 1, 2]
     assert most > 1, "people are served side by side"
-    report = order.index((recipients[0], BROADCAST_REPORT))
-    assert report >= 49, "the tally waits until the rest of its batch is out, though it was due first"
+    assert order[-1] == (recipients[0], Purpose.BROADCAST_REPORT), "the tally waits until everyone's message is out"
     await database.close()
 
 
@@ -168,9 +210,8 @@ async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_withou
     tmp_path: Path,
 ) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    store = OutboxStore(database)
-    recipients = await people(database, 30)
-    await store.add([Letter("notice", person, "x", START, {}) for person in recipients])
+    recipients = await database.write(partial(_people, count=30))
+    await add(database, [Letter(Purpose.UPDATE, person, "x", START, {}) for person in recipients])
     tried = 0
 
     async def deliver(row: OutboxRow) -> bool:
@@ -182,14 +223,71 @@ async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_withou
         return True
 
     clock = Clock()
-    runner = OutboxRunner(store, deliver, clock, Policy(batch=50, parallel=4))
-    await runner.tick()
-    counts = await store.counts()
+    sender = Sender(database, deliver, no_jobs, clock, Policy(parallel=4))
+    await sender.tick()
+    await sender.close()
+    counts = await database.read(outbox.counts)
     assert counts.get("sending", 0) == 0 and counts["pending"] >= 30 - 8, "the rest waits for the pause to end"
     clock.now += timedelta(seconds=11)
-    await runner.tick()
-    assert await store.counts() == {"sent": 30}
-    async with database.reading() as conn:
-        most_attempts = await fetch_one(conn, "SELECT MAX(attempts) FROM outbox", ())
-    assert most_attempts is not None and most_attempts[0] == 1, "waiting out a pause costs no attempt"
+    sender = Sender(database, deliver, no_jobs, clock, Policy(parallel=4))
+    await sender.tick()
+    await sender.close()
+    assert await database.read(outbox.counts) == {"sent": 30}
+    most = await database.read(lambda conn: conn.execute("SELECT MAX(attempts) FROM outbox").fetchone())
+    assert most is not None and most[0] == 1, "waiting out a pause costs no attempt"
+    await database.close()
+
+
+async def test_a_reply_never_overtakes_an_earlier_message_to_the_same_person_that_failed(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    (someone,) = await database.write(partial(_people, count=1))
+    first = Letter(Purpose.REPLY, someone, "k1:0", START, {"n": 1}, chat_id=1)
+    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, [first]))
+    assert [row.attempts for row in claimed] == [1], "nothing older waits: the step's reply is handed over at once"
+    failing = True
+    said: list[int] = []
+
+    async def deliver(row: OutboxRow) -> bool:
+        if failing and row.payload["n"] == 1:
+            raise Transient  # the network dropped the first answer
+        said.append(int(row.payload["n"]))
+        return True
+
+    clock = Clock()
+    sender = Sender(database, deliver, no_jobs, clock, Policy(reply_backoff=timedelta(seconds=5)))
+    sender.hand_over(1, tuple(claimed))
+    await sender.close()
+    second = Letter(Purpose.REPLY, someone, "k2:0", START, {"n": 2}, chat_id=1)
+    waiting = await database.write(lambda conn: outbox.journal(conn, 1, someone, [second]))
+    assert waiting == [], "an older message waits for the chat: the new one queues behind it"
+    failing = False
+    sender = Sender(database, deliver, no_jobs, clock)
+    sender.kick(1)
+    await sender.close()
+    assert said == [1, 2], "the person just wrote, so the waiting answer goes at once, and first"
+    await database.close()
+
+
+async def test_a_due_job_takes_its_step_and_its_messages_follow_in_order(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    (owner,) = await database.write(partial(_people, count=1))
+    await add(database, [Letter(Purpose.CHECKIN, owner, "1:1", START, {"action": 1, "period": 1})])
+    said: list[str] = []
+
+    def step(conn: Conn, row: OutboxRow) -> None:  # what a check-in job does: its question as a notice, then done
+        outbox.enqueue(conn, [Letter(Purpose.NOTICE, owner, f"{row.id}:0", START, {"q": "how is it going?"})])
+        outbox.settle(conn, [(row.id, "sent", None)])
+
+    async def run(row: OutboxRow) -> None:
+        await database.write(partial(step, row=row))
+
+    async def deliver(row: OutboxRow) -> bool:
+        said.append(str(row.payload["q"]))
+        return True
+
+    sender = Sender(database, deliver, run, lambda: START)
+    await sender.tick()
+    await sender.close()
+    assert said == ["how is it going?"]
+    assert await database.read(outbox.counts) == {"sent": 1}, "the job row is done; its notice went and is gone"
     await database.close()

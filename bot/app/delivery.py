@@ -1,0 +1,276 @@
+"""What an outbox row says when it is sent: journaled replies and notices rendered in the person's language, and
+the proactive messages (alerts, news, results, broadcasts, invitations) made from what the store holds now."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot import exports
+from bot.app import action_texts as say
+from bot.app import coord_texts
+from bot.app.agenda import agenda_lines
+from bot.app.outgoing import (
+    EditText,
+    Keyboard,
+    Outgoing,
+    SendDocument,
+    SendPhoto,
+    SendText,
+    SendVoice,
+    decode_reply,
+    decode_text,
+)
+from bot.app.participation import OPT_IN
+from bot.app.pool_admin import pool_tables
+from bot.app.pools import invitation_buttons, invitation_text
+from bot.app.privacy import mydata_file
+from bot.app.results import for_participant, summary
+from bot.app.services import Services
+from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, Purpose, Text, Verbatim
+from bot.exports import SessionResults, load_results
+from bot.i18n import Translator
+from bot.reports import qr_png, status_grid, to_csv, to_xlsx
+from bot.storage import Conn, actions, broadcasts, members, outbox, pools, roles, sessions
+from bot.storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+TICK = "✓ "
+PROGRESS_EVERY = 10  # a broadcast's progress message is edited every this many sends
+
+
+@dataclass(frozen=True)
+class Later:
+    """Not yet: look again in a moment (a broadcast's tally while messages are still going out)."""
+
+    seconds: float = 2.0
+
+
+Rendered = list[Outgoing] | Later | None  # None: nothing to say any more (e.g. the action was removed)
+
+
+def keyboard(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> Keyboard:
+    """Buttons with their labels in the person's language, chosen ones marked."""
+    return tuple(tuple(((f"{b.badge} {translator.text(b.label)}".lstrip()), b.action) for b in row) for row in rows)
+
+
+class Delivery:
+    """Renders outbox rows; runs in the store's reading thread (one trip per row), so everything is synchronous."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self._results: dict[int, SessionResults] = {}  # a closed session's results no longer change
+        self._purposes: dict[str, Callable[[Conn, OutboxRow, Translator], Rendered]] = {
+            Purpose.REPLY: self._journaled,
+            Purpose.NOTICE: self._journaled,
+            Purpose.ESCALATION: self._escalation,
+            Purpose.STUCK: self._stuck,
+            Purpose.UPDATE: self._update,
+            Purpose.SUMMARY: self._summary,
+            Purpose.DIGEST: self._digest,
+            Purpose.RESULTS: self._results_row,
+            Purpose.BROADCAST: self._broadcast,
+            Purpose.BROADCAST_REPORT: self._broadcast_report,
+            Purpose.POOL_INVITE: self._pool_invite,
+        }
+
+    def render(self, conn: Conn, row: OutboxRow) -> Rendered:
+        """What the row says now, in its recipient's language."""
+        handler = self._purposes.get(row.purpose)
+        if handler is None or row.chat is None:
+            return None
+        locale = row.payload.get("locale") if row.purpose in (Purpose.REPLY, Purpose.NOTICE) else None
+        return handler(conn, row, self.svc.translator_for(str(locale) if locale else row.locale))
+
+    def _text(
+        self, row: OutboxRow, text: Text, translator: Translator, buttons: tuple[tuple[Button, ...], ...] = ()
+    ) -> list[Outgoing]:
+        assert row.chat is not None
+        return [SendText(row.chat, translator.render(text), keyboard(buttons, translator))]
+
+    # ---- what a step said -------------------------------------------------------------------------------
+
+    def _journaled(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        payload, chat = row.payload, row.chat
+        assert chat is not None
+        do = payload.get("do")
+        if do == "send":
+            reply = decode_reply(payload)
+            return self._text(row, reply.text, translator, reply.buttons)
+        if do == "edit":
+            return [self._edit(chat, payload, translator)]
+        if do == "voice":
+            return [SendVoice(chat, str(payload["file_id"]))]
+        made = self._made(conn, row, translator)
+        return None if made is None else [made]
+
+    def _edit(self, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing:
+        if "reply" not in payload:
+            return EditText(chat, int(payload["message"]), None)
+        reply = decode_reply(payload["reply"])
+        body = translator.text(reply.text)
+        chosen = [decode_text(c) for c in payload.get("chosen", [])]
+        if chosen:
+            body += "\n\n" + "\n".join(TICK + translator.text(label) for label in chosen)
+        return EditText(chat, int(payload["message"]), translator.directed(body), keyboard(reply.buttons, translator))
+
+    def _made(self, conn: Conn, row: OutboxRow, translator: Translator) -> Outgoing | None:
+        """A picture, document or view made from a reference when it is sent."""
+        payload, chat = row.payload, row.chat
+        assert chat is not None
+        kind, do = payload.get("kind"), payload.get("do")
+        if kind == "qr":
+            caption = translator.render(decode_text(payload["caption"]))
+            return SendPhoto(chat, qr_png(str(payload["link"])), caption)
+        if kind in ("results", "results_chart"):
+            session = sessions.by_id(conn, int(payload["session"]))
+            if session is None:
+                return None
+            found = load_results(conn, session)
+            if kind == "results":
+                return SendText(chat, summary(found, translator))
+            return SendPhoto(chat, found.chart(translator)) if found.results.overall.voters else None
+        if kind == "agenda_chart":
+            return self._agenda_chart(conn, chat, int(payload["session"]), translator)
+        if kind == "export":
+            session = sessions.by_id(conn, int(payload["session"]))
+            if session is None:
+                return None
+            name = str(payload["name"])
+            files = exports.build(
+                conn, self.svc.catalogs, session, translator.locale, self.svc.zone, (str(payload["format"]),)
+            )
+            return SendDocument(chat, files[name], name) if name in files else None
+        if kind == "mydata":
+            data = mydata_file(conn, chat, str(payload["name"]), translator)
+            return None if data is None else SendDocument(chat, data, str(payload["name"]))
+        if kind == "pool_stats":
+            return self._pool_stats(conn, chat, payload, translator)
+        log.warning("an outbox row asked for %s %s, which nothing makes", do, kind)
+        return None
+
+    def _agenda_chart(self, conn: Conn, chat: int, session_id: int, translator: Translator) -> Outgoing | None:
+        session = sessions.by_id(conn, session_id)
+        found = actions.of_session(conn, session_id)
+        if session is None or not found:
+            return None
+        history = {a.title: [c.status for c in actions.checkins(conn, a.id)] for a in found}
+        labels = {p.value: translator.text(name) for p, name in PROGRESS_NAMES.items()}
+        return SendPhoto(
+            chat, status_grid(history, labels, translator.text(say.AGENDA.with_params(title=session.title)))
+        )
+
+    def _pool_stats(self, conn: Conn, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing | None:
+        pool = pools.by_id(conn, int(payload["pool"]))
+        if pool is None:
+            return None
+        tables = pool_tables(
+            self.svc, pool, pools.people_of(conn, pool.id), pools.consultations(conn, pool.id), translator
+        )
+        name, wanted = str(payload["name"]), str(payload.get("table", ""))
+        if not wanted:
+            return SendDocument(chat, to_xlsx(tables), name)
+        table = next((t for t in tables if t.name == wanted), None)
+        return None if table is None else SendDocument(chat, to_csv(table), name)
+
+    # ---- coordinators ----------------------------------------------------------------------------
+
+    def _escalation(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        action = actions.get(conn, int(row.payload["action"]))
+        if action is None:
+            return None
+        return self._text(
+            row, say.ESCALATION.with_params(action=action.title, owner=action.owner_pseudonym or "?"), translator
+        )
+
+    def _stuck(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        action = actions.get(conn, int(row.payload["action"]))
+        if action is None:
+            return None
+        answer = next((c for c in actions.checkins(conn, action.id) if c.period == int(row.payload["period"])), None)
+        help_text: Text = Verbatim(answer.help) if answer and answer.help else say.HELP_NOT_GIVEN
+        message = say.STUCK_ALERT.with_params(action=action.title, owner=action.owner_pseudonym or "?", help=help_text)
+        return self._text(row, message, translator)
+
+    def _digest(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        assert row.chat is not None and row.recipient is not None
+        session = roles.runnable(conn, row.recipient, int(row.payload["session"]))
+        if session is None:
+            return None
+        lines = agenda_lines(conn, session, translator, say.DIGEST, self.svc.clock(), self.svc.zone)
+        return [SendText(row.chat, translator.directed("\n".join(lines)))]
+
+    # ---- participants who asked to hear what happened --------------------------------------------
+
+    def _update(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        action = actions.get(conn, int(row.payload["action"]))
+        if action is None:
+            return None
+        status: Msg = STATUS_NAMES[ActionStatus(str(row.payload["status"]))]
+        return self._text(row, say.UPDATE.with_params(action=action.title, status=status), translator)
+
+    def _summary(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        assert row.chat is not None
+        found = actions.of_session(conn, int(row.payload["session"]))
+        session = sessions.by_id(conn, int(row.payload["session"]))
+        if session is None or not found:
+            return None
+        lines = [translator.text(say.SUMMARY.with_params(title=session.title))]
+        lines += [
+            translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=STATUS_NAMES[a.status])) for a in found
+        ]
+        return [SendText(row.chat, translator.directed("\n".join(lines)))]
+
+    # ---- everyone in a session -------------------------------------------------------------------
+
+    def _results_row(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """The session closed: the results in their language, and the offer to hear what happens next."""
+        assert row.recipient is not None
+        session_id = int(row.payload["session"])
+        membership = members.of(conn, row.recipient, session_id)
+        if membership is None:
+            return None
+        if session_id not in self._results:  # votes no longer change once closed
+            self._results[session_id] = load_results(conn, membership.session)
+        text = for_participant(self._results[session_id], membership.group_id, translator)
+        offer = ((Button(say.KEEP_ME_INFORMED, OPT_IN.pack(session=session_id)),),)
+        return self._text(row, Verbatim(text), translator, offer)
+
+    def _broadcast(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """A coordinator's message, translated where they gave a translation; progress every ten sends."""
+        broadcast = broadcasts.get(conn, int(row.payload["broadcast"]))
+        if broadcast is None:
+            return None
+        text = broadcast.translations.get(row.locale or "", broadcast.text)
+        sent: list[Outgoing] = self._text(row, Verbatim(text), translator)
+        tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
+        done = tally.get("sent", 0) + 1
+        if done % PROGRESS_EVERY == 0:
+            sent.append(self._progress(row, coord_texts.BROADCAST_PROGRESS, done, tally))
+        return sent
+
+    def _broadcast_report(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """When every message of a broadcast is settled, the final numbers on the coordinator's progress message."""
+        tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
+        if tally.get("pending", 0) or tally.get("sending", 0):
+            return Later()
+        return [self._progress(row, coord_texts.BROADCAST_DONE, tally.get("sent", 0), tally)]
+
+    def _progress(self, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]) -> Outgoing:
+        translator = self.svc.catalogs.get(str(row.payload.get("coordinator_locale", self.svc.language)))
+        total = int(row.payload.get("total", sum(tally.values())))
+        text = translator.render(message.with_params(sent=sent, total=total, blocked=tally.get("stopped", 0)))
+        return EditText(int(row.payload["status_chat"]), int(row.payload["status_message"]), text, optional=True)
+
+    # ---- expert pools ----------------------------------------------------------------------------
+
+    def _pool_invite(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """An invitation to a consultation, while the person is still in the pool and the session still open."""
+        invitation = pools.invitation(conn, int(row.payload["invitation"]))
+        session = sessions.by_id(conn, int(row.payload["session"]))
+        if invitation is None or session is None or not session.phase.open_to_join:
+            return None
+        text = invitation_text(conn, invitation.pool, session, translator)
+        return self._text(row, Verbatim(text), translator, invitation_buttons(invitation.id))

@@ -1,0 +1,308 @@
+"""Coordinators shape the ideas: /themes, /sort (theme, new theme, duplicate, hide, write down), /hidden."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.app import coord_texts as say
+from bot.app.answers import Annotate, Hide, ThemeAdd, ThemeRename
+from bot.app.dispatch import Access, button, command
+from bot.app.step import Step
+from bot.app.wizard import finisher, session_in, start
+from bot.domain import Button, ButtonKind, Reply, Session, Theme, Verbatim
+from bot.i18n import Translator
+from bot.storage import ideas, themes
+from bot.storage.ideas import IdeaCard
+from bot.storage.roles import Coordinator
+
+SNIPPET = 40  # characters of an idea shown on a "duplicate of" button
+THEME_ADD = ButtonKind("k:ta")
+THEME_RENAME = ButtonKind("k:tr", (("theme", int),))
+THEME_REMOVE = ButtonKind("k:tx", (("theme", int),))
+SORT_INTO = ButtonKind("k:so", (("idea", int), ("theme", int)))
+SORT_NEW_THEME = ButtonKind("k:sn", (("idea", int),))
+SORT_DUPLICATE = ButtonKind("k:sd", (("idea", int),))
+SORT_MERGE = ButtonKind("k:sm", (("idea", int), ("original", int)))
+SORT_HIDE = ButtonKind("k:sh", (("idea", int),))
+SORT_ANNOTATE = ButtonKind("k:sa", (("idea", int),))
+SORT_SKIP = ButtonKind("k:ss", (("idea", int),))
+RESTORE_IDEA = ButtonKind("k:hr", (("idea", int),))
+
+
+def theme_label(theme: Theme) -> str:
+    """A theme as a button or list line shows it: its emoji, then its name."""
+    return f"{theme.emoji} {theme.name}" if theme.emoji else theme.name
+
+
+def _snippet(card: IdeaCard, translator: Translator) -> str:
+    text = card.text or card.transcription or translator.text(say.VOICE_PLACEHOLDER)
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+
+
+# ---- themes --------------------------------------------------------------------------------------
+
+
+def show_themes(step: Step, session: Session) -> None:
+    """The list of themes with buttons to add, rename and remove."""
+    found = themes.of_session(step.conn, session.id)
+    translator = step.translator
+    lines = [translator.text(say.THEMES.with_params(title=session.title))]
+    lines += [f"• {theme_label(t)}" for t in found] or [translator.text(say.NO_THEMES)]
+    rows: list[tuple[Button, ...]] = [(Button(say.ADD_THEME, THEME_ADD.pack()),)]
+    for theme in found:
+        rows.append(
+            (
+                Button(say.RENAME_THEME.with_params(theme=theme.name), THEME_RENAME.pack(theme=theme.id)),
+                Button(say.REMOVE_THEME.with_params(theme=theme.name), THEME_REMOVE.pack(theme=theme.id)),
+            )
+        )
+    step.say_lines(lines, tuple(rows))
+
+
+@command("themes", Access.SESSION)
+def on_themes(step: Step, record: Coordinator, session: Session) -> None:
+    """`/themes`: see and change the session's themes."""
+    show_themes(step, session)
+
+
+@button(THEME_ADD, Access.SESSION)
+def theme_add_pressed(step: Step, record: Coordinator, session: Session) -> None:
+    """Ask for the new theme's name."""
+    start(step, record, "theme_add", {"session": session.id})
+
+
+@button(THEME_RENAME, Access.SESSION)
+def theme_rename_pressed(step: Step, record: Coordinator, session: Session, theme: int) -> None:
+    """Ask for a theme's new name."""
+    found = {t.id: t for t in themes.of_session(step.conn, session.id)}.get(theme)
+    if found is not None:
+        start(step, record, "theme_rename", {"session": session.id, "theme_id": found.id, "theme": found.name})
+
+
+@button(THEME_REMOVE, Access.SESSION)
+def theme_remove_pressed(step: Step, record: Coordinator, session: Session, theme: int) -> None:
+    """Remove a theme; its ideas become unsorted, never deleted."""
+    if themes.remove(step.conn, session.id, theme):
+        step.say(say.THEME_REMOVED)
+        show_themes(step, session)
+
+
+@finisher("theme_add")
+def theme_added(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> None:
+    """Store the theme; when it was made while sorting an idea, sort that idea into it and go on."""
+    given = ThemeAdd.of(answers)
+    session = session_in(step, record, answers)
+    if session is None:
+        return
+    theme = themes.add(step.conn, session.id, given.name.strip(), given.emoji.strip() if given.emoji else None)
+    if given.idea is not None:
+        ideas.sort_into(step.conn, session.id, given.idea, theme.id)
+        show_next_card(step, session)
+    else:
+        show_themes(step, session)
+
+
+@finisher("theme_rename")
+def theme_renamed(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> None:
+    """Store the new name (its translations are dropped: they no longer match)."""
+    given = ThemeRename.of(answers)
+    session = session_in(step, record, answers)
+    if session is not None and themes.rename(step.conn, session.id, given.theme_id, given.name.strip()):
+        show_themes(step, session)
+
+
+# ---- sorting -------------------------------------------------------------------------------------
+
+
+def card_text(card: IdeaCard, session: Session, left: int, translator: Translator) -> str:
+    """An idea in its original language, with its group and language named, and any written-down version."""
+    groups = {g.id: g.label for g in session.groups}
+    group = translator.text(groups[card.group_id]) if card.group_id in groups else "?"
+    language = translator.language_name(card.language) if card.language else "?"
+    header = translator.text(say.SORT_CARD.with_params(left=left, group=group, language=language))
+    body = (
+        card.text
+        if card.text is not None
+        else translator.text(say.SORT_VOICE.with_params(seconds=card.voice_duration or 0))
+    )
+    lines = [header, "", body]
+    written = card.transcription or card.translation
+    if written:
+        lines += ["", translator.text(say.SORT_WRITTEN.with_params(text=written))]
+    return "\n".join(lines)
+
+
+def card_buttons(card: IdeaCard, found: list[Theme]) -> tuple[tuple[Button, ...], ...]:
+    """A button per theme, then new theme, duplicate, hide, write down and skip."""
+    theme_buttons = [Button(Verbatim(theme_label(t)), SORT_INTO.pack(idea=card.id, theme=t.id)) for t in found]
+    rows = [tuple(theme_buttons[i : i + 2]) for i in range(0, len(theme_buttons), 2)]
+    rows.append(
+        (
+            Button(say.NEW_THEME, SORT_NEW_THEME.pack(idea=card.id)),
+            Button(say.DUPLICATE, SORT_DUPLICATE.pack(idea=card.id)),
+        )
+    )
+    rows.append(
+        (Button(say.HIDE, SORT_HIDE.pack(idea=card.id)), Button(say.ANNOTATE, SORT_ANNOTATE.pack(idea=card.id)))
+    )
+    rows.append((Button(say.SKIP, SORT_SKIP.pack(idea=card.id)),))
+    return tuple(rows)
+
+
+def show_card(step: Step, session: Session, card: IdeaCard | None) -> None:
+    """Show one idea to sort, or say that all are sorted."""
+    if card is None:
+        step.say(say.SORT_DONE)
+        return
+    left = ideas.counts(step.conn, session.id).unsorted
+    if card.voice_file_id is not None and card.transcription is None:
+        step.attach("voice", file_id=card.voice_file_id)  # to listen to before writing it down
+    step.say_lines(
+        [card_text(card, session, left, step.translator)], card_buttons(card, themes.of_session(step.conn, session.id))
+    )
+
+
+def show_next_card(step: Step, session: Session, after: int = 0) -> None:
+    """The next idea still to sort."""
+    card = ideas.next_unsorted(step.conn, session.id, after)
+    if card is None and after:
+        card = ideas.next_unsorted(step.conn, session.id)
+        card = None if card is not None and card.id == after else card
+    show_card(step, session, card)
+
+
+@command("sort", Access.SESSION)
+def on_sort(step: Step, record: Coordinator, session: Session) -> None:
+    """`/sort`: one idea at a time."""
+    show_next_card(step, session)
+
+
+def _ask_about_card(
+    step: Step,
+    record: Coordinator,
+    session: Session,
+    idea: int,
+    flow: str,
+    more: Callable[[IdeaCard], Mapping[str, Any]] = lambda _card: {},
+) -> None:
+    """Start a wizard flow about the idea on the pressed card (nothing when the idea is gone)."""
+    card = ideas.card(step.conn, session.id, idea)
+    if card is not None:
+        start(step, record, flow, {"session": session.id, "idea": card.id, **more(card)})
+
+
+def _close_card(step: Step, outcome: Reply) -> None:
+    """Replace the card's buttons with what was done to it."""
+    press = step.incoming.press
+    current = press.message_text if press is not None and press.message_text else ""
+    step.edit(Verbatim(step.translator.directed(current + "\n\n✓ " + step.translator.text(outcome.text))))
+
+
+@button(SORT_INTO, Access.SESSION)
+def sorted_into(step: Step, record: Coordinator, session: Session, idea: int, theme: int) -> None:
+    """Put the idea in the tapped theme, then show the next one."""
+    found = {t.id: t for t in themes.of_session(step.conn, session.id)}.get(theme)
+    if found is None or not ideas.sort_into(step.conn, session.id, idea, found.id):
+        return
+    _close_card(step, Reply(say.SORTED_INTO.with_params(theme=theme_label(found))))
+    show_next_card(step, session, after=idea)
+
+
+@button(SORT_NEW_THEME, Access.SESSION)
+def new_theme_for(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Make a new theme and sort this idea into it."""
+    _ask_about_card(step, record, session, idea, "theme_add")
+
+
+@button(SORT_DUPLICATE, Access.SESSION)
+def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Offer the sorted ideas this one could duplicate."""
+    card = ideas.card(step.conn, session.id, idea)
+    originals = [c for c in ideas.sorted_cards(step.conn, session.id) if card and c.id != card.id]
+    if card is None or not originals:
+        step.answer(say.NO_ORIGINALS, alert=True)
+        return
+    rows = tuple(
+        (Button(Verbatim(_snippet(o, step.translator)), SORT_MERGE.pack(idea=card.id, original=o.id)),)
+        for o in originals[:30]
+    )
+    step.say(Reply(say.PICK_ORIGINAL, rows))
+
+
+@button(SORT_MERGE, Access.SESSION)
+def merged(step: Step, record: Coordinator, session: Session, idea: int, original: int) -> None:
+    """Mark the idea a duplicate of the tapped one, then go on sorting."""
+    if ideas.merge(step.conn, session.id, idea, original):
+        step.edit(say.MERGED)
+        show_next_card(step, session, after=idea)
+
+
+@button(SORT_HIDE, Access.SESSION)
+def hide_pressed(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Ask why the idea is hidden."""
+    _ask_about_card(step, record, session, idea, "hide")
+
+
+@finisher("hide")
+def hidden_with_reason(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> None:
+    """Hide the idea (kept, excluded from results) and go on sorting."""
+    given = Hide.of(answers)
+    session = session_in(step, record, answers)
+    if session is not None and ideas.hide(step.conn, session.id, given.idea, given.reason.strip()):
+        show_next_card(step, session, after=given.idea)
+
+
+@button(SORT_ANNOTATE, Access.SESSION)
+def annotate_pressed(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Ask for a written-down version or translation of the idea."""
+    _ask_about_card(
+        step,
+        record,
+        session,
+        idea,
+        "annotate",
+        lambda card: {"field": "transcription" if card.kind == "voice" else "translation"},
+    )
+
+
+@finisher("annotate")
+def annotated(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> None:
+    """Keep the text next to the original and show the idea again to sort it."""
+    given = Annotate.of(answers)
+    session = session_in(step, record, answers)
+    if session is not None and ideas.annotate(step.conn, session.id, given.idea, given.field, given.text):
+        show_card(step, session, ideas.card(step.conn, session.id, given.idea))
+
+
+@button(SORT_SKIP, Access.SESSION)
+def skipped(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Leave this idea for later and show the next."""
+    show_next_card(step, session, after=idea)
+
+
+# ---- hidden ideas --------------------------------------------------------------------------------
+
+
+@command("hidden", Access.SESSION)
+def on_hidden(step: Step, record: Coordinator, session: Session) -> None:
+    """`/hidden`: what was hidden, and why; restore with a tap."""
+    found = ideas.hidden(step.conn, session.id)
+    translator = step.translator
+    if not found:
+        step.say(say.NO_HIDDEN)
+        return
+    lines = [translator.text(say.HIDDEN_LIST)]
+    rows: list[tuple[Button, ...]] = []
+    for number, card in enumerate(found, 1):
+        text = card.text or card.transcription or translator.text(say.VOICE_PLACEHOLDER)
+        lines.append(translator.text(say.HIDDEN_LINE.with_params(number=number, text=text, reason=card.hidden_reason)))
+        rows.append((Button(say.RESTORE.with_params(number=number), RESTORE_IDEA.pack(idea=card.id)),))
+    step.say_lines(lines, tuple(rows))
+
+
+@button(RESTORE_IDEA, Access.SESSION)
+def restored(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Show a hidden idea again."""
+    if ideas.restore(step.conn, session.id, idea):
+        step.say(say.RESTORED)

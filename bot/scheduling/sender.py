@@ -1,0 +1,311 @@
+"""The sender: delivers what the outbox holds, chat by chat, each chat's rows in the order they were written;
+runs due jobs; retries what failed and pauses when Telegram asks. Safe to restart at any moment: a row is marked
+sent only after Telegram accepted it, so after a crash it goes again (the one window for a double)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Protocol
+
+from bot.domain import Purpose
+from bot.domain.outbox import LAST
+from bot.storage import Database, outbox
+from bot.storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+class Blocked(Exception):
+    """The recipient blocked the bot (Telegram's 403): stop them, never retry."""
+
+
+class RateLimited(Exception):
+    """Telegram said to slow down (429): pause for `retry_after` seconds without burning an attempt."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class Transient(Exception):
+    """A timeout, a dropped connection or a 5xx: try again later, with backoff, up to a limit."""
+
+
+class Refused(Exception):
+    """Telegram refused this message for good (a 400 other than a gone chat): record it, go on."""
+
+
+class NotYet(Exception):
+    """Nothing wrong, only early (a broadcast's tally while messages still go out): look again in a moment."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"not yet, look again in {seconds}s")
+        self.seconds = seconds
+
+
+class Delivery(Protocol):
+    """Sends one row; returns False when there was nothing to say any more (e.g. the action was removed)."""
+
+    async def __call__(self, row: OutboxRow) -> bool: ...
+
+
+Jobs = Callable[[OutboxRow], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How the sender treats time and failure."""
+
+    parallel: int = 8  # chats worked through at once by the repeating look; each chat's rows in order
+    claim: int = 20  # rows of one chat taken at a time
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(seconds=30)
+    # A person waits for a reply: try again soon, for longer, and never more than a minute apart.
+    reply_attempts: int = 12
+    reply_backoff: timedelta = timedelta(seconds=0.5)
+    reply_backoff_max: timedelta = timedelta(seconds=60)
+    catch_up: timedelta = timedelta(days=7)  # proactive rows due longer ago are skipped after downtime
+    settle_every: float = 0.02  # seconds: outcomes of sends are written together, not one transaction each
+
+
+class Sender:
+    """Delivers rows chat by chat; a step's own rows are handed over directly, the rest found by a repeating look."""
+
+    def __init__(self, db: Database, deliver: Delivery, jobs: Jobs, clock: Clock, policy: Policy = Policy()) -> None:
+        self.db = db
+        self.deliver = deliver
+        self.jobs = jobs
+        self.clock = clock
+        self.policy = policy
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._paused_until: datetime | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._looking: asyncio.Task[None] | None = None
+        self._again = False
+        self._closing = False
+        self._outcomes: list[tuple[int, str, str | None]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    # ---- what the transport calls --------------------------------------------------------------------
+
+    def hand_over(self, chat: int, rows: tuple[OutboxRow, ...]) -> None:
+        """Deliver rows a step journaled already claimed, in order, then anything else due for the chat."""
+        self._spawn(self._hand_over(chat, rows))
+
+    def kick(self, chat: int) -> None:
+        """Work through one chat's due rows now (a step journaled behind older ones)."""
+        self._spawn(self._kicked(chat))
+
+    async def _kicked(self, chat: int) -> None:
+        await self._drain(chat)
+
+    def look(self) -> None:
+        """Work through everything due, unless that is under way already (then once more after it)."""
+        if self._closing:
+            return
+        if self._looking is not None and not self._looking.done():
+            self._again = True
+            return
+        self._looking = asyncio.create_task(self._look_until_quiet(), name="outbox")
+
+    async def close(self) -> None:
+        """Let the rows in hand finish, write their outcomes, then stop: nothing is left half-sent."""
+        self._closing = True
+        waiting = [t for t in (self._looking, *self._tasks) if t is not None]
+        if waiting:
+            await asyncio.gather(*waiting, return_exceptions=True)
+        await self._flush()
+
+    async def recover(self) -> int:
+        """After a crash, rows caught mid-send go back to pending; returns how many."""
+        return await self.db.write(outbox.recover)
+
+    # ---- inside ----------------------------------------------------------------------------------------
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _look_until_quiet(self) -> None:
+        try:
+            while True:
+                self._again = False
+                await self.tick()
+                if not self._again or self._closing:
+                    return
+        except Exception as error:  # e.g. the database locked by a backup: the next look tries again
+            log.warning("the outbox could not be worked through now (%s); trying again shortly", type(error).__name__)
+
+    async def tick(self) -> int:
+        """Deliver everything due now, chat by chat, until nothing is left or Telegram asks for a pause."""
+        handled = 0
+        tidied = False
+        while not self._closing and not self._paused():
+            now = self.clock()
+            if not tidied:
+                await self.db.write(partial(outbox.tidy, now=now, window=self.policy.catch_up))
+                tidied = True
+            chats = await self.db.read(partial(outbox.due_chats, now=now, limit=self.policy.parallel * 4))
+            if not chats:
+                break
+            done = await self._drain_all(chats)
+            if not done:
+                break
+            handled += done
+        await self._flush()
+        return handled
+
+    async def _drain_all(self, chats: list[int]) -> int:
+        """Several chats at once; how many rows were handled."""
+        queue = list(chats)
+        counts: list[int] = []
+
+        async def worker() -> None:
+            while queue and not self._closing and not self._paused():
+                counts.append(await self._drain(queue.pop(0)))
+
+        await asyncio.gather(*(worker() for _ in range(min(self.policy.parallel, len(queue)))))
+        return sum(counts)
+
+    def _paused(self) -> bool:
+        return self._paused_until is not None and self.clock() < self._paused_until
+
+    def _lock(self, chat: int) -> asyncio.Lock:
+        lock, users = self._locks.get(chat, (asyncio.Lock(), 0))
+        self._locks[chat] = (lock, users + 1)
+        return lock
+
+    def _unlock(self, chat: int) -> None:
+        lock, users = self._locks[chat]
+        if users <= 1:
+            del self._locks[chat]
+        else:
+            self._locks[chat] = (lock, users - 1)
+
+    async def _hand_over(self, chat: int, rows: tuple[OutboxRow, ...]) -> None:
+        lock = self._lock(chat)
+        try:
+            async with lock:
+                going_on, _ = await self._deliver_rows(list(rows))
+                if going_on:
+                    await self._drain_locked(chat)
+        finally:
+            self._unlock(chat)
+
+    async def _drain(self, chat: int) -> int:
+        lock = self._lock(chat)
+        try:
+            async with lock:
+                return await self._drain_locked(chat)
+        finally:
+            self._unlock(chat)
+
+    async def _drain_locked(self, chat: int) -> int:
+        handled = 0
+        while not self._paused():
+            rows = await self.db.write(partial(outbox.claim_chat, chat=chat, now=self.clock(), limit=self.policy.claim))
+            if not rows:
+                break
+            going_on, done = await self._deliver_rows(rows)
+            handled += done
+            if not going_on or not done:  # a failure, a pause, or only rows that are not due yet after all
+                break
+        return handled
+
+    async def _deliver_rows(self, rows: list[OutboxRow]) -> tuple[bool, int]:
+        """Deliver claimed rows of one chat in order: whether the chat may go on (on a failure the rest go back
+        untried), and how many rows were settled."""
+        done = 0
+        for position, row in enumerate(rows):
+            outcome = await self._deliver_one(row)
+            if outcome is None:
+                continue
+            if not outcome:
+                rest = [r.id for r in rows[position + 1 :]]
+                if rest:
+                    await self._flush()
+                    await self.db.write(partial(outbox.release, row_ids=rest))
+                return False, done
+            done += 1
+        return True, done
+
+    async def _deliver_one(self, row: OutboxRow) -> bool | None:
+        """One row; False when the chat must wait (a failure to retry, or a pause), None when the row itself
+        waits a moment (a report on rows still going out) and the chat goes on."""
+        policy = self.policy
+        try:
+            if Purpose(row.purpose).is_job:
+                await self.jobs(row)  # settles its own row, in the transaction of its step
+                return True
+            sent = await self.deliver(row)
+        except NotYet as later:
+            await self._retry(row, self.clock() + timedelta(seconds=later.seconds), "not yet", count=False)
+            return None if row.purpose in LAST else False  # a report waits; the chat's other messages go on
+        except Refused as refused:
+            log.warning("Telegram refused a %s row: %s", row.purpose, refused)
+            self._settle(row.id, "failed", "refused")
+            return True
+        except Blocked:
+            await self._flush()
+            await self.db.write(partial(outbox.stop_recipient, row_id=row.id, recipient=row.recipient))
+            return True
+        except RateLimited as limited:
+            until = self.clock() + timedelta(seconds=limited.retry_after)
+            self._paused_until = until
+            await self._retry(row, until, "rate limited", count=False)
+            return False
+        except Exception as error:  # Transient, or a failure while making the message: try again later
+            if not isinstance(error, Transient):
+                log.error("delivering a %s row failed: %s", row.purpose, type(error).__name__)
+            reply = Purpose(row.purpose).is_reply
+            limit = policy.reply_attempts if reply else policy.max_attempts
+            if row.attempts >= limit:
+                log.warning("a %s row could not be delivered after %d attempts", row.purpose, row.attempts)
+                self._settle(row.id, "failed", type(error).__name__)
+                return True
+            base = policy.reply_backoff if reply else policy.backoff
+            wait = base * (2 ** (row.attempts - 1))
+            if reply:
+                wait = min(wait, policy.reply_backoff_max)
+            await self._retry(row, self.clock() + wait, type(error).__name__)
+            return False
+        self._settle(row.id, "sent" if sent else "skipped", None)
+        return True
+
+    async def _retry(self, row: OutboxRow, at: datetime, error: str, count: bool = True) -> None:
+        await self._flush()
+        await self.db.write(partial(outbox.retry, row_id=row.id, at=at, error=error, count=count))
+        delay = max(0.0, (at - self.clock()).total_seconds())
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay + 0.01, self.look)  # look again when it is due, not only at the next tick
+
+    def _settle(self, row_id: int, status: str, error: str | None) -> None:
+        """Note how a send ended; outcomes are written together a moment later (or before anything depends on
+        them)."""
+        self._outcomes.append((row_id, status, error))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.ensure_future(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.policy.settle_every)
+        try:
+            await self._flush()
+        except Exception as error:  # kept for the next flush; the rows stay "sending" until then
+            log.warning("outcomes of sends could not be written yet (%s)", type(error).__name__)
+
+    async def _flush(self) -> None:
+        if not self._outcomes:
+            return
+        outcomes, self._outcomes = self._outcomes, []
+        try:
+            await self.db.write(partial(outbox.settle, outcomes=outcomes))
+        except Exception:
+            self._outcomes = outcomes + self._outcomes  # the store was busy: keep them for the next flush
+            raise

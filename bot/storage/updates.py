@@ -1,0 +1,62 @@
+"""Updates already handled (each is handled once, even when Telegram delivers it again), and updates set aside."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from bot.storage.db import Conn, one, rows
+from bot.storage.stamps import iso, utc_now
+
+
+def claim(conn: Conn, key: str) -> bool:
+    """Record an update as handled in the caller's transaction; False if it was handled before."""
+    cursor = conn.execute("INSERT OR IGNORE INTO processed_update (key, processed_at) VALUES (?, ?)", (key, utc_now()))
+    return cursor.rowcount == 1
+
+
+def handled(conn: Conn, key: str) -> bool:
+    """Whether an update was handled before."""
+    return one(conn, "SELECT 1 FROM processed_update WHERE key = ?", (key,)) is not None
+
+
+def set_aside(conn: Conn, update_id: int, key: str | None, kinds: str, reason: str) -> None:
+    """Keep the id of an update that cannot be handled, and why (never its content)."""
+    conn.execute(
+        "INSERT INTO set_aside (update_id, key, kinds, reason, at) VALUES (?, ?, ?, ?, ?)",
+        (update_id, key, kinds, reason, utc_now()),
+    )
+    conn.execute("DELETE FROM update_attempt WHERE key = ?", (key,))
+
+
+def set_aside_ids(conn: Conn) -> list[int]:
+    """The ids of the updates set aside, oldest first (for operators and tests)."""
+    return [int(r[0]) for r in rows(conn, "SELECT update_id FROM set_aside ORDER BY rowid")]
+
+
+def attempted(conn: Conn, keys: list[str]) -> dict[str, int]:
+    """Count one more attempt at each update (the first batch after a start); how often each was tried."""
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO update_attempt (key, attempts, at) VALUES (?, 1, ?) "
+        "ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1, at = excluded.at",
+        [(key, now) for key in keys],
+    )
+    found = rows(
+        conn,
+        "SELECT key, attempts FROM update_attempt WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(keys),),
+    )
+    return {str(r[0]): int(r[1]) for r in found}
+
+
+def prune(conn: Conn, before: datetime) -> None:
+    """Forget handled keys and attempts older than Telegram ever redelivers (it keeps updates for 24 hours)."""
+    conn.execute("DELETE FROM processed_update WHERE processed_at < ?", (iso(before),))
+    conn.execute("DELETE FROM update_attempt WHERE at < ?", (iso(before),))
+
+
+def update_key(raw: str) -> str:
+    """The stored form of an update's dedupe key: hashed, so it holds no Telegram id."""
+    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,197 @@
+"""Getting updates: each batch is handled before it is confirmed to Telegram, so a crash loses nothing (the
+batch comes again, and each update's dedupe key keeps it from being handled twice). An update that cannot be
+read, or that stops the bot again and again, is set aside, and everyone else is served on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+
+from bot.storage import Database, updates
+from bot.tg.compat import seconds
+from bot.tg.updates import dedupe_key
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3  # an update in the first batch after this many starts kept stopping the bot: it is set aside
+BACKOFF = (0.5, 1.0, 2.0, 5.0)  # seconds between tries while the Bot API cannot be reached
+
+
+class PollingStopped(RuntimeError):
+    """Polling cannot go on: another instance uses the token (409); the message says what to do."""
+
+
+class TokenRejected(RuntimeError):
+    """The Bot API rejected the token (401)."""
+
+
+class ReadingBot(ExtBot[None]):
+    """PTB's bot, able to fetch updates as plain data, so one it cannot read does not sink the whole batch."""
+
+    async def raw_updates(self, offset: int | None, timeout: int, allowed: Sequence[str]) -> list[dict[str, Any]]:
+        """getUpdates, unparsed."""
+        data: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(allowed)}
+        if offset is not None:
+            data["offset"] = offset
+        result = await self._post("getUpdates", data, read_timeout=timeout + 5.0)
+        return list(result) if isinstance(result, list) else []
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An update set aside: its id, which fields it had, why, and (when it came from a private chat) where to say
+    that something went wrong."""
+
+    update_id: int
+    kinds: str
+    reason: str
+    key: str | None = None
+    chat: int | None = None
+    hint: str | None = None
+
+
+def _private_chat(data: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The private chat and app language of a raw update, where they can be found without reading it whole."""
+    for kind in ("message", "edited_message", "callback_query"):
+        part = data.get(kind)
+        if not isinstance(part, dict):
+            continue
+        sender = _mapping(part.get("from"))
+        chat = _mapping(part.get("chat") if kind != "callback_query" else _mapping(part.get("message")).get("chat"))
+        hint = sender.get("language_code")
+        if chat.get("type") == "private" and isinstance(chat.get("id"), int):
+            return chat["id"], hint if isinstance(hint, str) else None
+        if kind == "callback_query" and isinstance(sender.get("id"), int):
+            return sender["id"], hint if isinstance(hint, str) else None
+    return None, None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], list[Unreadable]]:
+    """The updates PTB can read, and the ones it cannot."""
+    good, bad = [], []
+    for data in batch:
+        kinds = ",".join(sorted(k for k in data if k != "update_id")) or "nothing"
+        try:
+            update = Update.de_json(data, bot)
+        except Exception as error:
+            chat, hint = _private_chat(data)
+            reason = f"{type(error).__name__}: {error}"[:300]
+            bad.append(Unreadable(int(data.get("update_id", 0)), kinds, reason, None, chat, hint))
+            continue
+        good.append(update)
+    return good, bad
+
+
+class Poller:
+    """Long polling with confirmation after handling."""
+
+    def __init__(
+        self,
+        bot: ReadingBot,
+        db: Database,
+        handle: Callable[[list[Update]], Awaitable[None]],
+        tell: Callable[[Unreadable], Awaitable[None]],
+        timeout: int,
+        allowed: Sequence[str],
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.handle = handle
+        self.tell = tell
+        self.timeout = timeout
+        self.allowed = allowed
+        self.offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Fetch, handle and confirm until `stop` is set; a 409 or 401 ends with an error that says why."""
+        first = True
+        failures = 0
+        while not stop.is_set():
+            try:
+                batch = await self._fetch(stop)
+            except Conflict as error:
+                raise PollingStopped(str(error)) from None
+            except InvalidToken:
+                raise TokenRejected from None
+            except RetryAfter as error:
+                await _pause(stop, seconds(error, "retry_after"))
+                continue
+            except (NetworkError, TimedOut) as error:
+                log.warning("getting updates failed (%s); trying again", type(error).__name__)
+                await _pause(stop, BACKOFF[min(failures, len(BACKOFF) - 1)])
+                failures += 1
+                continue
+            failures = 0
+            if batch is None:
+                break
+            if batch:
+                await self._handle(batch, first)
+                self.offset = max(int(u.get("update_id", 0)) for u in batch) + 1
+            first = False
+        await self._confirm()
+
+    async def _fetch(self, stop: asyncio.Event) -> list[dict[str, Any]] | None:
+        """The next batch, or None when asked to stop while waiting."""
+        fetching = asyncio.ensure_future(self.bot.raw_updates(self.offset, self.timeout, self.allowed))
+        stopping = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({fetching, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if fetching not in done:
+            fetching.cancel()
+            return None
+        return fetching.result()
+
+    async def _handle(self, batch: list[dict[str, Any]], first: bool) -> None:
+        good, bad = read(self.bot, batch)
+        if first and good:  # the batch that was in hand when the bot last stopped, if any: count the attempt
+            keys = {dedupe_key(u): u for u in good}
+            tried = await self.db.write(partial(updates.attempted, keys=list(keys)))
+            again = {key: u for key, u in keys.items() if tried.get(key, 0) >= ATTEMPTS}
+            for key, update in again.items():
+                chat = update.effective_chat.id if update.effective_chat else None
+                hint = update.effective_user.language_code if update.effective_user else None
+                reason = f"stopped the bot {ATTEMPTS} times"
+                bad.append(Unreadable(update.update_id, _kinds(update), reason, key, chat, hint))
+            good = [u for u in good if u not in again.values()]
+        for unreadable in bad:
+            log.warning("set aside update %d (%s): it cannot be handled", unreadable.update_id, unreadable.kinds)
+        if bad:
+            await self.db.write(partial(_set_aside, bad=bad))
+            for unreadable in bad:
+                await self.tell(unreadable)
+        await self.handle(good)
+
+    async def _confirm(self) -> None:
+        """Tell Telegram everything handled is done (the next getUpdates would; on the way out, one short one)."""
+        if self.offset is None:
+            return
+        try:
+            await self.bot.raw_updates(self.offset, 0, self.allowed)
+        except Exception as error:  # the next start gets them again and knows them by their keys
+            log.info("could not confirm the last updates on the way out (%s)", type(error).__name__)
+
+
+def _kinds(update: Update) -> str:
+    return ",".join(sorted(k for k, v in update.to_dict().items() if k != "update_id" and v is not None))
+
+
+def _set_aside(conn: Any, bad: list[Unreadable]) -> None:
+    for unreadable in bad:
+        updates.set_aside(conn, unreadable.update_id, unreadable.key, unreadable.kinds, unreadable.reason)
+
+
+async def _pause(stop: asyncio.Event, delay: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), delay)

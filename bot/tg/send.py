@@ -1,0 +1,67 @@
+"""Journaled messages onto Telegram: each Telegram-free message becomes one Bot API call, and Telegram's answers
+become the sender's Blocked, RateLimited, Transient or Refused."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.app.outgoing import EditText, Keyboard, Outgoing, SendDocument, SendPhoto, SendText, SendVoice
+from bot.scheduling import Blocked, RateLimited, Refused, Transient
+from bot.tg.compat import seconds
+
+log = logging.getLogger(__name__)
+# An edit that finds its message gone or already showing this text has nothing left to do.
+SETTLED = ("not modified", "message to edit not found", "message can't be edited")
+
+
+def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    """Rows of (label, data) as an inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def _call(bot: Bot, out: Outgoing) -> None:
+    """One message, no parse mode: markup characters in anyone's text stay as typed."""
+    if isinstance(out, SendText):
+        await bot.send_message(out.chat, out.text, reply_markup=markup(out.keyboard))
+    elif isinstance(out, EditText):
+        if out.text is None:
+            await bot.edit_message_reply_markup(out.chat, out.message, reply_markup=markup(out.keyboard))
+        else:
+            await bot.edit_message_text(out.text, out.chat, out.message, reply_markup=markup(out.keyboard))
+    elif isinstance(out, SendPhoto):
+        await bot.send_photo(out.chat, out.data, caption=out.caption)
+    elif isinstance(out, SendDocument):
+        await bot.send_document(out.chat, out.data, filename=out.filename)
+    else:
+        assert isinstance(out, SendVoice)
+        await bot.send_voice(out.chat, out.file_id)
+
+
+async def perform(bot: Bot, out: Outgoing) -> None:
+    """Send one message, translating Telegram's refusals for the sender."""
+    try:
+        await _call(bot, out)
+    except RetryAfter as error:
+        if isinstance(out, EditText) and out.optional:
+            return
+        raise RateLimited(seconds(error, "retry_after")) from error
+    except Forbidden as error:
+        raise Blocked from error
+    except BadRequest as error:
+        reason = str(error).lower()
+        if isinstance(out, EditText) and (out.optional or any(s in reason for s in SETTLED)):
+            return
+        if "chat not found" in reason:
+            raise Blocked from error
+        raise Refused(type(error).__name__) from error
+    except (TimedOut, NetworkError) as error:
+        if isinstance(out, EditText) and out.optional:
+            return
+        raise Transient(type(error).__name__) from error

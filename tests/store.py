@@ -1,0 +1,54 @@
+"""The bot's database as an inspector (or an operator's script) opens it beside the running bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Session
+from bot.i18n import SUPPORTED
+from bot.storage import Conn, Database, roles, sessions
+from bot.storage import themes as theme_store
+
+T = TypeVar("T")
+
+
+async def read(path: Path, work: Callable[[Conn], T]) -> T:
+    """Run `work` on what is committed, with a connection of our own."""
+    database = await Database.open(path)
+    try:
+        return await database.read(work)
+    finally:
+        await database.close()
+
+
+async def write(path: Path, work: Callable[[Conn], T]) -> T:
+    """Run `work` as one transaction, with a connection of our own."""
+    database = await Database.open(path)
+    try:
+        return await database.write(work)
+    finally:
+        await database.close()
+
+
+def owned_session(
+    conn: Conn,
+    owner: int,
+    title: str,
+    question: str,
+    voting: str = "ranking",
+    phase: Phase = Phase.COLLECTING,
+    themes: tuple[tuple[str, str | None], ...] = (),
+    languages: tuple[str, ...] = SUPPORTED,
+    idea_limit: int = 5,
+) -> Session:
+    """A session the way a coordinator (by Telegram id) makes one with /new, already in `phase`, with themes."""
+    coordinator = roles.make_coordinator(conn, owner)
+    groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
+    session = sessions.create(conn, title, question, groups, languages, idea_limit, phase, "nl", voting)
+    roles.own(conn, coordinator.participant.id, session.id)
+    roles.use(conn, coordinator.participant.id, session.id)
+    for name, emoji in themes:
+        theme_store.add(conn, session.id, name, emoji)
+    return session
