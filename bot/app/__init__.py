@@ -4,7 +4,7 @@ the conversations, jobs take scheduled steps, and delivery renders what was jour
 from bot.app import texts
 from bot.app.answers import problems as answer_problems
 from bot.app.delivery import Delivery, Later
-from bot.app.driver import Driver, check_registrations
+from bot.app.driver import Driver, SetAside, check_registrations
 from bot.app.incoming import Command, Edited, Incoming, Pressed, Sender
 from bot.app.jobs import run as run_job
 from bot.app.outgoing import EditText, Keyboard, Outgoing, SendDocument, SendPhoto, SendText, SendVoice
@@ -30,6 +30,7 @@ __all__ = [
     "SendVoice",
     "Sender",
     "Services",
+    "SetAside",
     "answer_problems",
     "check_registrations",
     "run_job",

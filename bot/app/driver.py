@@ -4,6 +4,7 @@ the step, and write the step, its dedupe key and everything it says in one trans
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -19,13 +20,14 @@ from bot.app import (  # noqa: F401
     results,
     sorting,
     start,
+    texts,
     welcome,
     wizard,
 )
 from bot.app.authority import active_session, coordinator_of, is_admin, refuse, tag
 from bot.app.conversations import FLOW_BUTTON, drive, message_target
 from bot.app.dispatch import BUTTONS, COMMANDS, Access, Route, button, route_of
-from bot.app.incoming import Incoming
+from bot.app.incoming import Incoming, Sender
 from bot.app.services import Services
 from bot.app.step import Handled, Step
 from bot.conversation import Press
@@ -53,6 +55,33 @@ class Driver:
         step = Step(self.svc, conn, incoming)
         _dispatch(step)
         return step.finish()
+
+    async def set_aside(self, aside: SetAside) -> Handled:
+        """Keep an update that cannot be handled (its id and why, never its content); when it came from a private
+        chat, the person is told, in turn with what else they were told, to try again."""
+        return await self.svc.db.write(partial(_set_aside, self.svc, aside))
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """An update set aside: its id, which fields it had, why, and the private chat it came from, if known."""
+
+    update_id: int
+    kinds: str
+    reason: str
+    key: str
+    chat: int | None = None
+    hint: str | None = None
+
+
+def _set_aside(svc: Services, aside: SetAside, conn: Conn) -> Handled:
+    updates.set_aside(conn, aside.update_id, aside.key, aside.kinds, aside.reason)
+    if aside.chat is None or not updates.claim(conn, aside.key):
+        return Handled(None)
+    sender = Sender(aside.chat, aside.hint)
+    step = Step(svc, conn, Incoming(aside.key, aside.chat, True, sender))
+    step.say(texts.TRY_AGAIN)
+    return step.finish()
 
 
 def _dispatch(step: Step) -> None:
@@ -155,4 +184,4 @@ def check_registrations() -> None:
     log.debug("%d commands and %d kinds of button registered", len(COMMANDS), len(BUTTONS))
 
 
-__all__ = ["Driver", "Handled", "check_registrations", "tag"]
+__all__ = ["Driver", "Handled", "SetAside", "check_registrations", "tag"]

@@ -248,10 +248,12 @@ def invite_pressed(step: Step, record: Coordinator, pool: Pool, session: int) ->
     step.edit(Reply(say.AUDIENCE_ASK.with_params(pool=pool.name, title=found.title), rows))
 
 
-def _audience(kind: str, value: str) -> Audience | None:
-    if kind not in ("all", "interests", *CHOICE_FIELDS):
+def _chosen(step: Step, record: Coordinator, session: int, kind: str, value: str) -> tuple[Session, Audience] | None:
+    """The session and audience a button names, while the coordinator may still run the session."""
+    found = roles.runnable(step.conn, record.participant.id, session)
+    if found is None or kind not in ("all", "interests", *CHOICE_FIELDS):
         return None
-    return Audience(kind, "" if kind == "all" else value)
+    return found, Audience(kind, "" if kind == "all" else value)
 
 
 def _count(number: int) -> Text | int:
@@ -262,10 +264,10 @@ def _count(number: int) -> Text | int:
 @button(AUDIENCE, Access.POOL)
 def audience_pressed(step: Step, record: Coordinator, pool: Pool, session: int, kind: str, value: str) -> None:
     """How many the invitation reaches, and a confirmation."""
-    found = roles.runnable(step.conn, record.participant.id, session)
-    audience = _audience(kind, value)
-    if found is None or audience is None:
+    chosen = _chosen(step, record, session, kind, value)
+    if chosen is None:
         return
+    found, audience = chosen
     reach = pools.reach(step.conn, pool, found.id, audience, step.now)
     if reach.eligible == 0:
         step.edit(say.NOBODY_TO_INVITE)
@@ -281,11 +283,10 @@ def audience_pressed(step: Step, record: Coordinator, pool: Pool, session: int, 
 @button(SEND, Access.POOL)
 def send_pressed(step: Step, record: Coordinator, pool: Pool, session: int, kind: str, value: str) -> None:
     """Send the invitations: rows in the outbox, written together with the invitations themselves."""
-    found = roles.runnable(step.conn, record.participant.id, session)
-    audience = _audience(kind, value)
-    if found is None or audience is None:
+    chosen = _chosen(step, record, session, kind, value)
+    if chosen is None:
         return
-    sent = pools.invite(step.conn, pool, found, audience, step.now)
+    sent = pools.invite(step.conn, pool, *chosen, step.now)
     step.edit(say.INVITATIONS_SENT.with_params(count=_count(sent.eligible), pool=pool.name))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.server import StandIn
@@ -204,6 +205,20 @@ class SandboxUser:
     async def replies(self, count: int, timeout: float = 5.0) -> list[ChatMessage]:
         """The next `count` unread bot messages."""
         return [await self.reply(timeout) for _ in range(count)]
+
+    async def sees(self, what: Callable[[ChatMessage], bool], timeout: float = 5.0) -> ChatMessage:
+        """The latest bot message that `what` holds for, waiting until there is one (whatever came before it)."""
+
+        def found() -> ChatMessage | None:
+            return next((m for m in reversed(self.inbox) if what(m)), None)
+
+        try:
+            await self.standin.wait_until(lambda: found() is not None, timeout)
+        except TimeoutError:
+            raise NoReply(f"{self.person.first_name} did not see what was expected within {timeout}s") from None
+        seen = found()
+        assert seen is not None
+        return seen
 
     def unread(self) -> list[ChatMessage]:
         """Bot messages not yet taken with `reply`."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.faults import Fault, Unreliable
 from bot.sandbox.flood import SENDING, FloodLimit
 from bot.sandbox.params import ApiError, Params, bad_request, read_params
 from bot.sandbox.world import ChatMessage, World, now
@@ -60,9 +61,11 @@ class StandIn:
         username: str = "inspraak_sandbox_bot",
         first_update_id: int = 100_000,
         flood: FloodLimit | None = None,
+        unreliable: Unreliable | None = None,
     ) -> None:
         self.token = token
         self.flood = flood  # Telegram's flood limits, when set: sending too fast is answered with 429
+        self.unreliable = unreliable  # a network that fails now and then, when set
         self.observers: list[Observer] = []  # told of every successful call: (method, params, result)
         bot_id = int(token.split(":", 1)[0])
         self.world = World(
@@ -197,9 +200,16 @@ class StandIn:
             faults = self._faults.get(name)
             if faults:
                 raise faults.pop(0)
+            fault = self.unreliable.decide(name) if self.unreliable is not None else None
+            if fault is Fault.BAD_GATEWAY:
+                raise ApiError(502, "Bad Gateway")
+            if fault is Fault.DROPPED_BEFORE:
+                return _dropped(request)
             if self.flood is not None and name in SENDING:
                 self._admit(self.flood, params)
             result = await method(params)
+            if fault is Fault.DROPPED_AFTER:
+                return _dropped(request)
         except ApiError as error:
             return _answer(error.body(), error.code)
         for observer in self.observers:
@@ -486,6 +496,7 @@ class StandIn:
             if not 1 <= len(description) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         self.world.commands[self._command_key(p)] = commands
+        await self.notify()
         return True
 
     async def _get_my_commands(self, p: Params) -> Any:
@@ -494,6 +505,13 @@ class StandIn:
     async def _delete_my_commands(self, p: Params) -> Any:
         self.world.commands.pop(self._command_key(p), None)
         return True
+
+
+def _dropped(request: web.Request) -> web.Response:
+    """The connection goes down without an answer, as a flaky network or a restarting proxy does it."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=499)
 
 
 def _answer(body: dict[str, Any], status: int) -> web.Response:

@@ -64,14 +64,16 @@ class Policy:
 
     parallel: int = 8  # chats worked through at once by the repeating look; each chat's rows in order
     claim: int = 20  # rows of one chat taken at a time
-    max_attempts: int = 5
-    backoff: timedelta = timedelta(seconds=30)
-    # A person waits for a reply: try again soon, for longer, and never more than a minute apart.
+    # A failed send is tried again after a wait that doubles each time, up to a limit: about 8 minutes in all.
+    max_attempts: int = 8
+    backoff: timedelta = timedelta(seconds=2)
+    backoff_max: timedelta = timedelta(minutes=10)
+    # A person waits for a reply: try again sooner, and never more than a minute apart.
     reply_attempts: int = 12
     reply_backoff: timedelta = timedelta(seconds=0.5)
     reply_backoff_max: timedelta = timedelta(seconds=60)
     catch_up: timedelta = timedelta(days=7)  # proactive rows due longer ago are skipped after downtime
-    settle_every: float = 0.02  # seconds: outcomes of sends are written together, not one transaction each
+    settle_every: float = 0.05  # seconds to wait before writing outcomes again after the store refused them
 
 
 class Sender:
@@ -120,7 +122,7 @@ class Sender:
         waiting = [t for t in (self._looking, *self._tasks) if t is not None]
         if waiting:
             await asyncio.gather(*waiting, return_exceptions=True)
-        await self._flush()
+        await self._settled()
 
     async def recover(self) -> int:
         """After a crash, rows caught mid-send go back to pending; returns how many."""
@@ -159,7 +161,7 @@ class Sender:
             if not done:
                 break
             handled += done
-        await self._flush()
+        await self._settled()
         return handled
 
     async def _drain_all(self, chats: list[int]) -> int:
@@ -270,10 +272,10 @@ class Sender:
                 log.warning("a %s row could not be delivered after %d attempts", row.purpose, row.attempts)
                 self._settle(row.id, "failed", type(error).__name__)
                 return True
-            base = policy.reply_backoff if reply else policy.backoff
-            wait = base * (2 ** (row.attempts - 1))
-            if reply:
-                wait = min(wait, policy.reply_backoff_max)
+            base, most = (
+                (policy.reply_backoff, policy.reply_backoff_max) if reply else (policy.backoff, policy.backoff_max)
+            )
+            wait = min(base * (2 ** (row.attempts - 1)), most)
             await self._retry(row, self.clock() + wait, type(error).__name__)
             return False
         self._settle(row.id, "sent" if sent else "skipped", None)
@@ -287,18 +289,25 @@ class Sender:
         loop.call_later(delay + 0.01, self.look)  # look again when it is due, not only at the next tick
 
     def _settle(self, row_id: int, status: str, error: str | None) -> None:
-        """Note how a send ended; outcomes are written together a moment later (or before anything depends on
-        them)."""
+        """Note how a send ended. It is written at once when nothing is being written; otherwise together with
+        the others that ended meanwhile (one transaction for many, however busy the bot is)."""
         self._outcomes.append((row_id, status, error))
         if self._flushing is None or self._flushing.done():
-            self._flushing = asyncio.ensure_future(self._flush_soon())
+            self._flushing = asyncio.ensure_future(self._flush_all())
 
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(self.policy.settle_every)
+    async def _flush_all(self) -> None:
         try:
-            await self._flush()
+            while self._outcomes:
+                await self._flush()
         except Exception as error:  # kept for the next flush; the rows stay "sending" until then
             log.warning("outcomes of sends could not be written yet (%s)", type(error).__name__)
+            await asyncio.sleep(self.policy.settle_every)
+
+    async def _settled(self) -> None:
+        """Every outcome noted so far is written."""
+        if self._flushing is not None and not self._flushing.done():
+            await self._flushing
+        await self._flush()
 
     async def _flush(self) -> None:
         if not self._outcomes:

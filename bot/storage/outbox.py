@@ -12,7 +12,7 @@ from typing import Any
 from bot.domain import Purpose
 from bot.domain.outbox import LAST
 from bot.storage.db import Conn, one, rows
-from bot.storage.stamps import iso, utc_now
+from bot.storage.stamps import iso, iso_ms, utc_now
 
 MESSAGES = (Purpose.REPLY.value, Purpose.NOTICE.value)  # journaled messages: never skipped as too old
 
@@ -166,15 +166,17 @@ def tidy(conn: Conn, now: datetime, window: timedelta) -> None:
 
 
 def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
-    """Chats with rows due now, the longest waiting first."""
-    stamp = iso(now)
+    """Chats whose next row is due now, the longest waiting first (a chat whose next row waits for a retry is
+    not: its later rows may not overtake it; a report waiting for its tally holds up nothing)."""
+    stamp = iso_ms(now)
     found = rows(
         conn,
-        "SELECT COALESCE(o.chat_id, p.telegram_id) AS chat, MIN(o.id) AS first FROM outbox o "
-        "LEFT JOIN participant p ON p.id = o.recipient "
-        "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.not_before IS NULL OR o.not_before <= ?) "
-        "GROUP BY chat HAVING chat IS NOT NULL ORDER BY first LIMIT ?",
-        (stamp, stamp, limit),
+        "SELECT chat FROM (SELECT COALESCE(o.chat_id, p.telegram_id) AS chat, o.id, o.not_before, "
+        "ROW_NUMBER() OVER (PARTITION BY COALESCE(o.chat_id, p.telegram_id) ORDER BY o.id) AS place "
+        "FROM outbox o LEFT JOIN participant p ON p.id = o.recipient WHERE o.status = 'pending' AND o.due_at <= ? "
+        "AND NOT (o.purpose IN (SELECT value FROM json_each(?)) AND o.not_before > ?)) "
+        "WHERE place = 1 AND chat IS NOT NULL AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+        (stamp, json.dumps(sorted(LAST)), stamp, stamp, limit),
     )
     return [int(r[0]) for r in found]
 
@@ -182,7 +184,7 @@ def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
 def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxRow]:
     """Take one chat's due rows, oldest first, stopping at the first that must wait (a retry): a person's
     messages never overtake one another. The SELECT ignores `not_before` on purpose, to see what waits."""
-    stamp = iso(now)
+    stamp = iso_ms(now)
     found = rows(conn, _OF_CHAT, (stamp, chat, chat, limit))
     ready = []
     for row in found:
@@ -236,7 +238,7 @@ def retry(conn: Conn, row_id: int, at: datetime, error: str, count: bool = True)
     conn.execute(
         "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, updated_at = ?, "
         "attempts = attempts - ? WHERE id = ?",
-        (iso(at), error, utc_now(), 0 if count else 1, row_id),
+        (iso_ms(at), error, utc_now(), 0 if count else 1, row_id),
     )
 
 

@@ -13,3 +13,8 @@ def utc_now() -> str:
 def iso(moment: datetime) -> str:
     """A moment to the second (how due times are compared)."""
     return moment.isoformat(timespec="seconds")
+
+
+def iso_ms(moment: datetime) -> str:
+    """A moment to the millisecond (a retry half a second from now). It compares rightly with `iso` stamps."""
+    return moment.isoformat(timespec="milliseconds")

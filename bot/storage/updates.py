@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 
 from bot.storage.db import Conn, one, rows
@@ -21,13 +20,12 @@ def handled(conn: Conn, key: str) -> bool:
     return one(conn, "SELECT 1 FROM processed_update WHERE key = ?", (key,)) is not None
 
 
-def set_aside(conn: Conn, update_id: int, key: str | None, kinds: str, reason: str) -> None:
-    """Keep the id of an update that cannot be handled, and why (never its content)."""
+def set_aside(conn: Conn, update_id: int, key: str, kinds: str, reason: str) -> None:
+    """Keep the id of an update that cannot be handled, and why (never its content); once, however often it came."""
     conn.execute(
-        "INSERT INTO set_aside (update_id, key, kinds, reason, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO set_aside (update_id, key, kinds, reason, at) VALUES (?, ?, ?, ?, ?)",
         (update_id, key, kinds, reason, utc_now()),
     )
-    conn.execute("DELETE FROM update_attempt WHERE key = ?", (key,))
 
 
 def set_aside_ids(conn: Conn) -> list[int]:
@@ -35,26 +33,9 @@ def set_aside_ids(conn: Conn) -> list[int]:
     return [int(r[0]) for r in rows(conn, "SELECT update_id FROM set_aside ORDER BY rowid")]
 
 
-def attempted(conn: Conn, keys: list[str]) -> dict[str, int]:
-    """Count one more attempt at each update (the first batch after a start); how often each was tried."""
-    now = utc_now()
-    conn.executemany(
-        "INSERT INTO update_attempt (key, attempts, at) VALUES (?, 1, ?) "
-        "ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1, at = excluded.at",
-        [(key, now) for key in keys],
-    )
-    found = rows(
-        conn,
-        "SELECT key, attempts FROM update_attempt WHERE key IN (SELECT value FROM json_each(?))",
-        (json.dumps(keys),),
-    )
-    return {str(r[0]): int(r[1]) for r in found}
-
-
 def prune(conn: Conn, before: datetime) -> None:
-    """Forget handled keys and attempts older than Telegram ever redelivers (it keeps updates for 24 hours)."""
+    """Forget handled keys older than Telegram ever redelivers (it keeps updates for 24 hours)."""
     conn.execute("DELETE FROM processed_update WHERE processed_at < ?", (iso(before),))
-    conn.execute("DELETE FROM update_attempt WHERE at < ?", (iso(before),))
 
 
 def update_key(raw: str) -> str:

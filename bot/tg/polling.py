@@ -1,6 +1,7 @@
 """Getting updates: each batch is handled before it is confirmed to Telegram, so a crash loses nothing (the
 batch comes again, and each update's dedupe key keeps it from being handled twice). An update that cannot be
-read, or that stops the bot again and again, is set aside, and everyone else is served on."""
+read is set aside, and everyone else is served on (one whose handling fails again and again is set aside by the
+error handler)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot.storage import Database, updates
+from bot.app import SetAside
+from bot.storage import Database, update_key
 from bot.tg.compat import seconds
-from bot.tg.updates import dedupe_key
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 3  # an update in the first batch after this many starts kept stopping the bot: it is set aside
-BACKOFF = (0.5, 1.0, 2.0, 5.0)  # seconds between tries while the Bot API cannot be reached
+BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)  # seconds between tries while the Bot API cannot be reached
 
 
 class PollingStopped(RuntimeError):
@@ -45,19 +43,6 @@ class ReadingBot(ExtBot[None]):
         return list(result) if isinstance(result, list) else []
 
 
-@dataclass(frozen=True)
-class Unreadable:
-    """An update set aside: its id, which fields it had, why, and (when it came from a private chat) where to say
-    that something went wrong."""
-
-    update_id: int
-    kinds: str
-    reason: str
-    key: str | None = None
-    chat: int | None = None
-    hint: str | None = None
-
-
 def _private_chat(data: dict[str, Any]) -> tuple[int | None, str | None]:
     """The private chat and app language of a raw update, where they can be found without reading it whole."""
     for kind in ("message", "edited_message", "callback_query"):
@@ -78,7 +63,7 @@ def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], list[Unreadable]]:
+def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], list[SetAside]]:
     """The updates PTB can read, and the ones it cannot."""
     good, bad = [], []
     for data in batch:
@@ -88,7 +73,8 @@ def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], 
         except Exception as error:
             chat, hint = _private_chat(data)
             reason = f"{type(error).__name__}: {error}"[:300]
-            bad.append(Unreadable(int(data.get("update_id", 0)), kinds, reason, None, chat, hint))
+            update_id = int(data.get("update_id", 0))
+            bad.append(SetAside(update_id, kinds, reason, update_key(f"unreadable:{update_id}:{kinds}"), chat, hint))
             continue
         good.append(update)
     return good, bad
@@ -102,21 +88,20 @@ class Poller:
         bot: ReadingBot,
         db: Database,
         handle: Callable[[list[Update]], Awaitable[None]],
-        tell: Callable[[Unreadable], Awaitable[None]],
+        set_aside: Callable[[SetAside], Awaitable[None]],
         timeout: int,
         allowed: Sequence[str],
     ) -> None:
         self.bot = bot
         self.db = db
         self.handle = handle
-        self.tell = tell
+        self.set_aside = set_aside
         self.timeout = timeout
         self.allowed = allowed
         self.offset: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch, handle and confirm until `stop` is set; a 409 or 401 ends with an error that says why."""
-        first = True
         failures = 0
         while not stop.is_set():
             try:
@@ -137,9 +122,8 @@ class Poller:
             if batch is None:
                 break
             if batch:
-                await self._handle(batch, first)
+                await self._handle(batch)
                 self.offset = max(int(u.get("update_id", 0)) for u in batch) + 1
-            first = False
         await self._confirm()
 
     async def _fetch(self, stop: asyncio.Event) -> list[dict[str, Any]] | None:
@@ -153,25 +137,12 @@ class Poller:
             return None
         return fetching.result()
 
-    async def _handle(self, batch: list[dict[str, Any]], first: bool) -> None:
+    async def _handle(self, batch: list[dict[str, Any]]) -> None:
         good, bad = read(self.bot, batch)
-        if first and good:  # the batch that was in hand when the bot last stopped, if any: count the attempt
-            keys = {dedupe_key(u): u for u in good}
-            tried = await self.db.write(partial(updates.attempted, keys=list(keys)))
-            again = {key: u for key, u in keys.items() if tried.get(key, 0) >= ATTEMPTS}
-            for key, update in again.items():
-                chat = update.effective_chat.id if update.effective_chat else None
-                hint = update.effective_user.language_code if update.effective_user else None
-                reason = f"stopped the bot {ATTEMPTS} times"
-                bad.append(Unreadable(update.update_id, _kinds(update), reason, key, chat, hint))
-            good = [u for u in good if u not in again.values()]
-        for unreadable in bad:
-            log.warning("set aside update %d (%s): it cannot be handled", unreadable.update_id, unreadable.kinds)
-        if bad:
-            await self.db.write(partial(_set_aside, bad=bad))
-            for unreadable in bad:
-                await self.tell(unreadable)
         await self.handle(good)
+        for aside in bad:  # after the batch's others, so what the person is told stays in turn
+            log.warning("set aside update %d (%s): it cannot be handled", aside.update_id, aside.kinds)
+            await self.set_aside(aside)
 
     async def _confirm(self) -> None:
         """Tell Telegram everything handled is done (the next getUpdates would; on the way out, one short one)."""
@@ -181,15 +152,6 @@ class Poller:
             await self.bot.raw_updates(self.offset, 0, self.allowed)
         except Exception as error:  # the next start gets them again and knows them by their keys
             log.info("could not confirm the last updates on the way out (%s)", type(error).__name__)
-
-
-def _kinds(update: Update) -> str:
-    return ",".join(sorted(k for k, v in update.to_dict().items() if k != "update_id" and v is not None))
-
-
-def _set_aside(conn: Any, bad: list[Unreadable]) -> None:
-    for unreadable in bad:
-        updates.set_aside(conn, unreadable.update_id, unreadable.key, unreadable.kinds, unreadable.reason)
 
 
 async def _pause(stop: asyncio.Event, delay: float) -> None:

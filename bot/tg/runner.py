@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from telegram import Update
-from telegram.error import InvalidToken
+from telegram import Bot, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.helpers import create_deep_linked_url
 
-from bot.app import Delivery, Driver, Later, Services, answer_problems, check_registrations, run_job
+from bot.app import Delivery, Driver, Later, Services, SetAside, answer_problems, check_registrations, run_job
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.i18n import Catalogs
@@ -22,10 +22,9 @@ from bot.storage import Database, load_or_create_secret, meta, privacy, updates
 from bot.storage.db import BUSY_TIMEOUT
 from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
-from bot.tg.errors import tell_try_again
-from bot.tg.handling import KEY, Runtime
+from bot.tg.handling import KEY, Runtime, after
 from bot.tg.menus import publish_menus
-from bot.tg.polling import Poller, PollingStopped, TokenRejected, Unreadable
+from bot.tg.polling import Poller, PollingStopped, TokenRejected
 from bot.tg.send import perform
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ async def serve(
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
         application = build_application(config, limits)
         try:
-            await application.initialize()
+            await _patiently(application.initialize, "reaching the Bot API")
         except InvalidToken:  # PTB's own message quotes the token: never let it out
             raise ConfigError(REJECTED) from None
         bot = application.bot
@@ -108,10 +107,12 @@ async def serve(
             await database.write(partial(run_job, svc, row=row))
 
         sender = Sender(database, deliver, run, clock)
-        application.bot_data[KEY] = Runtime(svc, Driver(svc), sender)
+        runtime = Runtime(svc, Driver(svc), sender)
+        application.bot_data[KEY] = runtime
+        menus: asyncio.Task[None] | None = None
         try:
             await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
-            await publish_menus(bot, catalogs, config.language)
+            menus = asyncio.create_task(_menus(bot, catalogs, config.language))
             await sender.recover()  # rows a crash left "sending" go out again
             await application.start()
             _repeat(application, sender, tick, config, database, clock)
@@ -120,12 +121,11 @@ async def serve(
                 processor = application.update_processor
                 await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in batch))
 
-            async def tell(unreadable: Unreadable) -> None:
-                if unreadable.chat is not None:
-                    await tell_try_again(bot, svc, unreadable.chat, None, unreadable.hint)
+            async def set_aside(aside: SetAside) -> None:
+                after(runtime, bot, await runtime.driver.set_aside(aside))
 
-            await bot.delete_webhook()
-            poller = Poller(bot, database, handle, tell, POLL_TIMEOUT, Update.ALL_TYPES)
+            await _patiently(bot.delete_webhook, "switching to polling")
+            poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
             log.info("inspraak is running as @%s", bot.username)
             try:
                 await poller.run(stop)
@@ -136,12 +136,35 @@ async def serve(
                 raise ConfigError(REJECTED) from None
             log.info("stopped taking updates; delivering what is in hand")
         finally:
+            if menus is not None:
+                menus.cancel()
             await sender.close()
             if application.running:
                 await application.stop()
             await application.shutdown()
     finally:
         await database.close()
+
+
+async def _patiently(call: Callable[[], Awaitable[object]], what: str, tries: int = 6) -> None:
+    """A call to the Bot API at start-up, tried again while the network fails (a 5xx, a dropped connection)."""
+    for attempt in range(tries):
+        try:
+            await call()
+            return
+        except (NetworkError, TimedOut) as error:
+            if isinstance(error, BadRequest) or attempt == tries - 1:
+                raise
+            log.warning("%s failed (%s); trying again", what, type(error).__name__)
+            await asyncio.sleep(0.5 * 2**attempt)
+
+
+async def _menus(bot: Bot, catalogs: Catalogs, language: str) -> None:
+    """The command menus in every language; without them the bot still works, so a failure is only logged."""
+    try:
+        await _patiently(partial(publish_menus, bot, catalogs, language), "publishing the command menus")
+    except TelegramError as error:
+        log.warning("the command menus could not be published (%s); the next start tries again", type(error).__name__)
 
 
 def _repeat(

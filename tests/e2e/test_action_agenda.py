@@ -16,7 +16,7 @@ from bot.domain import Msg, Phase, Session
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
-from bot.storage import Conn, actions, outbox
+from bot.storage import Conn, actions, outbox, themes, votes
 from bot.storage.actions import CheckinRecord
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
@@ -358,3 +358,38 @@ async def test_editing_an_action_changes_its_words_and_reschedules_the_check_ins
     )
     assert action.title == "Huiswerkklas en bijles" and action.schedule.cadence.value == "monthly"
     assert len(checkins) == 12 and pending[0] == 12, "52 weekly check-ins became 12 monthly ones"
+
+
+async def test_a_check_in_that_comes_while_the_owner_is_voting_leaves_the_ballot_open(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await collecting_session(bot, admin, Method.RANKING)
+    amal = add_person(standin, "Amal", "ar")
+    await join(amal, session, "ar", "newcomer", catalogs)
+    token = await add_action(admin, catalogs, standin, "Taalcafé", "monthly")
+    await accept(amal, token, "ar", standin)
+    await open_voting(admin, standin, catalogs, session)
+    await amal.reply()  # voting is open
+    ballot = await amal.reply()
+    await amal.press("Taal", ballot)
+    await standin.wait_until(lambda: "Taal" not in ballot.button_labels())
+
+    due = await read(bot.config.db, lambda conn: due_times_of(conn, session))
+    await at(clock, datetime.fromisoformat(due["Taalcafé"][0]))  # her first check-in, in the middle of her vote
+    question = await amal.reply()
+    assert "Taalcafé" in question.content()
+    await amal.press(0, question)  # on track
+    await amal.reply()  # anything to add?
+    await amal.send("الطلاب يأتون كل أسبوع")  # a typed note goes to the check-in that asked for it
+    await amal.reply()  # thank you
+
+    for theme in ("Werk", "Zorg"):  # the ballot she started is still hers, where she left it
+        await amal.press(theme, ballot)
+        await standin.wait_until(lambda t=theme: t not in ballot.button_labels())
+    await amal.press(catalogs.get("ar").text(Msg("prioritise_ranking.top.rank.confirm", "Confirm")), ballot)
+    await amal.reply()
+    cast = await read(bot.config.db, lambda conn: votes.of_session(conn, session.id))
+    named = {t.name: str(t.id) for t in await read(bot.config.db, lambda conn: themes.of_session(conn, session.id))}
+    answered = await read(bot.config.db, lambda conn: checkins_of(conn, session, "Taalcafé"))
+    assert [v.payload for v in cast] == [[named["Taal"], named["Werk"], named["Zorg"]]]
+    assert answered[0].status == "on_track" and answered[0].note == "الطلاب يأتون كل أسبوع"

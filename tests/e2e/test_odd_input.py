@@ -9,8 +9,9 @@ import pytest
 from bot.app import texts
 from bot.i18n import Catalogs
 from bot.sandbox import StandIn, add_person
-from bot.storage import people
+from bot.storage import people, updates
 from tests.e2e.conftest import RunningBot
+from tests.store import read
 
 
 async def test_a_forged_language_button_is_refused_and_nothing_is_stored(
@@ -84,3 +85,32 @@ async def test_when_the_store_fails_the_person_is_asked_kindly_to_try_again_and_
     assert not any(secret_words in r.getMessage() for r in caplog.records)
     await amal.send("/help")
     assert (await amal.reply()).text == catalogs.get("ar").render(texts.HELP)
+
+
+async def test_updates_the_bot_cannot_read_are_set_aside_once_and_everyone_else_is_served(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, caplog: pytest.LogCaptureFixture
+) -> None:
+    amal = add_person(standin, "Amal", language_code="ar")
+    olena = add_person(standin, "Olena", language_code="uk")
+    await amal.send("/help")
+    # A Bot API newer than python-telegram-bot: a poll answer without a field PTB requires since Bot API 9.6.
+    poll = {"poll_id": "7", "option_ids": [0], "user": amal.person.to_api()}
+    unreadable_poll = standin.world.queue_update("poll_answer", poll)
+    # And a message that came through mangled (no date): the person who sent it is told to try again.
+    mangled = {"message_id": 42, "chat": amal.person.chat(), "from": amal.person.to_api(), "text": "فكرتي السرية"}
+    unreadable_message = standin.world.queue_update("message", mangled)
+    await olena.send("/help")
+    assert (await amal.reply()).text == catalogs.get("ar").render(texts.HELP)
+    assert (await olena.reply()).text == catalogs.get("uk").render(texts.HELP)
+    assert (await amal.reply()).text == catalogs.get("ar").render(texts.TRY_AGAIN)
+    await standin.wait_until(lambda: not standin.world.updates, timeout=10)
+
+    await bot.restart()  # they were confirmed: they do not come again, and are not set aside twice
+    await olena.send("/help")
+    await olena.reply()
+    aside = await read(bot.config.db, updates.set_aside_ids)
+    assert aside == [unreadable_poll["update_id"], unreadable_message["update_id"]]
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(f"set aside update {unreadable_poll['update_id']} (poll_answer)" in line for line in lines)
+    for private in ("فكرتي السرية", str(amal.id), "Amal"):
+        assert not any(private in line for line in lines), private

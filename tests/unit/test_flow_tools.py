@@ -10,6 +10,8 @@ from babel.messages.extract import extract
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from bot.app import answer_problems
+from bot.cli import main
 from bot.conversation import (
     Edit,
     Enter,
@@ -235,3 +237,23 @@ def test_two_options_with_the_same_id_are_refused_when_extracting(tmp_path: Path
     path = _write(tmp_path, body)
     with pytest.raises(FlowError, match=r"node 'a', field options\.ok: appears twice"), path.open("rb") as handle:
         list(extract_flows(handle, ["pgettext"], [], {}))
+
+
+def test_the_shipped_flows_agree_with_the_code_that_reads_their_answers() -> None:
+    assert answer_problems(load_flows()) == []
+
+
+def test_a_flow_whose_yaml_and_code_disagree_fails_the_check(tmp_path: Path) -> None:
+    for path in FLOWS.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.stem == "new_session":  # an option renamed, and a question asked under a new name
+            text = text.replace('{id: n20, label: "20"}', '{id: n25, label: "25"}').replace(
+                "result: voting", "result: method"
+            )
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    found = answer_problems(load_flows(tmp_path))
+    assert any("idea_limit" in p and "n25" in p for p in found), found
+    assert any("result 'method' is read by no code" in p for p in found), found
+    assert any("NewSession.voting is read" in p for p in found), found
+    assert main(["flows", "check", "--dir", str(tmp_path)]) == 1
+    assert main(["flows", "check"]) == 0

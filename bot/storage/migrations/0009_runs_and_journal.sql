@@ -142,15 +142,8 @@ CREATE INDEX outbox_by_chat ON outbox (chat_id, status) WHERE chat_id IS NOT NUL
 -- reason, never their content, so everyone else is served on.
 CREATE TABLE set_aside (
     update_id  INTEGER NOT NULL,
-    key        TEXT,                 -- the update's hashed dedupe key, where it could be read
+    key        TEXT    NOT NULL UNIQUE,  -- the update's hashed dedupe key: set aside once
     kinds      TEXT    NOT NULL,     -- which fields the update had (e.g. "message" or "poll_answer")
     reason     TEXT    NOT NULL,
     at         TEXT    NOT NULL
 ) STRICT;
-
--- How often the first batch after a start held an update: one that keeps stopping the bot is set aside.
-CREATE TABLE update_attempt (
-    key       TEXT PRIMARY KEY,
-    attempts  INTEGER NOT NULL,
-    at        TEXT    NOT NULL
-) STRICT, WITHOUT ROWID;
