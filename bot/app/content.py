@@ -17,8 +17,11 @@ from bot.storage.broadcasts import Broadcast
 from bot.storage.roles import Coordinator
 
 TRANSLATE_INTO = ButtonKind("k:tl", (("code", str),))
-SEND = ButtonKind("k:bs", (("broadcast", int),))
-DROP = ButtonKind("k:bx", (("broadcast", int),))
+SEND = ButtonKind("k:bc", (("broadcast", int),))
+DROP = ButtonKind("k:bd", (("broadcast", int),))
+# The same buttons on a broadcast prepared before broadcasts had rows of their own: the coordinator's latest.
+SEND_BEFORE = ButtonKind("k:bs")
+DROP_BEFORE = ButtonKind("k:bx")
 
 
 def _targets(session: Session) -> list[str]:
@@ -170,10 +173,23 @@ def broadcast_sent(step: Step, record: Coordinator, session: Session, broadcast:
     press = step.incoming.press
     if prepared is None or press is None or press.message_id is None:
         return
-    progress: dict[str, object] = {
-        "status_chat": step.incoming.chat_id,
-        "status_message": press.message_id,
-        "coordinator_locale": step.translator.locale,
-    }
-    count = broadcasts.send(step.conn, prepared, record.participant.id, progress, step.now)
+    status = (step.incoming.chat_id, press.message_id, step.translator.locale)
+    count = broadcasts.send(step.conn, prepared, record.participant.id, status, step.now)
     step.edit(say.BROADCAST_PROGRESS.with_params(sent=0, total=count, blocked=0))
+
+
+def _latest(step: Step, record: Coordinator, session: Session) -> int:
+    found = broadcasts.latest_prepared(step.conn, session.id, record.participant.id)
+    return found.id if found is not None else 0
+
+
+@button(DROP_BEFORE, Access.SESSION)
+def broadcast_cancelled_before(step: Step, record: Coordinator, session: Session) -> None:
+    """Drop a message prepared before the upgrade."""
+    broadcast_cancelled(step, record, session, _latest(step, record, session))
+
+
+@button(SEND_BEFORE, Access.SESSION)
+def broadcast_sent_before(step: Step, record: Coordinator, session: Session) -> None:
+    """Send a message prepared before the upgrade."""
+    broadcast_sent(step, record, session, _latest(step, record, session))

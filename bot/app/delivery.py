@@ -240,15 +240,21 @@ class Delivery:
 
     def _broadcast(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         """A coordinator's message, translated where they gave a translation; progress every ten sends."""
-        broadcast = broadcasts.get(conn, int(row.payload["broadcast"]))
-        if broadcast is None:
+        broadcast = broadcasts.get(conn, int(row.payload.get("broadcast", 0)))
+        if broadcast is None and "text" not in row.payload:
             return None
-        text = broadcast.translations.get(row.locale or "", broadcast.text)
-        sent: list[Outgoing] = self._text(row, Verbatim(text), translator)
+        # A broadcast queued before broadcasts had rows of their own carries its words itself.
+        text, translations = (
+            (broadcast.text, broadcast.translations)
+            if broadcast is not None
+            else (str(row.payload["text"]), dict(row.payload.get("translations", {})))
+        )
+        sent: list[Outgoing] = self._text(row, Verbatim(translations.get(row.locale or "", text)), translator)
         tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
         done = tally.get("sent", 0) + 1
-        if done % PROGRESS_EVERY == 0:
-            sent.append(self._progress(row, coord_texts.BROADCAST_PROGRESS, done, tally))
+        progress = self._progress(conn, row, coord_texts.BROADCAST_PROGRESS, done, tally)
+        if done % PROGRESS_EVERY == 0 and progress is not None:
+            sent.append(progress)
         return sent
 
     def _broadcast_report(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
@@ -256,13 +262,30 @@ class Delivery:
         tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
         if tally.get("pending", 0) or tally.get("sending", 0):
             return Later()
-        return [self._progress(row, coord_texts.BROADCAST_DONE, tally.get("sent", 0), tally)]
+        progress = self._progress(conn, row, coord_texts.BROADCAST_DONE, tally.get("sent", 0), tally)
+        return None if progress is None else [progress]
 
-    def _progress(self, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]) -> Outgoing:
-        translator = self.svc.catalogs.get(str(row.payload.get("coordinator_locale", self.svc.language)))
+    def _progress(
+        self, conn: Conn, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]
+    ) -> Outgoing | None:
+        """The coordinator's progress message, counting; None when there is none (any more)."""
+        broadcast = broadcasts.get(conn, int(row.payload.get("broadcast", 0)))
+        where = (
+            (broadcast.status_chat, broadcast.status_message, broadcast.coordinator_locale)
+            if broadcast is not None
+            else (
+                row.payload.get("status_chat"),
+                row.payload.get("status_message"),
+                row.payload.get("coordinator_locale"),
+            )
+        )
+        chat, message_id, locale = where
+        if chat is None or message_id is None:
+            return None
+        translator = self.svc.catalogs.get(str(locale or self.svc.language))
         total = int(row.payload.get("total", sum(tally.values())))
         text = translator.render(message.with_params(sent=sent, total=total, blocked=tally.get("stopped", 0)))
-        return EditText(int(row.payload["status_chat"]), int(row.payload["status_message"]), text, optional=True)
+        return EditText(int(chat), int(message_id), text, optional=True)
 
     # ---- expert pools ----------------------------------------------------------------------------
 

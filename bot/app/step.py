@@ -118,7 +118,8 @@ class Step:
         """Journal what the step said, in its transaction; what the transport does next."""
         incoming = self.incoming
         locale = self.translator.locale
-        recipient = self.person.id if self.person is not None else None
+        # A reply to a group (the bot was added to one) is nobody's: a 403 there must not stop its adder.
+        recipient = self.person.id if self.person is not None and incoming.private else None
         if recipient is not None and one(self.conn, "SELECT 1 FROM participant WHERE id = ?", (recipient,)) is None:
             recipient = None  # declined consent: nothing about them is kept, the answer still goes to the chat
         letters = [

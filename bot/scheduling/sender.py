@@ -64,14 +64,16 @@ class Policy:
 
     parallel: int = 8  # chats worked through at once by the repeating look; each chat's rows in order
     claim: int = 20  # rows of one chat taken at a time
-    # A failed send is tried again after a wait that doubles each time, up to a limit: about 8 minutes in all.
-    max_attempts: int = 8
+    # A send that fails on the network is tried again after a wait that doubles each time, up to a limit, for
+    # as long as it takes: what a person was to be told is never given up (catch_up decides when news is too
+    # old). A reply is tried again sooner: a person is waiting for it.
     backoff: timedelta = timedelta(seconds=2)
     backoff_max: timedelta = timedelta(minutes=10)
-    # A person waits for a reply: try again sooner, and never more than a minute apart.
-    reply_attempts: int = 12
     reply_backoff: timedelta = timedelta(seconds=0.5)
     reply_backoff_max: timedelta = timedelta(seconds=60)
+    # A row whose message cannot be made (a fault in the bot, not the network) is given up after this many tries.
+    max_attempts: int = 8
+    give_back: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)  # seconds between tries to return rows in hand
     catch_up: timedelta = timedelta(days=7)  # proactive rows due longer ago are skipped after downtime
     settle_every: float = 0.05  # seconds to wait before writing outcomes again after the store refused them
 
@@ -212,6 +214,7 @@ class Sender:
     async def _drain_locked(self, chat: int) -> int:
         handled = 0
         while not self._paused():
+            await self._settled()  # rows just sent are no longer "sending": what follows them can be claimed
             rows = await self.db.write(partial(outbox.claim_chat, chat=chat, now=self.clock(), limit=self.policy.claim))
             if not rows:
                 break
@@ -226,17 +229,38 @@ class Sender:
         untried), and how many rows were settled."""
         done = 0
         for position, row in enumerate(rows):
-            outcome = await self._deliver_one(row)
+            try:
+                outcome = await self._deliver_one(row)
+            except Exception as error:  # the store refused a write (busy, full): what is in hand goes back
+                log.warning("the outbox could not note a send (%s); the rows in hand go back", type(error).__name__)
+                await self._give_back([r.id for r in rows[position:]])
+                return False, done
             if outcome is None:
                 continue
             if not outcome:
-                rest = [r.id for r in rows[position + 1 :]]
-                if rest:
-                    await self._flush()
-                    await self.db.write(partial(outbox.release, row_ids=rest))
+                await self._give_back([r.id for r in rows[position + 1 :]])
                 return False, done
             done += 1
         return True, done
+
+    async def _give_back(self, row_ids: list[int]) -> None:
+        """Claimed rows go back to pending (no attempt counted), trying again while the store is busy: a row
+        left "sending" would hold up the person's later messages until the next start."""
+        if not row_ids:
+            return
+        for pause in (*self.policy.give_back, None):
+            try:
+                await self._flush()
+                await self.db.write(partial(outbox.release, row_ids=row_ids))
+                self.look()
+                return
+            except Exception as error:
+                if pause is None:
+                    log.error(
+                        "claimed outbox rows could not go back (%s); the next start returns them", type(error).__name__
+                    )
+                    return
+                await asyncio.sleep(pause)
 
     async def _deliver_one(self, row: OutboxRow) -> bool | None:
         """One row; False when the chat must wait (a failure to retry, or a pause), None when the row itself
@@ -263,15 +287,14 @@ class Sender:
             self._paused_until = until
             await self._retry(row, until, "rate limited", count=False)
             return False
-        except Exception as error:  # Transient, or a failure while making the message: try again later
+        except Exception as error:  # Transient (the network), or a fault while making the message
             if not isinstance(error, Transient):
-                log.error("delivering a %s row failed: %s", row.purpose, type(error).__name__)
+                log.error("making a %s row's message failed: %s", row.purpose, type(error).__name__)
+                if row.attempts >= policy.max_attempts:
+                    log.warning("a %s row was given up after %d attempts", row.purpose, row.attempts)
+                    self._settle(row.id, "failed", type(error).__name__)
+                    return True
             reply = Purpose(row.purpose).is_reply
-            limit = policy.reply_attempts if reply else policy.max_attempts
-            if row.attempts >= limit:
-                log.warning("a %s row could not be delivered after %d attempts", row.purpose, row.attempts)
-                self._settle(row.id, "failed", type(error).__name__)
-                return True
             base, most = (
                 (policy.reply_backoff, policy.reply_backoff_max) if reply else (policy.backoff, policy.backoff_max)
             )

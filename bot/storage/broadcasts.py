@@ -23,6 +23,9 @@ class Broadcast:
     text: str
     translations: dict[str, str]
     status: str
+    status_chat: int | None = None  # the coordinator's message that counts how far it is
+    status_message: int | None = None
+    coordinator_locale: str | None = None
 
 
 def prepare(conn: Conn, session_id: int, author: int, text: str) -> Broadcast:
@@ -43,9 +46,24 @@ def prepare(conn: Conn, session_id: int, author: int, text: str) -> Broadcast:
 def get(conn: Conn, broadcast_id: int) -> Broadcast | None:
     """One broadcast."""
     row = one(
-        conn, "SELECT id, session_id, author, text, translations, status FROM broadcast WHERE id = ?", (broadcast_id,)
+        conn,
+        "SELECT id, session_id, author, text, translations, status, status_chat, status_message, coordinator_locale "
+        "FROM broadcast WHERE id = ?",
+        (broadcast_id,),
     )
-    return None if row is None else Broadcast(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+    if row is None:
+        return None
+    return Broadcast(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7], row[8])
+
+
+def latest_prepared(conn: Conn, session_id: int, author: int) -> Broadcast | None:
+    """The coordinator's broadcast for a session still waiting for "Send now"."""
+    row = one(
+        conn,
+        "SELECT MAX(id) FROM broadcast WHERE session_id = ? AND author = ? AND status = 'prepared'",
+        (session_id, author),
+    )
+    return get(conn, int(row[0])) if row is not None and row[0] is not None else None
 
 
 def translate(conn: Conn, broadcast_id: int, locale: str, text: str) -> None:
@@ -64,12 +82,16 @@ def cancel(conn: Conn, broadcast_id: int) -> bool:
     return cursor.rowcount == 1
 
 
-def send(conn: Conn, broadcast: Broadcast, report_to: int, progress: dict[str, object], moment: datetime) -> int:
+def send(conn: Conn, broadcast: Broadcast, report_to: int, status: tuple[int, int, str], moment: datetime) -> int:
     """Queue the broadcast for every reachable participant, and the final tally for its author, together;
-    how many it goes to. `progress` names the coordinator's message that shows how far it is."""
-    conn.execute("UPDATE broadcast SET status = 'sent', sent_at = ? WHERE id = ?", (utc_now(), broadcast.id))
+    how many it goes to. `status` is the coordinator's chat, message and language that count how far it is."""
+    conn.execute(
+        "UPDATE broadcast SET status = 'sent', sent_at = ?, status_chat = ?, status_message = ?, "
+        "coordinator_locale = ? WHERE id = ?",
+        (utc_now(), *status, broadcast.id),
+    )
     period = f"{broadcast.session_id}:b{broadcast.id}"
-    payload = {"session": broadcast.session_id, "broadcast": broadcast.id, **progress}
+    payload = {"session": broadcast.session_id, "broadcast": broadcast.id}
     letters = [
         Letter(Purpose.BROADCAST, person, period, moment, payload)
         for person in members.reachable(conn, broadcast.session_id)

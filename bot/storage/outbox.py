@@ -52,8 +52,8 @@ _INSERT = (
 
 _OF_CHAT = (
     "SELECT o.id, o.purpose, o.recipient, COALESCE(o.chat_id, p.telegram_id), p.locale, o.period, o.due_at, "
-    "o.attempts, o.payload, o.not_before FROM outbox o LEFT JOIN participant p ON p.id = o.recipient "
-    "WHERE o.status = 'pending' AND o.due_at <= ? AND (o.chat_id = ? OR (o.chat_id IS NULL AND "
+    "o.attempts, o.payload, o.not_before, o.status FROM outbox o LEFT JOIN participant p ON p.id = o.recipient "
+    "WHERE o.status IN ('pending', 'sending') AND o.due_at <= ? AND (o.chat_id = ? OR (o.chat_id IS NULL AND "
     "o.recipient = (SELECT id FROM participant WHERE telegram_id = ?))) ORDER BY o.id LIMIT ?"
 )
 
@@ -182,12 +182,14 @@ def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
 
 
 def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxRow]:
-    """Take one chat's due rows, oldest first, stopping at the first that must wait (a retry): a person's
-    messages never overtake one another. The SELECT ignores `not_before` on purpose, to see what waits."""
+    """Take one chat's due rows, oldest first, stopping at the first that must wait (a retry) or is being sent
+    already: a person's messages never overtake one another. The SELECT sees those on purpose."""
     stamp = iso_ms(now)
     found = rows(conn, _OF_CHAT, (stamp, chat, chat, limit))
     ready = []
     for row in found:
+        if row[10] == "sending":  # in hand (a step's own rows, handed over): later ones wait behind them
+            break
         if row[9] is not None and row[9] > stamp:
             if row[1] in LAST:  # a report waiting for its tally holds up nothing else
                 continue

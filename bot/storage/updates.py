@@ -38,6 +38,7 @@ def prune(conn: Conn, before: datetime) -> None:
     conn.execute("DELETE FROM processed_update WHERE processed_at < ?", (iso(before),))
 
 
-def update_key(raw: str) -> str:
-    """The stored form of an update's dedupe key: hashed, so it holds no Telegram id."""
-    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+def update_key(raw: str, secret: bytes = b"") -> str:
+    """The stored form of an update's dedupe key: hashed, keyed with the installation's secret, so it holds no
+    Telegram id and none can be found from it by trying ids."""
+    return hashlib.blake2b(raw.encode("utf-8"), key=secret[:64], digest_size=16).hexdigest()

@@ -43,7 +43,7 @@ async def on_error(update: object, context: CallbackContext[Any, Any, Any, Any])
             partial(
                 updates.set_aside,
                 update_id=update.update_id,
-                key=dedupe_key(update),
+                key=dedupe_key(update, svc.secret),
                 kinds=kinds,
                 reason=describe(error),
             )

@@ -41,7 +41,7 @@ def runtime(context: CallbackContext[Any, Any, Any, Any]) -> Runtime:
 async def on_update(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
     """Take the update's step (again after a failure, twice at most), then deliver what it said."""
     given = runtime(context)
-    arrived = incoming(update, context.bot.username)
+    arrived = incoming(update, context.bot.username, given.svc.secret)
     if arrived is None:
         return
     for pause in (*RETRIES, None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.app.outgoing import EditText, Keyboard, Outgoing, SendDocument, SendPhoto, SendText, SendVoice
 from bot.scheduling import Blocked, RateLimited, Refused, Transient
@@ -46,22 +46,24 @@ async def _call(bot: Bot, out: Outgoing) -> None:
 
 async def perform(bot: Bot, out: Outgoing) -> None:
     """Send one message, translating Telegram's refusals for the sender."""
+    if isinstance(out, EditText) and out.optional:
+        try:
+            await _call(bot, out)
+        except TelegramError as error:  # a progress count that could not be changed: nothing is lost
+            log.info("an optional edit was not made (%s)", type(error).__name__)
+        return
     try:
         await _call(bot, out)
     except RetryAfter as error:
-        if isinstance(out, EditText) and out.optional:
-            return
         raise RateLimited(seconds(error, "retry_after")) from error
     except Forbidden as error:
         raise Blocked from error
     except BadRequest as error:
         reason = str(error).lower()
-        if isinstance(out, EditText) and (out.optional or any(s in reason for s in SETTLED)):
+        if isinstance(out, EditText) and any(s in reason for s in SETTLED):
             return
         if "chat not found" in reason:
             raise Blocked from error
         raise Refused(type(error).__name__) from error
     except (TimedOut, NetworkError) as error:
-        if isinstance(out, EditText) and out.optional:
-            return
         raise Transient(type(error).__name__) from error

@@ -13,8 +13,9 @@ from bot.tg.compat import seconds
 MEDIA_KINDS = ("sticker", "photo", "video", "video_note", "audio", "animation", "document", "location", "contact")
 
 
-def dedupe_key(update: Update) -> str:
-    """A key that names the update by what it is, not by its update_id (which may be reused), hashed."""
+def dedupe_key(update: Update, secret: bytes) -> str:
+    """A key that names the update by what it is, not by its update_id (which may be reused), hashed with the
+    installation's secret."""
     if update.callback_query is not None:
         raw = f"callback:{update.callback_query.id}"
     elif update.edited_message is not None:
@@ -27,7 +28,7 @@ def dedupe_key(update: Update) -> str:
         raw = f"member:{member.chat.id}:{member.date.isoformat()}:{member.new_chat_member.status}"
     else:
         raw = f"update:{update.update_id}"
-    return update_key(raw)
+    return update_key(raw, secret)
 
 
 def to_event(message: Message) -> Event:
@@ -43,14 +44,14 @@ def to_event(message: Message) -> Event:
 
 
 def _command(message: Message, username: str) -> Command | None:
-    """`/name args` when the message starts with a command for this bot (as PTB's CommandHandler reads it)."""
+    """`/name args` when the message starts with a command (as PTB's CommandHandler reads it)."""
     text = message.text
     first = message.entities[0] if message.entities else None
     if text is None or first is None or first.type != MessageEntityType.BOT_COMMAND or first.offset != 0:
         return None
     name, _, addressee = text[1 : first.length].partition("@")
     if addressee and addressee.lower() != username.lower():
-        return None
+        return Command("", ())  # a command for another bot: not ours, answered like any unknown command
     return Command(name.lower(), tuple(text.split()[1:]))
 
 
@@ -59,9 +60,9 @@ def _sender(update: Update) -> Sender | None:
     return Sender(user.id, user.language_code) if user is not None else None
 
 
-def incoming(update: Update, username: str) -> Incoming | None:
+def incoming(update: Update, username: str, secret: bytes) -> Incoming | None:
     """The update as the driver takes it; None for kinds the bot does not handle (channel posts, polls...)."""
-    key = dedupe_key(update)
+    key = dedupe_key(update, secret)
     query = update.callback_query
     if query is not None:
         message = query.message

@@ -66,3 +66,14 @@ def test_running_without_a_token_says_how_to_get_one() -> None:
 def test_other_bad_settings_name_what_to_fix(variable: str, value: str, complaint: str) -> None:
     with pytest.raises(ConfigError, match=complaint):
         configuration.load(environ={variable: value}, env_file=None)
+
+
+def test_the_log_level_comes_from_the_environment_and_a_flag_overrides_it(tmp_path: Path) -> None:
+    assert configuration.load(environ={}, env_file=None).log_level == "INFO"
+    assert configuration.load(environ={"INSPRAAK_LOG_LEVEL": "debug"}, env_file=None).log_level == "DEBUG"
+    flagged = configuration.load(
+        overrides={"log_level": "ERROR"}, environ={"INSPRAAK_LOG_LEVEL": "DEBUG"}, env_file=None
+    )
+    assert flagged.log_level == "ERROR"
+    with pytest.raises(ConfigError, match="INSPRAAK_LOG_LEVEL must be one of: DEBUG, INFO, WARNING, ERROR"):
+        configuration.load(environ={"INSPRAAK_LOG_LEVEL": "LOUD"}, env_file=None)

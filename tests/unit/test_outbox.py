@@ -4,10 +4,13 @@ person's messages never overtake one another."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+
+import pytest
 
 from bot.domain import Purpose
 from bot.scheduling import Blocked, NotYet, Policy, RateLimited, Sender, Transient
@@ -146,21 +149,32 @@ async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path
     await database.close()
 
 
-async def test_a_row_that_keeps_failing_gives_up_after_the_attempt_limit(tmp_path: Path) -> None:
+async def test_a_message_that_cannot_be_made_is_given_up_but_the_network_is_waited_out(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    (someone,) = await database.write(partial(_people, count=1))
-    await add(database, [Letter(Purpose.UPDATE, someone, "x", START, {})])
+    broken, waiting = await database.write(partial(_people, count=2))
+    await add(
+        database, [Letter(Purpose.UPDATE, broken, "x", START, {}), Letter(Purpose.REPLY, waiting, "k:0", START, {})]
+    )
+    outage = True
 
     async def deliver(row: OutboxRow) -> bool:
-        raise Transient
+        if row.recipient == broken:
+            raise KeyError("a fault in the bot while making the message")
+        if outage:
+            raise Transient  # Telegram cannot be reached, for hours
+        return True
 
     clock = Clock()
-    sender = Sender(database, deliver, no_jobs, clock, Policy(max_attempts=3, backoff=timedelta(seconds=1)))
-    for _ in range(10):
+    sender = Sender(database, deliver, no_jobs, clock, Policy(max_attempts=3))
+    for _ in range(40):
         await sender.tick()
         clock.now += timedelta(minutes=5)
+    assert await database.read(outbox.counts) == {"failed": 1, "pending": 1}, "the reply still waits its turn"
+    outage = False
+    clock.now += timedelta(minutes=5)
+    await sender.tick()
     await sender.close()
-    assert await database.read(outbox.counts) == {"failed": 1}
+    assert await database.read(outbox.counts) == {"failed": 1}, "and goes once Telegram is back (then is deleted)"
     await database.close()
 
 
@@ -290,4 +304,40 @@ async def test_a_due_job_takes_its_step_and_its_messages_follow_in_order(tmp_pat
     await sender.close()
     assert said == ["how is it going?"]
     assert await database.read(outbox.counts) == {"sent": 1}, "the job row is done; its notice went and is gone"
+    await database.close()
+
+
+async def test_when_the_store_cannot_note_a_failure_the_rows_in_hand_go_back_and_keep_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    (someone,) = await database.write(partial(_people, count=1))
+    letters = [Letter(Purpose.REPLY, someone, f"k1:{n}", START, {"n": n}, chat_id=1) for n in range(3)]
+    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, letters))
+    original, tries = outbox.retry, Counter[str]()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        tries["retry"] += 1
+        raise sqlite3.OperationalError("database or disk is full")
+
+    said: list[int] = []
+
+    async def deliver(row: OutboxRow) -> bool:
+        if row.payload["n"] == 0 and not said:
+            raise Transient
+        said.append(int(row.payload["n"]))
+        return True
+
+    monkeypatch.setattr(outbox, "retry", full_disk)
+    sender = Sender(database, deliver, no_jobs, Clock(), Policy(give_back=(0.01,)))
+    sender.hand_over(1, tuple(claimed))
+    await sender.close()
+    assert tries["retry"] == 1 and said == []
+    assert await database.read(outbox.counts) == {"pending": 3}, "nothing is left 'sending' to hold the chat up"
+    monkeypatch.setattr(outbox, "retry", original)
+    said.append(-1)  # the network is back
+    sender = Sender(database, deliver, no_jobs, Clock())
+    sender.kick(1)
+    await sender.close()
+    assert said == [-1, 0, 1, 2], "in the order they were written"
     await database.close()

@@ -159,9 +159,12 @@ def _old_database(path: Path) -> None:
         wizard = {"flow": "theme_add", "version": 1, "node": "name", "answers": {"session": 1}, "done": False}
         waiting = {"flow": "broadcast", "version": 1, "node": "written", "done": True}
         waiting["answers"] = {"session": 1, "broadcast": "Zaal 2!", "translations": {"ar": "القاعة 2!"}}
+        translating = {"flow": "translate", "version": 1, "node": "text", "done": False}
+        translating["answers"] = {"session": 1, "purpose": "broadcast", "pending": {"broadcast": "Pauze!"}}
         conn.executescript(
             "INSERT INTO participant (id, telegram_id, pseudonym, locale, created_at, updated_at) VALUES "
-            "(1, 701, 'P-AAAAAA', 'ar', 'x', 'x'), (2, 702, 'P-BBBBBB', 'nl', 'x', 'x');"
+            "(1, 701, 'P-AAAAAA', 'ar', 'x', 'x'), (2, 702, 'P-BBBBBB', 'nl', 'x', 'x'), "
+            "(3, 703, 'P-DDDDDD', 'nl', 'x', 'x');"
             "INSERT INTO session (id, code, title, question, languages, idea_limit, phase, created_at) VALUES "
             "(1, 'ABCDEF', 'Thuis', 'Wat?', '[\"nl\",\"ar\"]', 5, 'prioritising', 'x'), "
             "(2, 'GHJKMN', 'Werk', 'Wat?', '[\"nl\"]', 5, 'closed', 'x');"
@@ -190,6 +193,10 @@ def _old_database(path: Path) -> None:
             "INSERT INTO coordinator (participant_id, flow_state, created_at) VALUES (1, ?, ?)",
             (json.dumps(waiting), now),
         )
+        conn.execute(
+            "INSERT INTO coordinator (participant_id, flow_state, created_at) VALUES (3, ?, ?)",
+            (json.dumps(translating), now),
+        )
 
 
 async def test_an_upgrade_carries_every_conversation_in_progress_over_to_its_own_run(tmp_path: Path) -> None:
@@ -200,6 +207,8 @@ async def test_an_upgrade_carries_every_conversation_in_progress_over_to_its_own
         amal = await database.read(lambda conn: runs.of_person(conn, 1))
         coordinator = await database.read(lambda conn: runs.of_person(conn, 2))
         prepared = await database.read(lambda conn: broadcasts.get(conn, 1))
+        half_translated = await database.read(lambda conn: broadcasts.get(conn, 2))
+        translator = await database.read(lambda conn: runs.of_person(conn, 3))
         due = await database.read(lambda conn: conn.execute("SELECT purpose, status FROM outbox").fetchall())
         columns = await database.read(lambda conn: [r[1] for r in conn.execute("PRAGMA table_info(membership)")])
     finally:
@@ -214,5 +223,9 @@ async def test_an_upgrade_carries_every_conversation_in_progress_over_to_its_own
     assert next(r for r in amal if r.purpose is RunPurpose.SESSION).state["answers"] == {"locale": "ar"}
     assert [(r.purpose, r.flow, r.node) for r in coordinator] == [(RunPurpose.WIZARD, "theme_add", "name")]
     assert prepared is not None and prepared.status == "prepared" and prepared.translations == {"ar": "القاعة 2!"}
+    assert half_translated is not None and (half_translated.text, half_translated.status) == ("Pauze!", "prepared")
+    assert [(r.flow, r.node, r.state["answers"].get("broadcast")) for r in translator] == [("translate", "text", 2)], (
+        "the coordinator still translating a broadcast goes on translating that broadcast"
+    )
     assert due == [("vote_open", "pending")], "what was due still is"
     assert "flow_state" not in columns

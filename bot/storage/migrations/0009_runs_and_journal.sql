@@ -58,7 +58,10 @@ CREATE TABLE broadcast (
     translations  TEXT    NOT NULL DEFAULT '{}',   -- JSON: locale -> the coordinator's translation
     status        TEXT    NOT NULL CHECK (status IN ('prepared', 'sent', 'cancelled')),
     created_at    TEXT    NOT NULL,
-    sent_at       TEXT
+    sent_at       TEXT,
+    status_chat         INTEGER,               -- the coordinator's message that counts how far it is
+    status_message      INTEGER,
+    coordinator_locale  TEXT
 ) STRICT;
 
 CREATE INDEX broadcast_by_session ON broadcast (session_id, status);
@@ -72,13 +75,29 @@ WHERE json_extract(c.flow_state, '$.flow') = 'broadcast' AND json_extract(c.flow
   AND json_extract(c.flow_state, '$.answers.broadcast') IS NOT NULL
   AND EXISTS (SELECT 1 FROM session s WHERE s.id = json_extract(c.flow_state, '$.answers.session'));
 
+-- A broadcast whose translations were being asked for kept its text in the question's answers.
+INSERT INTO broadcast (session_id, author, text, translations, status, created_at)
+SELECT json_extract(c.flow_state, '$.answers.session'), c.participant_id,
+       json_extract(c.flow_state, '$.answers.pending.broadcast'),
+       COALESCE(json_extract(c.flow_state, '$.answers.pending.translations'), '{}'), 'prepared', c.created_at
+FROM coordinator c
+WHERE json_extract(c.flow_state, '$.flow') = 'translate'
+  AND json_extract(c.flow_state, '$.answers.purpose') = 'broadcast'
+  AND json_extract(c.flow_state, '$.answers.pending.broadcast') IS NOT NULL
+  AND COALESCE(json_extract(c.flow_state, '$.done'), 0) = 0
+  AND EXISTS (SELECT 1 FROM session s WHERE s.id = json_extract(c.flow_state, '$.answers.session'));
+
 INSERT INTO run (participant_id, purpose, subject, flow, version, node, done, answers, scratch, focus, updated_at)
 SELECT c.participant_id, 'wizard', 0,
        json_extract(c.flow_state, '$.flow'),
        json_extract(c.flow_state, '$.version'),
        json_extract(c.flow_state, '$.node'),
        0,
-       COALESCE(json_extract(c.flow_state, '$.answers'), '{}'),
+       CASE WHEN json_extract(c.flow_state, '$.flow') = 'translate'
+                 AND json_extract(c.flow_state, '$.answers.purpose') = 'broadcast'
+            THEN json_set(json_extract(c.flow_state, '$.answers'), '$.broadcast',
+                          (SELECT MAX(b.id) FROM broadcast b WHERE b.author = c.participant_id AND b.status = 'prepared'))
+            ELSE COALESCE(json_extract(c.flow_state, '$.answers'), '{}') END,
        COALESCE(json_extract(c.flow_state, '$.scratch'), '{}'),
        3000000000 + c.participant_id, c.created_at
 FROM coordinator c
