@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -37,3 +38,11 @@ class Purpose(StrEnum):
 JOBS = frozenset({Purpose.CHECKIN, Purpose.REMINDER, Purpose.VOTE_OPEN})
 # Rows that report on other rows (a broadcast's final tally) go out once what they report on is settled.
 LAST = frozenset({Purpose.BROADCAST_REPORT})
+
+# How long after it was due news of each kind still helps, where that differs from the sender's catch-up window:
+# a quarterly summary after a ten-day outage is still worth reading; a month's overview is, for most of a month.
+STALE_AFTER = {
+    Purpose.SUMMARY: timedelta(days=60),
+    Purpose.DIGEST: timedelta(days=21),
+    Purpose.RESULTS: timedelta(days=30),
+}

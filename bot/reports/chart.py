@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import io
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,8 @@ FONT_FILES = (
 )
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 FALLBACK_FAMILY = "DejaVu Sans"
+DROPPED = ("So", "Cf", "Cs")  # emoji and invisible format marks (bidi isolates), which no chart font draws
+JOINER_CONTROLS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ are spelling in Persian and Dari: «تازه‌وارد»
 COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 
 
@@ -61,12 +64,26 @@ def font_files() -> tuple[Path, ...]:
 
 
 def display(text: str) -> str:
-    """Text as the chart can draw it: without emoji and invisible direction marks, which no chart font has.
+    """Text as the chart can draw it: without emoji and direction marks, with the joiners words are spelt with.
 
     Joining Arabic letters and ordering right-to-left text is matplotlib's own work since 3.11.
     """
-    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Cf", "Cs") and c != "\ufe0f")
+    kept = "".join(
+        c for c in text if c in JOINER_CONTROLS or (unicodedata.category(c) not in DROPPED and c != "\ufe0f")
+    )
     return " ".join(kept.split())
+
+
+def palette(count: int) -> list[str]:
+    """As many colours as there are themes, none twice: the calm eight first, then evenly spread hues."""
+    if count <= len(COLOURS):
+        return list(COLOURS[:count])
+    extra = count - len(COLOURS)
+    spread = [
+        _pyplot().matplotlib.colors.to_hex(colorsys.hls_to_rgb(i / extra, 0.35 + 0.2 * (i % 2), 0.75))
+        for i in range(extra)
+    ]
+    return [*COLOURS, *spread]
 
 
 def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title: str, rank_word: str = "#") -> bytes:
@@ -77,9 +94,10 @@ def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title
     plt = _pyplot()
     with plt.rc_context({"font.family": list(font_families()), "font.size": 13}):
         figure, axes = plt.subplots(figsize=(width, height), dpi=120)
+        colours = palette(len(themes))
         try:
             for index, theme in enumerate(themes):
-                colour = COLOURS[index % len(COLOURS)]
+                colour = colours[index]
                 ranks = [column.order.index(theme) + 1 if theme in column.order else None for column in columns]
                 xs = [x for x, r in enumerate(ranks) if r is not None]
                 ys = [r for r in ranks if r is not None]

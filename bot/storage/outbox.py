@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain import Purpose
-from bot.domain.outbox import LAST
+from bot.domain.outbox import LAST, STALE_AFTER
 from bot.storage.db import Conn, one, rows
 from bot.storage.stamps import iso, iso_ms, utc_now
 
@@ -139,21 +139,25 @@ def tidy(conn: Conn, now: datetime, window: timedelta) -> None:
     """The catch-up policy, applied to due rows before they are claimed.
 
     - Rows for people who blocked the bot or were forgotten stop (a reply to a chat still goes there).
-    - Proactive rows due longer ago than `window` are skipped: news that old helps nobody. Journaled replies and
-      notices are never skipped: what a person was to be told still reaches them.
+    - Proactive rows due longer ago than `window` (or their purpose's own STALE_AFTER) are skipped: news that old
+      helps nobody. Journaled replies and notices are never skipped: what a person was to be told still reaches them.
     - Of several due rows with one collapse key (missed check-ins of one action) only the latest is sent.
     """
-    stamp, oldest = iso(now), iso(now - window)
+    stamp = iso(now)
     conn.execute(
         "UPDATE outbox SET status = 'stopped', last_error = 'blocked', updated_at = ? "
         "WHERE status = 'pending' AND due_at <= ? AND chat_id IS NULL AND EXISTS (SELECT 1 FROM participant p "
         "WHERE p.id = outbox.recipient AND (p.stopped_at IS NOT NULL OR p.telegram_id IS NULL))",
         (stamp, stamp),
     )
-    conn.execute(
+    conn.executemany(
         "UPDATE outbox SET status = 'skipped', last_error = 'too old', updated_at = ? "
-        "WHERE status = 'pending' AND due_at < ? AND purpose NOT IN (?, ?)",
-        (stamp, oldest, *MESSAGES),
+        "WHERE status = 'pending' AND purpose = ? AND due_at < ?",
+        [
+            (stamp, purpose.value, iso(now - STALE_AFTER.get(purpose, window)))
+            for purpose in Purpose
+            if purpose.value not in MESSAGES
+        ],
     )
     conn.execute(
         "UPDATE outbox SET status = 'skipped', last_error = 'collapsed', updated_at = ? "

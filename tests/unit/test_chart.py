@@ -11,7 +11,7 @@ from matplotlib import pyplot as plt
 from PIL import Image
 
 from bot.reports import Column, comparison_chart, display
-from bot.reports.chart import font_families, font_files
+from bot.reports.chart import font_families, font_files, palette
 
 NAMES = {"taal": "🗣️ Taal leren", "ar": "اللغة الهولندية", "ti": "ስራሕ ምርካብ", "fa": "کار و آموزش", "uk": "Робота"}
 
@@ -55,3 +55,26 @@ def test_emoji_and_direction_marks_are_left_out_of_chart_labels() -> None:
     assert display("🗣️ Taal") == "Taal"
     assert display("\u2068ስራሕ\u2069") == "ስራሕ"
     assert display("اللغة") == "اللغة"
+
+
+def test_a_persian_word_spelt_with_a_zero_width_non_joiner_keeps_it_in_the_chart() -> None:
+    newcomer = "تازه\u200cوارد"  # «tāze-vārd»: the ZWNJ keeps the ه from joining the و
+    assert display(newcomer) == newcomer
+    with plt.rc_context({"font.family": list(font_families()), "font.size": 40}):
+        figure = plt.figure()
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        spelt = figure.text(0, 0, display(newcomer)).get_window_extent(renderer).width
+        misspelt = figure.text(0, 0, newcomer.replace("\u200c", "")).get_window_extent(renderer).width
+        plt.close(figure)
+    assert spelt != misspelt, "the kept non-joiner changes how the word is drawn"
+
+
+def test_a_session_with_many_themes_gives_every_theme_its_own_colour() -> None:
+    for count in (1, 8, 9, 12, 30):
+        colours = palette(count)
+        assert len(colours) == count and len(set(colours)) == count, count
+    themes = {f"t{n}": f"Thema {n}" for n in range(12)}
+    png = comparison_chart([Column("Iedereen", tuple(themes)), Column("Buren", tuple(reversed(themes)))], themes, "?")
+    pixels = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20) or []
+    drawn = {f"#{r:02x}{g:02x}{b:02x}" for _, (r, g, b) in pixels}
+    assert set(palette(12)) <= drawn, "every theme's colour is in the picture"

@@ -130,6 +130,33 @@ async def test_after_downtime_old_rows_are_skipped_and_missed_periods_collapse_i
     await database.close()
 
 
+async def test_a_quarterly_summary_still_goes_out_after_a_ten_day_outage_but_a_stale_update_does_not(
+    tmp_path: Path,
+) -> None:
+    database = await Database.open(tmp_path / "db.sqlite3")
+    (someone,) = await database.write(partial(_people, count=1))
+    ten_days_ago = START - timedelta(days=10)
+    await add(
+        database,
+        [
+            Letter(Purpose.SUMMARY, someone, "s:1", ten_days_ago, {}),
+            Letter(Purpose.UPDATE, someone, "u:1", ten_days_ago, {}),
+        ],
+    )
+    sent: list[str] = []
+
+    async def deliver(row: OutboxRow) -> bool:
+        sent.append(row.purpose)
+        return True
+
+    sender = Sender(database, deliver, no_jobs, lambda: START)
+    await sender.tick()
+    await sender.close()
+    assert sent == [Purpose.SUMMARY]
+    assert await database.read(outbox.counts) == {"sent": 1, "skipped": 1}
+    await database.close()
+
+
 async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
     (someone,) = await database.write(partial(_people, count=1))
