@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -73,8 +73,11 @@ class Translator:
         return format_time(moment, format="short", tzinfo=zone, locale=self.locale)
 
     def moment(self, moment: datetime, zone: tzinfo) -> str:
-        """A date and time as people write it in this language, in the given timezone."""
-        return format_datetime(moment, format="medium", tzinfo=zone, locale=self.locale)
+        """A date and time as people write it in this language, in the given timezone, to the minute."""
+        clock = format_time(moment, format="short", tzinfo=zone, locale=self.locale)
+        day = format_date(moment.astimezone(zone), format="medium", locale=self.locale)
+        pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
+        return pattern.replace("{0}", clock).replace("{1}", day)
 
     def language_name(self, code: str) -> str:
         """Another language's name, in this language (e.g. "Arabisch" in Dutch)."""

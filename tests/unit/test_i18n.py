@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
@@ -105,3 +107,12 @@ def test_translations_written_by_machine_are_marked_for_review(locale: str) -> N
             comments = " ".join(message.user_comments)
             reviewed = "Reviewed by a native speaker" in comments
             assert reviewed or "needs review by a native speaker" in comments, f"{locale} {message.context}"
+
+
+def test_a_date_and_time_is_shown_to_the_minute_in_the_persons_own_way(catalogs: Catalogs) -> None:
+    moment = datetime(2026, 3, 5, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert catalogs.get("nl").moment(moment, amsterdam) == "5 mrt 2026, 17:00"
+    assert catalogs.get("en").moment(moment, amsterdam).replace("\u202f", " ") == "Mar 5, 2026, 5:00 PM"
+    for code in SUPPORTED:
+        assert ":00:00" not in catalogs.get(code).moment(moment, amsterdam), code
