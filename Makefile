@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime
 PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test bench setup catalogs fonts lint typecheck imports unit catalogs-update clean
+.PHONY: run test bench runtime setup catalogs lint typecheck imports unit catalogs-update clean
 
-run: setup ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
+run: runtime ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
 
 test: setup lint typecheck imports unit ## Lint, type checks, import layers and every test
@@ -17,29 +18,29 @@ test: setup lint typecheck imports unit ## Lint, type checks, import layers and 
 bench: setup ## Measure the bot against the bare framework; writes docs/benchmarks.md (ARGS=--quick: a short try)
 	$(BIN)/python -m bench $(ARGS)
 
-setup: $(STAMP) catalogs fonts
-
-# Charts name themes in Arabic, Persian and Tigrinya: they need Noto's Arabic and Ethiopic fonts.
-FONT_FILE := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-fonts: $(FONT_FILE)
-$(FONT_FILE):
-	$(SUDO) apt-get install -y -q fonts-noto-core >/dev/null || \
-		($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-noto-core >/dev/null)
+# Running needs only the runtime dependencies (chart fonts ship with the bot); testing adds the toolchain.
+runtime: $(RUNTIME) catalogs
+setup: $(STAMP) catalogs
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "Setting up $(VENV) (once)..."
+	@$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the dependencies change.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $@
+PIP := $(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --no-input
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	@$(PIP) --upgrade pip
+	@$(PIP) -e .
+	@touch $@
+
+$(STAMP): pyproject.toml $(RUNTIME)
+	@$(PIP) -e '.[dev]'
+	@touch $@
 
 catalogs: $(MO)
 
-%.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --domain=messages --input-file=$< --output-file=$@
+%.mo: %.po $(RUNTIME)
+	@$(BIN)/pybabel --quiet compile --domain=messages --input-file=$< --output-file=$@
 
 lint: setup
 	$(BIN)/ruff check bot tests bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import colorsys
 import io
+import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,13 +12,15 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-# Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph.
-FONT_FILES = (
-    "NotoSans-Regular.ttf",
-    "NotoSansArabic-Regular.ttf",
-    "NotoSansEthiopic-Regular.ttf",
-)
-FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
+# Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph. The bot ships
+# these OFL fonts itself (fonts/OFL.txt), so charts are right on any machine without installing anything.
+FONT_FILES = {
+    "NotoSans-Regular.ttf": "Latin and Cyrillic",
+    "NotoSansArabic-Regular.ttf": "Arabic script (Arabic, Persian, Dari)",
+    "NotoSansEthiopic-Regular.ttf": "Ethiopic (Tigrinya)",
+}
+FONT_DIR = Path(__file__).with_name("fonts")
+log = logging.getLogger(__name__)
 FALLBACK_FAMILY = "DejaVu Sans"
 DROPPED = ("So", "Cf", "Cs")  # emoji and invisible format marks (bidi isolates), which no chart font draws
 JOINER_CONTROLS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ are spelling in Persian and Dari: «تازه‌وارد»
@@ -45,22 +48,21 @@ def _pyplot() -> ModuleType:
 
 @cache
 def font_families() -> tuple[str, ...]:
-    """The Noto families found on this machine, registered with matplotlib, in fallback order."""
+    """The shipped Noto families, registered with matplotlib, in fallback order; says once which are missing."""
     families: list[str] = []
-    for name in FONT_FILES:
-        for folder in FONT_DIRS:
-            path = folder / name
-            if path.is_file():
-                font_manager = _pyplot().matplotlib.font_manager
-                font_manager.fontManager.addfont(str(path))
-                families.append(font_manager.FontProperties(fname=str(path)).get_name())
-                break
+    font_manager = _pyplot().matplotlib.font_manager
+    for path in font_files():
+        font_manager.fontManager.addfont(str(path))
+        families.append(font_manager.FontProperties(fname=str(path)).get_name())
+    for name, script in FONT_FILES.items():
+        if not (FONT_DIR / name).is_file():
+            log.warning("chart font %s is missing: %s will show as boxes in charts", name, script)
     return (*families, FALLBACK_FAMILY)
 
 
 def font_files() -> tuple[Path, ...]:
     """The font files the chart draws with (for checking that every glyph is there)."""
-    return tuple(folder / name for name in FONT_FILES for folder in FONT_DIRS if (folder / name).is_file())
+    return tuple(FONT_DIR / name for name in FONT_FILES if (FONT_DIR / name).is_file())
 
 
 def display(text: str) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import logging
+import shutil
 import warnings
+from pathlib import Path
 
 import matplotlib
+import pytest
 from fontTools.ttLib import TTFont
 from matplotlib import pyplot as plt
 from PIL import Image
 
-from bot.reports import Column, comparison_chart, display
+from bot.reports import Column, chart, comparison_chart, display
 from bot.reports.chart import font_families, font_files, palette
 
 NAMES = {"taal": "🗣️ Taal leren", "ar": "اللغة الهولندية", "ti": "ስራሕ ምርካብ", "fa": "کار و آموزش", "uk": "Робота"}
@@ -78,3 +82,22 @@ def test_a_session_with_many_themes_gives_every_theme_its_own_colour() -> None:
     pixels = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20) or []
     drawn = {f"#{r:02x}{g:02x}{b:02x}" for _, (r, g, b) in pixels}
     assert set(palette(12)) <= drawn, "every theme's colour is in the picture"
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")  # the boxes it warns of
+def test_a_machine_missing_a_chart_font_still_draws_and_says_once_which_script_shows_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    shutil.copy(chart.FONT_DIR / "NotoSans-Regular.ttf", tmp_path)
+    monkeypatch.setattr(chart, "FONT_DIR", tmp_path)
+    font_families.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger=chart.__name__):
+            png = comparison_chart([Column("Iedereen", ("ti",))], NAMES, "?")
+            comparison_chart([Column("Iedereen", ("ar",))], NAMES, "?")
+    finally:
+        font_families.cache_clear()
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+    warned = [r.getMessage() for r in caplog.records]
+    assert len([w for w in warned if "Ethiopic" in w]) == 1 and len([w for w in warned if "Arabic" in w]) == 1
+    assert not [w for w in warned if "Latin" in w]
