@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.app import coord_texts, texts
 from bot.app.authority import coordinator_of, is_admin
@@ -12,17 +12,20 @@ from bot.app.step import Step
 from bot.conversation import Enter
 from bot.domain import Button, ButtonKind, Reply, RunPurpose, Verbatim
 from bot.i18n import SUPPORTED, native_name, negotiate
-from bot.storage import runs
+from bot.storage import runs, sessions
 
 LANGUAGE = ButtonKind("lang", (("code", str),))
 RESUMABLE = (RunPurpose.SESSION, RunPurpose.POOL, RunPurpose.CHECKIN)
 
 
-def language_rows(hint: str | None, data: Callable[[str], str] | None = None) -> tuple[tuple[Button, ...], ...]:
-    """Every shipped language in its own script, the app's language first, two to a row (`data` makes each
-    button's callback data from its language code)."""
+def language_rows(
+    hint: str | None, data: Callable[[str], str] | None = None, offered: Sequence[str] = SUPPORTED
+) -> tuple[tuple[Button, ...], ...]:
+    """The offered languages (every shipped one unless told) in their own script, the app's language first, two to
+    a row (`data` makes each button's callback data from its language code)."""
     first = negotiate(hint)
-    ordered = ([first] if first else []) + [code for code in SUPPORTED if code != first]
+    codes = [code for code in SUPPORTED if code in offered] or list(SUPPORTED)
+    ordered = ([first] if first in codes else []) + [code for code in codes if code != first]
     pack = data or (lambda code: LANGUAGE.pack(code=code))
     buttons = [Button(Verbatim(native_name(code)), pack(code)) for code in ordered]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
@@ -51,8 +54,17 @@ def on_help(step: Step) -> None:
 
 @command("language")
 def on_language(step: Step) -> None:
-    """Offer the language picker."""
-    step.say(Reply(texts.CHOOSE_LANGUAGE, language_rows(step.hint)))
+    """Offer the language picker: the languages of the session the person takes part in, or every one."""
+    step.say(Reply(texts.CHOOSE_LANGUAGE, language_rows(step.hint, offered=_session_languages(step))))
+
+
+def _session_languages(step: Step) -> tuple[str, ...]:
+    """The languages of the session the person talked about last; every shipped language outside a session."""
+    if step.person is None:
+        return SUPPORTED
+    found = next((r for r in runs.of_person(step.conn, step.person.id) if r.purpose is RunPurpose.SESSION), None)
+    session = sessions.by_id(step.conn, found.subject) if found is not None else None
+    return session.languages if session is not None else SUPPORTED
 
 
 @button(LANGUAGE)

@@ -76,6 +76,11 @@ async def join(person: SandboxUser, session: Session, language: str, group: str,
     """Open the link, pick a language and a group, and agree: the whole intake."""
     await person.start(session.code)
     await person.reply()
+    await join_rest(person, session, language, group, catalogs)
+
+
+async def join_rest(person: SandboxUser, session: Session, language: str, group: str, catalogs: Catalogs) -> None:
+    """The intake after the language question was asked: the language, consent and the group."""
     await person.press(native_name(language))
     consent = await person.reply()
     assert consent.text is not None and session.title in consent.text
@@ -268,3 +273,24 @@ async def test_the_link_of_a_closed_session_gets_the_same_kind_answer_and_stores
     await amal.start(closed.code)
     assert (await amal.reply()).text == catalogs.get("ar").render(JOIN_UNKNOWN)
     assert await store.members(closed) == []
+
+
+async def test_in_a_three_language_session_the_language_command_offers_those_three_languages(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    small = await made_session(bot.config.db, "Buurt", "Wat mist er?", ["newcomer"], ("nl", "ar", "ti"), 3)
+    amal = add_person(standin, "Amal", "ar")
+    await amal.start(small.code)
+    first = await amal.reply()
+    assert sorted(first.button_labels()) == sorted(native_name(c) for c in ("nl", "ar", "ti"))
+    await join_rest(amal, small, "ar", "newcomer", catalogs)
+    await amal.send("/language")
+    picker = await amal.reply()
+    assert picker.button_labels() == ["العربية", "Nederlands", "ትግርኛ"], "hers first, then the session's others"
+    await amal.press("ትግርኛ", picker)
+    assert (await amal.reply()).text is not None
+    assert await bot.participant_locale(amal) == "ti"
+
+    loner = add_person(standin, "Noor", "nl")
+    await loner.send("/language")
+    assert len((await loner.reply()).button_labels()) == len(SUPPORTED), "outside a session: every language"
