@@ -66,8 +66,8 @@ def for_participant(found: SessionResults, group_id: str | None, translator: Tra
     else:
         lines += ["", translator.text(FOR_YOUR_GROUP.with_params(group=found.group(mine.group, translator)))]
         lines += _order_lines(found, mine, locale, TOP)
-        widest = max(results.overall.order, key=lambda t: abs(mine.rank(t) - results.overall.rank(t)))
-        if mine.rank(widest) == results.overall.rank(widest):
+        widest = mine.widest_gap(results.overall)
+        if widest is None:
             lines += ["", translator.text(YOUR_GROUP_AGREES)]
         else:
             sentence = YOUR_GROUP_DIFFERS.with_params(

@@ -42,6 +42,14 @@ class GroupResult:
         """1 for the theme that came first."""
         return self.order.index(theme) + 1
 
+    def widest_gap(self, other: GroupResult) -> str | None:
+        """The theme this group ranked furthest from `other` (of equal gaps, the one this group put highest);
+        None when both orders agree."""
+        gap = {t: abs(self.rank(t) - other.rank(t)) for t in other.order if t in self.order}
+        if not any(gap.values()):
+            return None
+        return max(gap, key=lambda t: (gap[t], -self.rank(t)))
+
 
 @dataclass(frozen=True)
 class Difference:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.results import OTHER, Difference, Method, Vote, compute, kendall_tau, scores
+from bot.domain.results import OTHER, Difference, GroupResult, Method, Vote, compute, kendall_tau, scores
 
 THEMES = ["taal", "werk", "ontmoeten", "zorg"]
 
@@ -83,3 +83,12 @@ def test_kendall_tau_is_one_for_the_same_order_and_minus_one_reversed() -> None:
 def test_votes_for_themes_that_were_removed_are_ignored() -> None:
     stale = votes("newcomer", [["gone", "taal"]])
     assert scores(Method.RANKING, stale, THEMES)["taal"] == 1
+
+
+def test_a_participant_hears_the_groups_largest_difference_and_of_equal_ones_the_groups_own_first_theme() -> None:
+    everyone = GroupResult("all", 30, ("eigen", "taal", "ontmoeten", "werk"), {})
+    newcomers = GroupResult("newcomer", 10, ("ontmoeten", "eigen", "taal", "werk"), {})
+    assert newcomers.widest_gap(everyone) == "ontmoeten", "put first by the group, third by everyone"
+    mirrored = GroupResult("resident", 5, ("werk", "ontmoeten", "taal", "eigen"), {})
+    assert mirrored.widest_gap(everyone) == "werk", "two gaps of three: the group's own first theme"
+    assert everyone.widest_gap(everyone) is None
