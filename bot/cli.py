@@ -92,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("code", metavar="CODE", help="The session's join code.")
     export.add_argument("--format", dest="export_format", choices=exports.FORMATS, default="xlsx")
-    export.add_argument("--out", type=Path, required=True, help="A folder, or a file name for xlsx/html/md.")
+    export.add_argument("--out", type=Path, required=True, help="A folder, or a file name for xlsx/html/md/png.")
     export.add_argument("--lang", dest="export_lang", choices=SUPPORTED, help="The report's language.")
     backup = commands.add_parser(
         "backup", parents=[common], help="Make a consistent copy of the database, also while the bot runs."
@@ -210,13 +210,24 @@ async def _export(config: Config, task: dict[str, object]) -> int:
         files = await database.read(work)
     finally:
         await database.close()
-    single = len(files) == 1 and out.suffix
-    targets = {out: next(iter(files.values()))} if single else {out / name: data for name, data in files.items()}
+    if not files:
+        print(f"inspraak: nothing to write as {fmt} yet (a chart needs votes)", file=sys.stderr)
+        return 1
+    targets = _places(out, files)
     for path, data in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         print(path)
     return 0
+
+
+def _places(out: Path, files: dict[str, bytes]) -> dict[Path, bytes]:
+    """Where each file goes: `out` names the main file when it has that file's suffix (what it links to, such as the
+    Markdown report's chart, goes beside it under its own name); otherwise `out` is a folder for them all."""
+    main = next((name for name in files if out.suffix and name.endswith(out.suffix)), None)
+    if main is None:
+        return {out / name: data for name, data in files.items()}
+    return {(out if name == main else out.parent / name): data for name, data in files.items()}
 
 
 def _flows(task: dict[str, object]) -> int:

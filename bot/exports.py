@@ -32,7 +32,7 @@ from bot.storage import Conn, actions, ideas, members, themes, translations, vot
 from bot.storage.actions import CheckinRecord
 from bot.storage.ideas import ExportIdea
 
-FORMATS = ("csv", "xlsx", "html", "md")
+FORMATS = ("csv", "xlsx", "html", "md", "png")  # png: the group comparison chart
 
 EVERYONE = Msg("results.everyone", "Everyone")
 OTHER_GROUPS = Msg("results.other_groups", "Other groups")
@@ -347,14 +347,14 @@ def build(
         files.update({f"{prefix}-{table.name}.csv": to_csv(table) for table in table_list})
     if "xlsx" in formats:
         files[f"{prefix}.xlsx"] = to_xlsx(table_list)
-    if "html" in formats or "md" in formats:
+    if {"html", "md", "png"} & set(formats):
         data = report_data(found, given, by_group, by_language, translator, zone, agenda)
         if "html" in formats:
             files[f"{prefix}-report.html"] = html(data).encode("utf-8")
         if "md" in formats:
-            files[f"{prefix}-report.md"] = markdown(data).encode("utf-8")
-            if data.chart_png is not None:
-                files[f"{prefix}-chart.png"] = data.chart_png
+            files[f"{prefix}-report.md"] = markdown(data, f"{prefix}-chart.png").encode("utf-8")
+        if ("md" in formats or "png" in formats) and data.chart_png is not None:
+            files[f"{prefix}-chart.png"] = data.chart_png  # the Markdown report links to it by this name
     return files
 
 

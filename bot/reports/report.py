@@ -74,6 +74,7 @@ def html(data: ReportData) -> str:
     return _ENVIRONMENT.get_template("report.html.j2").render(data=data, chart=chart)
 
 
-def markdown(data: ReportData) -> str:
-    """The same report as Markdown (the chart is left out: it comes as its own file)."""
-    return _ENVIRONMENT.get_template("report.md.j2").render(data=data)
+def markdown(data: ReportData, chart_file: str | None = None) -> str:
+    """The same report as Markdown; the chart comes as its own file, linked by `chart_file`."""
+    chart = chart_file if data.chart_png else None
+    return _ENVIRONMENT.get_template("report.md.j2").render(data=data, chart=chart)

@@ -174,4 +174,10 @@ async def test_the_command_line_exports_the_same_report(
     assert sorted(p.name for p in out.glob("*.csv")) == [
         f"{session.code}-{n}.csv" for n in ("actions", "checkins", "ideas", "results", "votes")
     ]
+    assert await run("export", session.code, "--format", "md", "--out", str(out / "verslag.md")) == 0
+    assert (out / "verslag.md").is_file(), "a file named as asked, not a folder"
+    assert f"{session.code}-chart.png" in (out / "verslag.md").read_text(encoding="utf-8")
+    assert Image.open(out / f"{session.code}-chart.png").format == "PNG", "the chart it links to, beside it"
+    assert await run("export", session.code, "--format", "png", "--out", str(out / "grafiek.png")) == 0
+    assert Image.open(out / "grafiek.png").format == "PNG"
     assert await run("export", "ZZZZZZ", "--out", str(out)) == 2
