@@ -130,6 +130,20 @@ async def test_after_downtime_old_rows_are_skipped_and_missed_periods_collapse_i
     await database.close()
 
 
+async def _one_look(database: Database) -> list[str]:
+    """The purposes of what one look of the sender, at START, delivers."""
+    sent: list[str] = []
+
+    async def deliver(row: OutboxRow) -> bool:
+        sent.append(row.purpose)
+        return True
+
+    sender = Sender(database, deliver, no_jobs, lambda: START)
+    await sender.tick()
+    await sender.close()
+    return sent
+
+
 async def test_a_quarterly_summary_still_goes_out_after_a_ten_day_outage_but_a_stale_update_does_not(
     tmp_path: Path,
 ) -> None:
@@ -143,15 +157,7 @@ async def test_a_quarterly_summary_still_goes_out_after_a_ten_day_outage_but_a_s
             Letter(Purpose.UPDATE, someone, "u:1", ten_days_ago, {}),
         ],
     )
-    sent: list[str] = []
-
-    async def deliver(row: OutboxRow) -> bool:
-        sent.append(row.purpose)
-        return True
-
-    sender = Sender(database, deliver, no_jobs, lambda: START)
-    await sender.tick()
-    await sender.close()
+    sent = await _one_look(database)
     assert sent == [Purpose.SUMMARY]
     assert await database.read(outbox.counts) == {"sent": 1, "skipped": 1}
     await database.close()
@@ -162,15 +168,7 @@ async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path
     (someone,) = await database.write(partial(_people, count=1))
     long_ago = START - timedelta(days=60)  # the bot was down for two months
     await add(database, [Letter(Purpose.REPLY, someone, "k:0", long_ago, {}, chat_id=1)])
-    sent: list[str] = []
-
-    async def deliver(row: OutboxRow) -> bool:
-        sent.append(row.purpose)
-        return True
-
-    sender = Sender(database, deliver, no_jobs, lambda: START)
-    await sender.tick()
-    await sender.close()
+    sent = await _one_look(database)
     assert sent == [Purpose.REPLY]
     assert await database.read(outbox.counts) == {}, "a journaled reply is deleted once it went out"
     await database.close()
