@@ -1,6 +1,6 @@
 """What the bot says to coordinators (and, for phase changes, to participants), as translatable references."""
 
-from bot.domain import Msg
+from bot.domain import Msg, Phase
 
 HELP = Msg(
     "help.coordinator",
@@ -55,19 +55,55 @@ USE_UNKNOWN = Msg("session.use_unknown", "None of your sessions has that code. S
 PHASE_NOW = Msg("phase.now", "“{title}” is in the phase: {phase}.")
 PHASE_NEXT = Msg("phase.next_button", "Move on to: {phase}")
 PHASE_LAST = Msg("phase.last", "This is the last phase.")
-PHASE_CONFIRM = Msg(
-    "phase.confirm",
-    "Move “{title}” from “{current}” to “{next}”? When this opens prioritising or closes the session, "
-    "every participant is told in their own language.",
+PHASE_BACK = Msg("phase.back_button", "Back to: {phase}")
+PHASE_CONFIRM = Msg("phase.confirm", "Move “{title}” from “{current}” to “{next}”?")
+# What moving to a phase does, said before the coordinator confirms it.
+PHASE_EFFECTS = {
+    Phase.COLLECTING: Msg(
+        "phase.effect.collecting",
+        "Participants can send ideas. Everyone who joined already is told so, in their own language.",
+    ),
+    Phase.SORTING: Msg(
+        "phase.effect.sorting",
+        "Participants can no longer send ideas. Nobody is messaged; you can go back to collecting later.",
+    ),
+    Phase.PRIORITISING: Msg(
+        "phase.effect.prioritising",
+        "Every participant is asked to choose what matters most, with the themes in their own language.",
+    ),
+    Phase.CLOSED: Msg(
+        "phase.effect.closed", "Choosing stops, and every participant gets the results in their own language."
+    ),
+    Phase.FOLLOW_UP: Msg("phase.effect.follow_up", "Nobody is messaged. The session's actions go on as planned."),
+}
+PHASE_REOPEN = Msg(
+    "phase.effect.reopen",
+    "Participants can send ideas again, up to the limit. Nobody is messaged: tell the room.",
 )
+PHASE_NO_THEMES = Msg(
+    "phase.no_themes",
+    "“{title}” has no themes yet, so there is nothing to choose from. Add themes with /themes first.",
+)
+CHECK_UNSORTED = Msg("phase.check.unsorted", "⚠️ Ideas not in a theme yet: {count} (/sort).")
+CHECK_FEW_THEMES = Msg("phase.check.few_themes", "⚠️ There is only one theme, so there is little to choose.")
+CHECK_UNTRANSLATED = Msg(
+    "phase.check.untranslated",
+    "⚠️ Themes not translated into {languages}: participants reading those see them as written (/translate).",
+)
+CHECK_CONTINUE = Msg("phase.check.continue", "Continue anyway?")
 CONFIRM = Msg("common.confirm", "Yes, go ahead")
 CANCEL = Msg("common.cancel", "Cancel")
 CANCELLED = Msg("common.cancelled", "Cancelled.")
 PHASE_MOVED = Msg("phase.moved", "“{title}” is now in the phase: {phase}.")
 TELLING = Msg("phase.telling", "Everyone who took part is being told, each in their own language.")
+TOLD = Msg(
+    "phase.told",
+    "“{title}” ({phase}). Participants told: {told}. Could not be reached (they stopped or blocked the bot): "
+    "{unreached}.",
+)
 NOTICE_PRIORITISING = Msg(
     "notice.prioritising",
-    "News from “{title}”: the ideas are sorted into themes. Soon you can choose what matters most to you.",
+    "News from “{title}”: the ideas are sorted into themes. You can now choose what matters most to you.",
 )
 NOTICE_CLOSED = Msg(
     "notice.closed", "“{title}” is now closed. Thank you for taking part! You will hear what comes of it."

@@ -33,9 +33,10 @@ from bot.domain import (
     invite_expiry,
     make_invite_token,
     normalise_join_code,
+    translated,
 )
 from bot.i18n import SUPPORTED, Translator
-from bot.storage import Conn, ideas, members, roles, sessions, themes, votes
+from bot.storage import Conn, ideas, members, roles, sessions, themes, translations, votes
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.roles import Coordinator
 
@@ -45,7 +46,7 @@ PHASE_CONFIRM = ButtonKind("k:pc", (("phase", str),))
 PHASE_CANCEL = ButtonKind("k:px")
 REFRESH = ButtonKind("k:st")
 REFRESH_ROW = ((Button(say.REFRESH, REFRESH.pack()),),)
-TELL_ON = {Phase.PRIORITISING: Purpose.VOTE_OPEN, Phase.CLOSED: Purpose.RESULTS}
+TELL_ON = {Phase.COLLECTING: Purpose.OPENED, Phase.PRIORITISING: Purpose.VOTE_OPEN, Phase.CLOSED: Purpose.RESULTS}
 
 
 def token_hash(token: str) -> str:
@@ -142,35 +143,78 @@ def _use(step: Step, record: Coordinator, session_id: int) -> None:
 
 @command("phase", Access.SESSION)
 def on_phase(step: Step, record: Coordinator, session: Session) -> None:
-    """Show the current phase and offer the next one."""
-    following = session.phase.following
+    """Show the current phase and offer the next one (and, while sorting, going back to collecting)."""
     text = say.PHASE_NOW.with_params(title=session.title, phase=session.phase.label)
-    if following is None:
+    offers = [
+        Button(
+            (say.PHASE_BACK if target is Phase.COLLECTING else say.PHASE_NEXT).with_params(phase=target.label),
+            PHASE_OFFER.pack(phase=target.value),
+        )
+        for target in _reachable(session)
+    ]
+    if not offers:
         step.say(text)
         step.say(say.PHASE_LAST)
         return
-    offer = Button(say.PHASE_NEXT.with_params(phase=following.label), PHASE_OFFER.pack(phase=following.value))
-    step.say(Reply(text, ((offer,),)))
+    step.say(Reply(text, tuple((offer,) for offer in offers)))
 
 
-def _next_phase(session: Session, phase: str) -> Phase | None:
-    """The phase a button asks for, if it is still the one that follows (an old button is stale)."""
+def _reachable(session: Session) -> tuple[Phase, ...]:
+    """The phases a coordinator can move a session to now: the next one, and back to collecting while sorting."""
     following = session.phase.following
-    return following if following is not None and phase == following.value else None
+    back = (Phase.COLLECTING,) if session.phase is Phase.SORTING else ()
+    return ((following,) if following is not None else ()) + back
+
+
+def _target(session: Session, phase: str) -> Phase | None:
+    """The phase a button asks for, if the session can still move there (an old button is stale)."""
+    return next((target for target in _reachable(session) if target.value == phase), None)
+
+
+def _checks(step: Step, session: Session) -> list[Text]:
+    """What a coordinator should know before prioritising opens: unsorted ideas, few themes, untranslated ones."""
+    found = themes.of_session(step.conn, session.id)
+    warnings: list[Text] = []
+    unsorted = ideas.counts(step.conn, session.id).unsorted
+    if unsorted:
+        warnings.append(say.CHECK_UNSORTED.with_params(count=unsorted))
+    if len(found) == 1:
+        warnings.append(say.CHECK_FEW_THEMES)
+    known = translations.of_session(step.conn, session.id)
+    present = sorted({code for code in members.locales_of(step.conn, session.id) if code})
+    missing = [
+        code
+        for code in present
+        if any(translated(t.subject, t.name, session.source_locale, code, known) is None for t in found)
+    ]
+    if missing:
+        names = ", ".join(step.translator.language_name(code) for code in missing)
+        warnings.append(say.CHECK_UNTRANSLATED.with_params(languages=names))
+    return warnings
 
 
 @button(PHASE_OFFER, Access.SESSION)
 def phase_offered(step: Step, record: Coordinator, session: Session, phase: str) -> None:
-    """Ask to confirm moving on."""
-    following = _next_phase(session, phase)
-    if following is None:
+    """Say what the move does, and what to look at first, and ask to confirm."""
+    target = _target(session, phase)
+    if target is None:
         step.answer(say.CANCELLED, alert=True)
         return
-    confirm = say.PHASE_CONFIRM.with_params(title=session.title, current=session.phase.label, next=following.label)
-    buttons = (
-        (Button(say.CONFIRM, PHASE_CONFIRM.pack(phase=following.value)), Button(say.CANCEL, PHASE_CANCEL.pack())),
-    )
-    step.edit(Reply(confirm, buttons))
+    if target is Phase.PRIORITISING and not themes.of_session(step.conn, session.id):
+        step.edit(say.PHASE_NO_THEMES.with_params(title=session.title))
+        return
+    going_back = target is Phase.COLLECTING and session.phase is Phase.SORTING
+    lines = [
+        step.translator.text(
+            say.PHASE_CONFIRM.with_params(title=session.title, current=session.phase.label, next=target.label)
+        ),
+        step.translator.text(say.PHASE_REOPEN if going_back else say.PHASE_EFFECTS[target]),
+    ]
+    warnings = _checks(step, session) if target is Phase.PRIORITISING else []
+    if warnings:
+        lines += ["", *(step.translator.text(w) for w in warnings), "", step.translator.text(say.CHECK_CONTINUE)]
+    buttons = ((Button(say.CONFIRM, PHASE_CONFIRM.pack(phase=target.value)), Button(say.CANCEL, PHASE_CANCEL.pack())),)
+    step.edit(Reply(Verbatim(step.translator.directed("\n".join(lines))), buttons))
 
 
 @button(PHASE_CANCEL, Access.SESSION)
@@ -181,18 +225,21 @@ def phase_cancelled(step: Step, record: Coordinator, session: Session) -> None:
 
 @button(PHASE_CONFIRM, Access.SESSION)
 def phase_confirmed(step: Step, record: Coordinator, session: Session, phase: str) -> None:
-    """Move the session on, and tell every participant when prioritising opens or the session closes: a row for
-    each in the outbox, in this same transaction."""
-    following = _next_phase(session, phase)
-    if following is None:
+    """Move the session on (or back to collecting) and tell every participant what the new phase asks of them: a
+    row for each in the outbox, in this same transaction, and a count for the coordinator once they are sent."""
+    target = _target(session, phase)
+    if target is None:
         return
-    sessions.set_phase(step.conn, session.id, following)
-    tell = TELL_ON.get(following)
-    if tell is not None:
-        tell_everyone(step.conn, session.id, tell, following.value, step.now)
-    step.edit(say.PHASE_MOVED.with_params(title=session.title, phase=following.label))
-    if tell is not None:  # the outbox sends them, rate-limited, each in their language
-        step.say(say.TELLING)
+    sessions.set_phase(step.conn, session.id, target)
+    step.edit(say.PHASE_MOVED.with_params(title=session.title, phase=target.label))
+    tell = TELL_ON.get(target) if target is not Phase.COLLECTING or session.phase is Phase.DRAFT else None
+    if tell is None:
+        return
+    tell_everyone(step.conn, session.id, tell, target.value, step.now)
+    step.say(say.TELLING)  # the outbox sends them, rate-limited, each in their language
+    report = {"session": session.id, "tell": tell.value, "phase": target.value}
+    period = f"{session.id}:{target.value}"
+    step.afterwards([Letter(Purpose.PHASE_REPORT, record.participant.id, period, step.now, report)])
 
 
 def tell_everyone(conn: Conn, session_id: int, purpose: Purpose, period: str, moment: datetime) -> int:

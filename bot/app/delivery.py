@@ -23,13 +23,13 @@ from bot.app.outgoing import (
     decode_reply,
     decode_text,
 )
-from bot.app.participation import OPT_IN
+from bot.app.participation import COLLECTING_OPENED, OPT_IN, facts_for, view_of
 from bot.app.pool_admin import pool_tables
 from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file
 from bot.app.results import for_participant, summary
 from bot.app.services import Services
-from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, Purpose, Text, Verbatim
+from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, Phase, Purpose, Text, Verbatim
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, status_grid, to_csv, to_xlsx
@@ -70,9 +70,11 @@ class Delivery:
             Purpose.UPDATE: self._update,
             Purpose.SUMMARY: self._summary,
             Purpose.DIGEST: self._digest,
+            Purpose.OPENED: self._opened,
             Purpose.RESULTS: self._results_row,
             Purpose.BROADCAST: self._broadcast,
             Purpose.BROADCAST_REPORT: self._broadcast_report,
+            Purpose.PHASE_REPORT: self._phase_report,
             Purpose.POOL_INVITE: self._pool_invite,
         }
 
@@ -225,6 +227,17 @@ class Delivery:
 
     # ---- everyone in a session -------------------------------------------------------------------
 
+    def _opened(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """A session joined as a draft is collecting now: the question again, in their language, while it lasts."""
+        assert row.recipient is not None
+        membership = members.of(conn, row.recipient, int(row.payload["session"]))
+        if membership is None or membership.session.phase is not Phase.COLLECTING:
+            return None
+        locale = translator.locale
+        params = facts_for(view_of(conn, membership.session), locale, 0, locale).params
+        opened = COLLECTING_OPENED.with_params(title=params["title"], question=params["question"])
+        return self._text(row, opened, translator)
+
     def _results_row(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         """The session closed: the results in their language, and the offer to hear what happens next."""
         assert row.recipient is not None
@@ -264,6 +277,18 @@ class Delivery:
             return Later()
         progress = self._progress(conn, row, coord_texts.BROADCAST_DONE, tally.get("sent", 0), tally)
         return None if progress is None else [progress]
+
+    def _phase_report(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """When every participant's message about a phase change is settled, how many it reached."""
+        session = sessions.by_id(conn, int(row.payload["session"]))
+        if session is None:
+            return None
+        told, unreached, waiting = members.reach(conn, session.id, str(row.payload["tell"]), row.period)
+        if waiting:
+            return Later()
+        phase = Phase(str(row.payload["phase"])).label
+        report = coord_texts.TOLD.with_params(title=session.title, phase=phase, told=told, unreached=unreached)
+        return self._text(row, report, translator)
 
     def _progress(
         self, conn: Conn, row: OutboxRow, message: Msg, sent: int, tally: Mapping[str, int]

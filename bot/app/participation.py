@@ -61,7 +61,18 @@ JOIN_UNKNOWN = Msg(
     "join.unknown",
     "This link does not work (any more). Please ask the coordinator for a new link or QR code.",
 )
-NOT_COLLECTING = Msg("ideas.not_collecting", "This session is not collecting ideas at the moment. Thank you!")
+NOT_COLLECTING = Msg(
+    "ideas.not_collecting", "This session is not collecting ideas at the moment, so this message was not kept."
+)
+NOT_COLLECTING_NOW = Msg(
+    "ideas.not_collecting_now",
+    "Ideas are not being collected at the moment. You will get a message when you can choose what matters most.",
+)
+COLLECTING_OPENED = Msg(
+    "ideas.opened",
+    "“{title}” has started. The question is:\n{question}\n\n"
+    "Send each idea as a separate message: type it, or record a voice message. Ideas you sent before are kept.",
+)
 VOTING_CLOSED = Msg("vote.closed", "Choosing what matters most is not open at the moment.")
 IDEA_EDITED = Msg("ideas.edited", "Your idea was updated:\n{idea}")
 
@@ -118,6 +129,7 @@ def facts_for(view: SessionView, first_language: str | None, seed: int = 0, loca
             "title": shown(view, "title", session.title, locale),
             "question": shown(view, "question", session.question, locale),
             "idea_limit": session.idea_limit,
+            "started": session.phase is not Phase.DRAFT,
         },
         options={
             "groups": tuple(Choice(g.id, group_label(g)) for g in session.groups),
@@ -141,13 +153,15 @@ class SessionRuns:
         return facts_for(view_of(conn, session), locale or hint, seed, locale)
 
     def gate(self, conn: Conn, run: Run, node: Node | None, event: Event) -> Output | None:
-        """Ideas only while collecting and votes only while prioritising; otherwise a clear answer."""
+        """Ideas while collecting (and before, kept for when it opens) and votes only while prioritising; otherwise
+        a clear answer that says what was not kept."""
         if node is None or isinstance(event, OtherIn):
             return None
         session = sessions.by_id(conn, run.subject)
         assert session is not None
-        if node.kind == "collect" and session.phase is not Phase.COLLECTING and not isinstance(event, Press):
-            return Reply(NOT_COLLECTING)
+        gathering = session.phase in (Phase.DRAFT, Phase.COLLECTING)
+        if node.kind == "collect" and not gathering and not isinstance(event, Press):
+            return Reply(NOT_COLLECTING_NOW if isinstance(event, Enter) else NOT_COLLECTING)
         if run.flow.startswith(VOTE_FLOW_PREFIX) and session.phase is not Phase.PRIORITISING:
             return Toast(VOTING_CLOSED, alert=True) if isinstance(event, Press) else Reply(VOTING_CLOSED)
         return None

@@ -13,7 +13,7 @@ from bot.domain import Participant, Purpose, Reply, Text, Verbatim
 from bot.i18n import Translator, negotiate
 from bot.storage import Conn, outbox, people
 from bot.storage.db import one
-from bot.storage.outbox import Letter, OutboxRow
+from bot.storage.outbox import Letter, OutboxRow, enqueue
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Step:
         self.person: Participant | None = people.by_telegram(conn, sender.telegram_id) if sender else None
         self.locale: str | None = self.person.locale if self.person else None
         self._said: list[dict[str, Any]] = []
+        self._after: list[Letter] = []
         self._toast: tuple[Text, bool] | None = None
         mark = one(conn, "SELECT MAX(id) FROM outbox")
         self._outbox_mark = int(mark[0] or 0) if mark else 0
@@ -86,6 +87,10 @@ class Step:
         """A message to the sender's chat."""
         reply = reply if isinstance(reply, Reply) else Reply(reply)
         self._said.append({"do": "send", **encode_reply(reply)})
+
+    def afterwards(self, letters: list[Letter]) -> None:
+        """Outbox rows that come after what this step says (a report on what it set going follows its reply)."""
+        self._after.extend(letters)
 
     def say_lines(self, lines: list[str], buttons: tuple[tuple[Any, ...], ...] = ()) -> None:
         """Lines already put together in the sender's language (a list, a status), with buttons."""
@@ -134,6 +139,7 @@ class Step:
             for number, said in enumerate(self._said)
         ]
         claimed = outbox.journal(self.conn, incoming.chat_id, recipient, letters)
+        enqueue(self.conn, self._after)
         others = one(
             self.conn,
             "SELECT 1 FROM outbox WHERE id > ? AND status = 'pending' AND purpose != ? LIMIT 1",

@@ -33,6 +33,9 @@ def node_texts(node: Node) -> tuple[tuple[str, str], ...]:
             ("collect.received", spec.received),
             ("collect.received_voice", spec.received_voice),
             ("collect.limit_reached", spec.limit_reached),
+            ("collect.over_limit", spec.over_limit),
+            ("collect.after_done", spec.after_done),
+            ("collect.so_far", spec.so_far),
         ]
     if node.rank is not None:
         texts += [("rank.confirm", node.rank.confirm), ("rank.restart", node.rank.restart)]

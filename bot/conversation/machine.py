@@ -290,8 +290,7 @@ def _ask(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output
     if kind == "choose_many":
         return (Reply(say, _many_buttons(flow, state, node, facts)),)
     if kind == "collect":
-        assert node.collect is not None
-        return (Reply(say, ((Button(_label(flow, node_id, "collect.done", node.collect.done), f"{node_id}:done"),),)),)
+        return _collect_question(flow, state, node, facts, say)
     if kind == "scale":
         return (Reply(say, _scale_buttons(state, node)),)
     if kind == "rank":
@@ -587,6 +586,24 @@ def _collect_limit(node: Node, facts: Facts) -> int:
     return facts.idea_limit if node.collect.max == "idea_limit" else node.collect.max
 
 
+def _collect_question(flow: Flow, state: FlowState, node: Node, facts: Facts, say: Msg) -> tuple[Output, ...]:
+    """The question, with Done while more can come, and how many ideas the person has sent when they come back."""
+    spec = node.collect
+    assert spec is not None
+    given, limit = len(state.scratch.get("live", [])), _collect_limit(node, facts)
+    if given >= limit:
+        return (
+            Reply(say),
+            Reply(_label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)),
+        )
+    done = Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done")
+    asked: tuple[Output, ...] = (Reply(say, ((done,),)),)
+    if given:
+        so_far = _label(flow, state.node, "collect.so_far", spec.so_far).with_params(n=given, limit=limit)
+        asked += (Reply(so_far),)
+    return asked
+
+
 def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, facts: Facts) -> Transition:
     spec = node.collect
     assert spec is not None
@@ -594,6 +611,9 @@ def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, fac
         return Transition(state, (Reply(TEXT_OR_VOICE),), accepted=False)
     live = list(state.scratch.get("live", []))
     limit = _collect_limit(node, facts)
+    if len(live) >= limit:
+        over = _label(flow, state.node, "collect.over_limit", spec.over_limit).with_params(limit=limit)
+        return Transition(state, (Reply(over),), accepted=False)
     seq = int(state.scratch.get("last", 0)) + 1
     if isinstance(event, TextIn):
         text = event.text.strip()
@@ -608,23 +628,27 @@ def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, fac
         confirm = _label(flow, state.node, "collect.received_voice", spec.received_voice)
     live.append(seq)
     state = replace(state, scratch={**state.scratch, "live": live, "last": seq})
+    receipt = confirm.with_params(n=len(live), limit=limit, idea=event.text if isinstance(event, TextIn) else "")
+    if len(live) >= limit:
+        reached = _label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)
+        return Transition(state, (Reply(receipt), Reply(reached)), (contribution,))
     buttons = (
         (
             Button(UNDO, f"{state.node}:undo.{seq}"),
             Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done"),
         ),
     )
-    receipt = confirm.with_params(n=len(live), limit=limit, idea=event.text if isinstance(event, TextIn) else "")
-    if len(live) >= limit:
-        reached = _label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)
-        return _advance(flow, state, node, facts, None, (contribution,), (Reply(receipt), Reply(reached)))
     return Transition(state, (Reply(receipt, buttons),), (contribution,))
 
 
 def _press_collect(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:
+    spec = node.collect
+    assert spec is not None
     live = list(state.scratch.get("live", []))
     if value == "done":
-        return _advance(flow, state, node, facts, None, (), (Edit(None),))
+        limit = _collect_limit(node, facts)
+        thanks = _label(flow, state.node, "collect.after_done", spec.after_done).with_params(limit=limit)
+        return Transition(state, (Edit(None), Reply(thanks)))
     if value.startswith("undo.") and live and value == f"undo.{live[-1]}":
         seq = live.pop()
         state = replace(state, scratch={**state.scratch, "live": live})

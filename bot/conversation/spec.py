@@ -59,7 +59,8 @@ class FreeText(Strict):
 
 
 class Collect(Strict):
-    """Every text or voice message becomes one contribution until Done or the maximum."""
+    """Every text or voice message becomes one contribution, up to the maximum; Done only says thank you, so more
+    can follow while the caller lets the node take messages."""
 
     max: int | Literal["idea_limit"] = "idea_limit"
     max_length: int = Field(default=IDEA_MAX_LENGTH, ge=1, le=4000)
@@ -68,6 +69,9 @@ class Collect(Strict):
     received: str = Field(min_length=1)
     received_voice: str = Field(min_length=1)
     limit_reached: str = Field(min_length=1)
+    over_limit: str = Field(min_length=1)  # a message after the maximum, which is not kept
+    after_done: str = Field(min_length=1)  # the thank-you on Done, saying more can still come
+    so_far: str = Field(min_length=1)  # where the person is, shown with the question when they come back
 
 
 class Scale(Strict):
@@ -154,7 +158,10 @@ class Node(Strict):
         kinds = [n for n in KINDS if getattr(self, n)]
         if len(kinds) > 1:
             raise ValueError(f"a node asks one kind of answer, this one has {', '.join(kinds)}")
-        if self.end == (self.next is not None):
+        if kinds == ["collect"]:
+            if self.end or self.next is not None:
+                raise ValueError("a collect node keeps taking messages: it has neither `next` nor `end`")
+        elif self.end == (self.next is not None):
             raise ValueError("a node either has `next` or is `end: true`")
         if (self.then is not None or self.forget) and not self.end:
             raise ValueError("`then` and `forget` belong on an end node")

@@ -14,6 +14,7 @@ class Purpose(StrEnum):
     CHECKIN = "checkin"  # job: an owner's check-in opens
     REMINDER = "reminder"  # job: a reminder of an unanswered check-in, perhaps an escalation
     VOTE_OPEN = "vote_open"  # job: a person's vote opens
+    OPENED = "opened"  # a session that people joined as a draft now collects ideas
     ESCALATION = "escalation"
     STUCK = "stuck"
     UPDATE = "update"
@@ -22,6 +23,7 @@ class Purpose(StrEnum):
     RESULTS = "results"
     BROADCAST = "broadcast"
     BROADCAST_REPORT = "broadcast_report"
+    PHASE_REPORT = "phase_report"  # how many participants a phase change reached, once they are all sent
     POOL_INVITE = "pool_invite"
 
     @property
@@ -37,7 +39,7 @@ class Purpose(StrEnum):
 
 JOBS = frozenset({Purpose.CHECKIN, Purpose.REMINDER, Purpose.VOTE_OPEN})
 # Rows that report on other rows (a broadcast's final tally) go out once what they report on is settled.
-LAST = frozenset({Purpose.BROADCAST_REPORT})
+LAST = frozenset({Purpose.BROADCAST_REPORT, Purpose.PHASE_REPORT})
 
 # How long after it was due news of each kind still helps, where that differs from the sender's catch-up window:
 # a quarterly summary after a ten-day outage is still worth reading; a month's overview is, for most of a month.

@@ -101,6 +101,26 @@ def reachable(conn: Conn, session_id: int) -> list[int]:
     return [int(r[0]) for r in found]
 
 
+def reach(conn: Conn, session_id: int, purpose: str, period: str) -> tuple[int, int, int]:
+    """Of everyone who consented: how many were sent a mass message (by its outbox purpose and period) and can
+    still be messaged, how many cannot be (stopped or blocked the bot), and how many messages are still on their way
+    to them (the message itself, or a notice a job journaled from it)."""
+    found = one(
+        conn,
+        "SELECT "
+        "COALESCE(SUM(p.stopped_at IS NULL AND EXISTS (SELECT 1 FROM outbox o WHERE o.purpose = ? AND o.period = ? "
+        "AND o.recipient = m.participant_id AND o.status = 'sent')), 0), "
+        "COALESCE(SUM(p.stopped_at IS NOT NULL), 0), "
+        "(SELECT COUNT(*) FROM outbox o JOIN membership w ON w.participant_id = o.recipient WHERE w.session_id = ? "
+        "AND o.status IN ('pending', 'sending') AND (o.purpose = 'notice' OR (o.purpose = ? AND o.period = ?))) "
+        "FROM membership m JOIN participant p ON p.id = m.participant_id "
+        "WHERE m.session_id = ? AND m.consent_at IS NOT NULL AND p.telegram_id IS NOT NULL",
+        (purpose, period, session_id, purpose, period, session_id),
+    )
+    assert found is not None
+    return int(found[0]), int(found[1]), int(found[2])
+
+
 def locales_of(conn: Conn, session_id: int) -> list[str | None]:
     """The language of everyone who consented (to ask a broadcast's translations)."""
     found = rows(

@@ -13,7 +13,8 @@ from PIL import Image
 from bot.app import coord_texts as say
 from bot.app import texts
 from bot.app.dispatch import COMMANDS, Access
-from bot.app.participation import JOIN_UNKNOWN, NOT_COLLECTING
+from bot.app.participation import COLLECTING_OPENED, JOIN_UNKNOWN
+from bot.conversation import load_flow
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
@@ -51,6 +52,12 @@ NL = "nl"
 
 def nl(catalogs: Catalogs, message: Msg) -> str:
     return catalogs.get(NL).render(message)
+
+
+def flow_text(catalogs: Catalogs, locale: str, flow_id: str, node: str, **params: object) -> str:
+    """A flow node's question as the person should see it, from the flow file itself."""
+    say_text = load_flow(Path(f"flows/{flow_id}.yaml")).nodes[node].say
+    return catalogs.get(locale).render(Msg(f"{flow_id}.{node}.say", say_text, params))
 
 
 def label(catalogs: Catalogs, context: str, source: str, locale: str = NL) -> str:
@@ -96,8 +103,15 @@ async def create_by_wizard(coordinator: SandboxUser, standin: StandIn, catalogs:
     return link.group(0), decoded[0].text
 
 
-async def next_phase(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs) -> None:
-    """/phase, tap "move on", then confirm once the question is there."""
+async def next_phase(
+    coordinator: SandboxUser,
+    standin: StandIn,
+    catalogs: Catalogs,
+    told: tuple[Phase, int] | None = None,
+    title: str = "Thuis in Assen",
+) -> None:
+    """/phase, tap "move on", then confirm once the question is there; when the move tells the participants (`told`:
+    the phase and how many), the coordinator hears that they are being told and then how many were, none missed."""
     await coordinator.send("/phase")
     offer = await coordinator.reply()
     await coordinator.press(0, offer)
@@ -105,6 +119,12 @@ async def next_phase(coordinator: SandboxUser, standin: StandIn, catalogs: Catal
     await standin.wait_until(lambda: yes in offer.button_labels())
     await coordinator.press(yes, offer)
     await standin.wait_until(lambda: not offer.buttons)
+    if told is None:
+        return
+    phase, count = told
+    assert (await coordinator.reply()).text == nl(catalogs, say.TELLING)
+    report = say.TOLD.with_params(title=title, phase=phase.label, told=count, unreached=0)
+    assert (await coordinator.reply()).text == nl(catalogs, report)
 
 
 async def join_with(person: SandboxUser, code: str, language: str, group: str, catalogs: Catalogs) -> None:
@@ -115,7 +135,8 @@ async def join_with(person: SandboxUser, code: str, language: str, group: str, c
     await person.press(0)
     await person.reply()
     await person.press(catalogs.get(language).text(DEFAULT_GROUPS[group]))
-    await person.replies(2)
+    while not (await person.reply()).buttons:  # "you are taking part", perhaps "not started yet", the question
+        pass
 
 
 async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
@@ -136,21 +157,38 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
         "nl",
     )
 
-    # Participants join from the QR code's link; ideas wait for the collecting phase.
+    # Amal scans the projected code before the session opens: she is told it has not started, her idea is kept,
+    # and she hears when it opens. Marloes hears how many were told.
     amal, olena, sanne = (
         add_person(standin, "Amal", "ar"),
         add_person(standin, "Olena", "uk"),
         add_person(standin, "Sanne", "nl"),
     )
-    await join_with(amal, code, "ar", "newcomer", catalogs)
-    await amal.send("دروس اللغة")
-    assert (await amal.reply()).text == catalogs.get("ar").render(NOT_COLLECTING)
-
-    await next_phase(marloes, standin, catalogs)
-    assert (await inspector.session(code)).phase is Phase.COLLECTING
-
-    await amal.send("دروس اللغة")
+    await amal.start(code)
     await amal.reply()
+    await amal.press(native_name("ar"))
+    await amal.reply()
+    await amal.press(0)
+    await amal.reply()
+    await amal.press(catalogs.get("ar").text(DEFAULT_GROUPS["newcomer"]))
+    _taking_part, early, question = await amal.replies(3)
+    untranslated_title = say.UNTRANSLATED.with_params(original="Thuis in Assen")
+    assert early.text == flow_text(catalogs, "ar", "ideas", "early", title=untranslated_title)
+    assert question.buttons, "the question can be answered already"
+    await amal.send("دروس اللغة")
+    assert "دروس اللغة" in (await amal.reply()).content(), "the idea is received, not turned away"
+    assert (await inspector.counts(session)).unsorted == 1
+
+    await next_phase(marloes, standin, catalogs, told=(Phase.COLLECTING, 1))
+    assert (await inspector.session(code)).phase is Phase.COLLECTING
+    opened = await amal.reply()
+    question_text = "Wat helpt jou het meest om je thuis te voelen in Assen?"
+    assert opened.text == catalogs.get("ar").render(
+        COLLECTING_OPENED.with_params(
+            title=untranslated_title, question=say.UNTRANSLATED.with_params(original=question_text)
+        )
+    )
+
     await join_with(olena, code, "uk", "resident", catalogs)
     for idea in ("Мовні курси", "Робота"):
         await olena.send(idea)
@@ -220,7 +258,14 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
 
     # The question in Arabic: the Arabic participant sees it once it is translated.
     await amal.send("/start")
-    before = await amal.reply()
+    before, so_far = await amal.replies(2)  # the question, and how many ideas she has sent
+    assert so_far.text == catalogs.get("ar").render(
+        Msg(
+            "ideas.ask.collect.so_far",
+            load_flow(Path("flows/ideas.yaml")).nodes["ask"].collect.so_far,
+            {"n": 1, "limit": 5},
+        )
+    )
     question = "Wat helpt jou het meest om je thuis te voelen in Assen?"
     assert catalogs.get("ar").text(say.UNTRANSLATED.with_params(original=question)) in before.content()
     await marloes.send("/translate")
@@ -239,13 +284,11 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
         catalogs, say.TRANSLATE_DONE.with_params(language=catalogs.get(NL).language_name("ar"))
     )
     await amal.send("/start")
-    assert "ما الذي يساعدك أكثر" in (await amal.reply()).content()
+    assert "ما الذي يساعدك أكثر" in (await amal.replies(2))[0].content()
 
     # Moving on to prioritising tells every participant, each in their own language.
     await next_phase(marloes, standin, catalogs)  # sorting: nobody is told
-    await next_phase(marloes, standin, catalogs)  # prioritising: everyone is told
-    told = await marloes.reply()
-    assert told.text == nl(catalogs, say.TELLING)
+    await next_phase(marloes, standin, catalogs, told=(Phase.PRIORITISING, 3))  # everyone is told
     for person, locale, title in (
         (amal, "ar", "البيت في آسن"),
         (olena, "uk", say.UNTRANSLATED.with_params(original="Thuis in Assen")),
@@ -343,7 +386,7 @@ async def test_a_co_coordinator_helps_translate_and_hidden_ideas_can_be_restored
     await become_coordinator(admin, marloes, catalogs)
     link, _ = await create_by_wizard(marloes, standin, catalogs)
     code = link.rsplit("=", 1)[1]
-    await next_phase(marloes, standin, catalogs)
+    await next_phase(marloes, standin, catalogs, told=(Phase.COLLECTING, 0))
     sanne = add_person(standin, "Sanne", "nl")
     await join_with(sanne, code, "nl", "resident", catalogs)
     await sanne.send("koop nu goedkope horloges")

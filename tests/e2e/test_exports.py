@@ -60,7 +60,7 @@ async def prepare(
         idea_store.annotate(conn, session.id, cards["voice"], "transcription", written)
 
     await write(bot.config.db, sort)
-    await open_voting(admin, standin, catalogs, session)
+    await open_voting(admin, standin, catalogs, session, told=len(people))
     for person, ballot in (
         (people["Amal"], ["Taal", "Werk", "Zorg"]),
         (people["Dawit"], ["Taal", "Ontmoeten", "Werk"]),

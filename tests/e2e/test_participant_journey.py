@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.participation import IDEA_EDITED, JOIN_UNKNOWN
-from bot.conversation.machine import EXPIRED, NOTHING_TO_ANSWER, TEXT_OR_VOICE, TOO_LONG
+from bot.app.participation import IDEA_EDITED, JOIN_UNKNOWN, NOT_COLLECTING
+from bot.conversation import load_flow
+from bot.conversation.machine import EXPIRED, TEXT_OR_VOICE, TOO_LONG
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session, groups_from_names
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.i18n.bidi import RLM
@@ -72,6 +73,13 @@ def flow_text(catalogs: Catalogs, locale: str, context: str, source: str, **para
     return catalogs.get(locale).render(Msg(context, source, params))
 
 
+def ideas_text(catalogs: Catalogs, locale: str, field: str, **params: object) -> str:
+    """One of the ideas question's replies (`collect.<field>`) as the person should see it, from the flow itself."""
+    collect = load_flow(Path("flows/ideas.yaml")).nodes["ask"].collect
+    assert collect is not None
+    return catalogs.get(locale).render(Msg(f"ideas.ask.collect.{field}", getattr(collect, field), params))
+
+
 async def join(person: SandboxUser, session: Session, language: str, group: str, catalogs: Catalogs) -> None:
     """Open the link, pick a language and a group, and agree: the whole intake."""
     await person.start(session.code)
@@ -130,9 +138,8 @@ async def test_three_newcomers_give_exactly_the_ideas_they_meant_in_their_own_la
         "You have sent {limit} ideas, the most for this session. Thank you!",
         limit=3,
     )
-    await olena.reply()  # the closing thank-you
     await olena.send("Ідея номер 4")
-    assert (await olena.reply()).text == catalogs.get("uk").render(NOTHING_TO_ANSWER)
+    assert (await olena.reply()).text == ideas_text(catalogs, "uk", "over_limit", limit=3), "told it was not kept"
 
     # Sanne sends one idea and a voice note, then taps Done.
     await sanne.send("Taalcafé op zaterdag")
@@ -140,7 +147,7 @@ async def test_three_newcomers_give_exactly_the_ideas_they_meant_in_their_own_la
     await sanne.voice(duration=4)
     done_here = await sanne.reply()
     await sanne.press(1, done_here)
-    await sanne.reply()
+    assert (await sanne.reply()).text == ideas_text(catalogs, "nl", "after_done", limit=3)
 
     ideas = await store.ideas(session)
     given = sorted((i.group_id, i.kind, i.text, i.voice_duration) for i in ideas)
@@ -182,8 +189,8 @@ async def test_a_restart_in_the_middle_resumes_everyone_at_the_same_step(
     await sanne.press(0, consent)  # the consent buttons from before the restart still work
     group_question = await sanne.reply()
     assert group_question.button_labels() == [catalogs.get("nl").text(g) for g in DEFAULT_GROUPS.values()]
-    await amal.send("/start")  # "where was I?" re-asks the current question
-    again = await amal.reply()
+    await amal.send("/start")  # "where was I?" re-asks the current question, and says how far she is
+    again, _so_far = await amal.replies(2)
     assert again.button_labels() == [catalogs.get("ar").text(Msg("ideas.ask.collect.done", "Done"))]
     await amal.send("فكرة بعد إعادة التشغيل")
     assert "2" in (await amal.reply()).content()
@@ -294,3 +301,38 @@ async def test_in_a_three_language_session_the_language_command_offers_those_thr
     loner = add_person(standin, "Noor", "nl")
     await loner.send("/language")
     assert len((await loner.reply()).button_labels()) == len(SUPPORTED), "outside a session: every language"
+
+
+async def test_after_done_a_participant_adds_ideas_from_a_second_round_until_the_limit_and_start_shows_where_they_are(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    amal = add_person(standin, "Amal", "ar")
+    await join(amal, session, "ar", "newcomer", catalogs)
+    await amal.send("دروس اللغة")
+    receipt = await amal.reply()
+    await amal.press(1, receipt)  # Done, after the first round
+    assert (await amal.reply()).text == ideas_text(catalogs, "ar", "after_done", limit=3)
+    await standin.wait_until(lambda: not receipt.buttons)
+
+    # The table discussion gives her a second idea.
+    await amal.send("/start")
+    question, so_far = await amal.replies(2)
+    assert question.buttons, "the question, with Done, as when it was first asked"
+    assert so_far.text == ideas_text(catalogs, "ar", "so_far", n=1, limit=3)
+    await amal.send("عمل تطوعي")
+    assert "عمل تطوعي" in (await amal.reply()).content()
+    await amal.voice(duration=5)
+    _receipt, limit = await amal.replies(2)
+    assert limit.text == ideas_text(catalogs, "ar", "limit_reached", limit=3)
+    await amal.send("واحدة أخرى")
+    assert (await amal.reply()).text == ideas_text(catalogs, "ar", "over_limit", limit=3)
+
+    kept = await store.ideas(session)
+    assert sorted((i.kind, i.text) for i in kept if i.kind == "text") == [("text", "دروس اللغة"), ("text", "عمل تطوعي")]
+    assert len(kept) == 3, "two typed ideas and the voice note; the fourth message was not kept"
+
+    # Once the session moves on, a message is answered plainly: not kept.
+    await write(bot.config.db, lambda conn: sessions.set_phase(conn, session.id, Phase.SORTING))
+    await amal.send("فكرة متأخرة")
+    assert (await amal.reply()).text == catalogs.get("ar").render(NOT_COLLECTING)
+    assert len(await store.ideas(session)) == 3

@@ -18,6 +18,7 @@ from bot.i18n.bidi import RLM
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.storage import votes
 from tests.e2e.conftest import RunningBot
+from tests.e2e.test_coordinators import next_phase
 from tests.store import owned_session, read, write
 
 THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
@@ -49,21 +50,14 @@ async def join(person: SandboxUser, session: Session, language: str, group: str,
     await person.replies(2)
 
 
-async def move_on(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs) -> None:
-    await coordinator.send("/phase")
-    offer = await coordinator.reply()
-    await coordinator.press(0, offer)
-    yes = catalogs.get("nl").text(say.CONFIRM)
-    await standin.wait_until(lambda: yes in offer.button_labels())
-    await coordinator.press(yes, offer)
-    await standin.wait_until(lambda: not offer.buttons)
-
-
-async def open_voting(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs, session: Session) -> None:
+async def open_voting(
+    coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs, session: Session, told: int
+) -> None:
+    """Sorting, then prioritising: the vote opens for everyone (`told`: how many), and the coordinator hears so."""
     await coordinator.send(f"/use {session.code}")
     await coordinator.reply()
-    await move_on(coordinator, standin, catalogs)  # sorting
-    await move_on(coordinator, standin, catalogs)  # prioritising: the vote opens for everyone
+    await next_phase(coordinator, standin, catalogs)  # sorting
+    await next_phase(coordinator, standin, catalogs, told=(Phase.PRIORITISING, told))
 
 
 async def stored_votes(bot: RunningBot, session: Session) -> list[tuple[str | None, object]]:
@@ -100,7 +94,7 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
             person = add_person(standin, f"{group}{number}", language)
             await join(person, session, language, group, catalogs)
             people.append((person, language, ballot))
-    await open_voting(admin, standin, catalogs, session)
+    await open_voting(admin, standin, catalogs, session, told=len(people))
 
     for person, language, ballot in people:
         notice, question = await person.replies(2)
@@ -115,8 +109,6 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
         await person.press(confirm, question)
         await person.reply()  # thank you
 
-    await standin.wait_until(lambda: len(admin.unread()) >= 1)
-    admin._read = len(admin.inbox)
     theme_ids = {name: str(i) for i, name in enumerate(THEMES, 1)}
     expected = sorted((g, [theme_ids[t] for t in b]) for g, bs in BALLOTS.items() for _, b in bs)
     assert sorted((g, p) for g, p in await stored_votes(bot, session)) == expected
@@ -157,7 +149,7 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
     assert image.format == "PNG" and image.size[0] >= 600
 
     # Closing: everyone hears the outcome in their own language, with how their group differed.
-    await move_on(admin, standin, catalogs)
+    await next_phase(admin, standin, catalogs, told=(Phase.CLOSED, len(people)))
     for person, language, _ in people:
         outcome = await person.reply()
         assert outcome.content().startswith(
@@ -179,7 +171,7 @@ async def test_dots_are_spread_and_voting_again_replaces_the_earlier_vote(
     session = await collecting_session(bot, admin, Method.DOTS)
     olena = add_person(standin, "Olena", "uk")
     await join(olena, session, "uk", "resident", catalogs)
-    await open_voting(admin, standin, catalogs, session)
+    await open_voting(admin, standin, catalogs, session, told=1)
     await olena.reply()
     question = await olena.reply()
     for theme in ("Taal", "Taal", "Taal", "Werk", "Zorg"):
@@ -209,7 +201,7 @@ async def test_pairwise_choices_are_kept_even_when_stopping_early(
     session = await collecting_session(bot, admin, Method.PAIRWISE)
     dawit = add_person(standin, "Dawit", "ti")
     await join(dawit, session, "ti", "newcomer", catalogs)
-    await open_voting(admin, standin, catalogs, session)
+    await open_voting(admin, standin, catalogs, session, told=1)
     await dawit.reply()
     first = await dawit.reply()
     shown = [first.button_labels()[:2]]

@@ -55,7 +55,7 @@ async def take_part(  # type: ignore[no-untyped-def]
     await person.reply()
     await person.voice(duration=5)
     await person.reply()
-    await open_voting(admin, standin, catalogs, session)
+    await open_voting(admin, standin, catalogs, session, told=1)
     await person.reply()
     question = await person.reply()
     for theme in ("Taal", "Werk", "Zorg"):

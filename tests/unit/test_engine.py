@@ -16,6 +16,7 @@ from bot.conversation import (
     Facts,
     Finished,
     Flow,
+    FlowError,
     FlowState,
     OtherIn,
     Press,
@@ -33,7 +34,7 @@ from bot.conversation import (
 from bot.domain import Msg, Reply, Verbatim
 
 FACTS = Facts(
-    params={"question": "Wat helpt?", "title": "Assen"},
+    params={"question": "Wat helpt?", "title": "Assen", "started": True},
     options={
         "groups": (Choice("newcomer", Verbatim("Nieuwkomer")), Choice("resident", Verbatim("Bewoner"))),
         "themes": (
@@ -163,7 +164,9 @@ nodes:
     assert "store Answer(key='street', value='  Esdoorn 1 ')" in transcript[4]
 
 
-def test_collect_confirms_each_idea_allows_undo_and_stops_at_the_limit(tmp_path: Path) -> None:
+def test_collect_confirms_each_idea_allows_undo_and_says_a_message_past_the_limit_is_not_kept(
+    tmp_path: Path,
+) -> None:
     flow = flow_from(
         tmp_path,
         """start: ask
@@ -175,8 +178,9 @@ nodes:
       received: "Idea {n}: {idea}"
       received_voice: "Voice {n}"
       limit_reached: "Max {limit}"
-    next: thanks
-  thanks: {say: "Thanks", end: true}
+      over_limit: "Not kept, max {limit}"
+      after_done: "Thanks, more until {limit}"
+      so_far: "{n} of {limit}"
 """,
     )
     events: list[Event] = [
@@ -189,6 +193,7 @@ nodes:
         TextIn("Buurthuis"),
         TextIn("Nog één"),
         TextIn("Te veel"),
+        Enter(),
     ]
     state, transcript = run(flow, events)
     assert transcript == [
@@ -212,33 +217,49 @@ nodes:
         [
             "say demo.ask.collect.received",
             "say demo.ask.collect.limit_reached",
-            "say demo.thanks.say",
             "store Contribution(seq=4, text='Nog één', file_id=None, duration=None)",
-            "store Finished(flow='demo', then=None, forget=False)",
         ],
-        ["say engine.finished"],
+        ["say demo.ask.collect.over_limit"],  # said, and nothing stored
+        ["say demo.ask.say", "say demo.ask.collect.limit_reached"],  # coming back: no Done, the limit reached
     ]
-    assert state.done
+    assert not state.done and state.scratch["live"] == [1, 3, 4]
 
 
-def test_collect_done_moves_on_and_drops_the_buttons(tmp_path: Path) -> None:
+def test_collect_done_thanks_and_drops_the_buttons_and_more_ideas_can_follow(tmp_path: Path) -> None:
     flow = flow_from(
         tmp_path,
         """start: ask
 nodes:
   ask:
     say: "Q"
-    collect: {max: 5, received: "R {n}", received_voice: "V", limit_reached: "L"}
+    collect: {max: 5, received: "R {n}", received_voice: "V", limit_reached: "L", over_limit: "O",
+              after_done: "T", so_far: "{n} of {limit}"}
+""",
+    )
+    _, transcript = run(flow, [TextIn("Een"), Press("ask:done"), TextIn("Twee"), Enter()])
+    assert transcript[2] == ["edit: drop buttons", "say demo.ask.collect.after_done"]
+    assert transcript[3] == [
+        "say demo.ask.collect.received ['ask:undo.2', 'ask:done']",
+        "store Contribution(seq=2, text='Twee', file_id=None, duration=None)",
+    ]
+    assert transcript[4] == ["say demo.ask.say ['ask:done']", "say demo.ask.collect.so_far"], (
+        "coming back shows the question and how many ideas were sent so far"
+    )
+
+
+def test_a_collect_node_never_leaves_so_it_has_no_next(tmp_path: Path) -> None:
+    with pytest.raises(FlowError, match="neither `next` nor `end`"):
+        flow_from(
+            tmp_path,
+            """start: ask
+nodes:
+  ask:
+    say: "Q"
+    collect: {received: "R", received_voice: "V", limit_reached: "L", over_limit: "O", after_done: "T", so_far: "S"}
     next: thanks
   thanks: {say: "Thanks", end: true}
 """,
-    )
-    _, transcript = run(flow, [Press("ask:done")])
-    assert transcript[1] == [
-        "edit: drop buttons",
-        "say demo.thanks.say",
-        "store Finished(flow='demo', then=None, forget=False)",
-    ]
+        )
 
 
 def test_a_scale_offers_one_button_per_step_with_its_emoji(tmp_path: Path) -> None:
@@ -345,6 +366,11 @@ def test_statements_chain_into_the_next_question_and_flows_run_into_the_next_flo
         "store Finished(flow='intake', then='ideas', forget=False)",
     ]
     assert joined.state.flow == "ideas" and joined.state.answers["group"] == "resident"
+    draft = Facts(params={**facts.params, "started": False}, options=facts.options)
+    early = proceed(flows, step(flows["intake"], state, Press("group:resident"), draft), draft)
+    assert describe(early)[2:4] == ["say ideas.early.say", "say ideas.ask.say ['ask:done']"], (
+        "joining before the session opens says so first, then asks the question, which can already be answered"
+    )
 
 
 def test_placeholders_are_filled_from_the_session(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation import Contribution, Facts, FlowState, TextIn, load_flow, step
 from bot.domain import InviteKind, RunPurpose
 from bot.storage import (
     Conn,
@@ -229,3 +230,34 @@ async def test_an_upgrade_carries_every_conversation_in_progress_over_to_its_own
     )
     assert due == [("vote_open", "pending")], "what was due still is"
     assert "flow_state" not in columns
+
+
+async def test_after_an_upgrade_a_participant_who_had_tapped_done_can_add_ideas_numbered_after_their_others(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        for number, _name, sql in migrations()[:9]:
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        conn.executescript(
+            "INSERT INTO participant (id, telegram_id, pseudonym, locale, created_at, updated_at) "
+            "VALUES (1, 701, 'P-AAAAAA', 'ar', 'x', 'x');"
+            "INSERT INTO session (id, code, title, question, languages, idea_limit, phase, created_at) VALUES "
+            "(1, 'ABCDEF', 'Thuis', 'Wat?', '[\"ar\"]', 5, 'collecting', 'x');"
+            "INSERT INTO membership (id, session_id, participant_id, consent_at, joined_at, updated_at) "
+            "VALUES (1, 1, 1, 'x', 'x', 'x');"
+            "INSERT INTO idea (session_id, membership_id, seq, kind, text, created_at, updated_at) VALUES "
+            "(1, 1, 1, 'text', 'een', 'x', 'x'), (1, 1, 3, 'text', 'drie', 'x', 'x');"  # idea 2 was taken back
+            "INSERT INTO run (participant_id, purpose, subject, flow, version, node, done, answers, scratch, focus, "
+            "updated_at) VALUES (1, 'session', 1, 'ideas', 1, 'thanks', 1, '{}', '{}', 1, 'x');"
+        )
+    database = await Database.open(path)
+    try:
+        found = await database.read(lambda conn: runs.of_person(conn, 1))
+    finally:
+        await database.close()
+    ideas_flow = load_flow(Path("flows/ideas.yaml"))
+    state = FlowState.from_json(found[0].state)
+    assert (state.node, state.done, state.scratch) == ("ask", False, {"live": [1, 3], "last": 3})
+    more = step(ideas_flow, state, TextIn("vier"), Facts(idea_limit=5))
+    assert [r for r in more.results if isinstance(r, Contribution)] == [Contribution(4, text="vier")]
