@@ -22,11 +22,12 @@ from bot.app.outgoing import (
     SendVoice,
     decode_reply,
     decode_text,
+    pieces,
 )
 from bot.app.participation import COLLECTING_OPENED, OPT_IN, facts_for, view_of
 from bot.app.pool_admin import pool_tables
 from bot.app.pools import invitation_buttons, invitation_text
-from bot.app.privacy import mydata_file
+from bot.app.privacy import mydata_file, mydata_text
 from bot.app.results import for_participant, summary
 from bot.app.services import Services
 from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, Phase, Purpose, Text, Verbatim
@@ -106,7 +107,7 @@ class Delivery:
         if do == "voice":
             return [SendVoice(chat, str(payload["file_id"]))]
         made = self._made(conn, row, translator)
-        return None if made is None else [made]
+        return made if made is None or isinstance(made, list) else [made]
 
     def _edit(self, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing:
         if "reply" not in payload:
@@ -118,8 +119,8 @@ class Delivery:
             body += "\n\n" + "\n".join(TICK + translator.text(label) for label in chosen)
         return EditText(chat, int(payload["message"]), translator.directed(body), keyboard(reply.buttons, translator))
 
-    def _made(self, conn: Conn, row: OutboxRow, translator: Translator) -> Outgoing | None:
-        """A picture, document or view made from a reference when it is sent."""
+    def _made(self, conn: Conn, row: OutboxRow, translator: Translator) -> Outgoing | list[Outgoing] | None:
+        """A picture, document or view made from a reference when it is sent (a long text in several messages)."""
         payload, chat = row.payload, row.chat
         assert chat is not None
         kind, do = payload.get("kind"), payload.get("do")
@@ -145,8 +146,11 @@ class Delivery:
                 conn, self.svc.catalogs, session, translator.locale, self.svc.zone, (str(payload["format"]),)
             )
             return SendDocument(chat, files[name], name) if name in files else None
+        if kind == "mydata" and do == "text":
+            text = mydata_text(conn, chat, translator, self.svc.zone)
+            return None if text is None else [SendText(chat, piece) for piece in pieces(text)]
         if kind == "mydata":
-            data = mydata_file(conn, chat, str(payload["name"]), translator)
+            data = mydata_file(conn, chat, str(payload["name"]), translator, self.svc.zone)
             return None if data is None else SendDocument(chat, data, str(payload["name"]))
         if kind == "pool_stats":
             return self._pool_stats(conn, chat, payload, translator)

@@ -10,6 +10,32 @@ from typing import Any
 from bot.domain import Button, Msg, Reply, Text, Verbatim
 
 Keyboard = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback data)
+TEXT_LIMIT = 4096  # the most characters Telegram takes in one message
+
+
+def pieces(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """A long text as messages that each fit, cut between lines (a line longer than a message is cut where it
+    must); every piece keeps the direction mark the text starts with."""
+    mark = text[0] if text[:1] in ("\u200f", "\u200e") else ""
+    room = limit - len(mark)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > room:
+            lines.append(line[:room])
+            line = line[room:]
+        lines.append(line)
+    found: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if current is None:
+            current = line
+        elif len(current) + 1 + len(line) <= room:
+            current += "\n" + line
+        else:
+            found.append(current)
+            current = line
+    found.append(current or "")
+    return [piece if piece.startswith(mark) else mark + piece for piece in found if piece.strip()]
 
 
 @dataclass(frozen=True)

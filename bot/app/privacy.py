@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.app import coord_texts
@@ -16,8 +17,8 @@ FORGET = ButtonKind("fg", (("choice", str),))
 
 MYDATA_SENT = Msg(
     "mydata.sent",
-    "Here is everything inspraak holds about you: as text to read, and as data (JSON). "
-    "Nothing of these files is kept after sending them.",
+    "Here is everything inspraak holds about you, in the message below. The same comes as two files, to keep "
+    "or to pass on: one to read, and one as data for a computer (JSON). Nothing of this is kept after sending it.",
 )
 MYDATA_NOTHING = Msg("mydata.nothing", "inspraak holds nothing about you.")
 MYDATA_TITLE = Msg("mydata.title", "What inspraak holds about you")
@@ -27,6 +28,8 @@ MYDATA_GROUP = Msg("mydata.group", "Group: {group}")
 MYDATA_CONSENT = Msg("mydata.consent", "Consent given: {time}")
 MYDATA_IDEAS = Msg("mydata.ideas", "Your ideas:")
 MYDATA_VOTE = Msg("mydata.vote", "Your vote ({time}): {vote}")
+MYDATA_VOICE = Msg("mydata.voice", "🎤 voice message, {seconds} seconds")
+MYDATA_HIDDEN = Msg("mydata.hidden", "(hidden by a coordinator)")
 MYDATA_UPDATES = Msg("mydata.updates", "You asked to hear what happens with the ideas.")
 MYDATA_CHECKINS = Msg("mydata.checkins", "Your answers as owner of an action:")
 MYDATA_POOL = Msg("mydata.pool", "Expert pool “{pool}”, where your code name is {pseudonym}")
@@ -46,13 +49,17 @@ FORGET_DONE = Msg(
 )
 
 
-def readable(data: dict[str, Any], translator: Translator) -> str:
-    """The same data as a text a person can read, in their language."""
+def readable(data: dict[str, Any], translator: Translator, zone: tzinfo) -> str:
+    """The same data as a text a person can read, in their language, with times in the bot's time zone."""
+
+    def when(stamp: str | None) -> str:
+        return translator.moment(datetime.fromisoformat(stamp), zone) if stamp else ""
+
     lines = [translator.text(MYDATA_TITLE), ""]
     if data.get("locale"):
         lines.append(translator.text(MYDATA_LANGUAGE.with_params(language=translator.language_name(data["locale"]))))
     if data.get("coordinator_since"):
-        lines.append(translator.text(MYDATA_COORDINATOR.with_params(time=data["coordinator_since"])))
+        lines.append(translator.text(MYDATA_COORDINATOR.with_params(time=when(data["coordinator_since"]))))
     for session in data.get("sessions", []):
         lines += [
             "",
@@ -61,13 +68,13 @@ def readable(data: dict[str, Any], translator: Translator) -> str:
         if session.get("group_id"):
             lines.append(translator.text(MYDATA_GROUP.with_params(group=session["group_id"])))
         if session.get("consent_at"):
-            lines.append(translator.text(MYDATA_CONSENT.with_params(time=session["consent_at"])))
+            lines.append(translator.text(MYDATA_CONSENT.with_params(time=when(session["consent_at"]))))
         if session.get("ideas"):
             lines.append(translator.text(MYDATA_IDEAS))
-            lines += [f"• {i['text'] or i['transcription'] or '🎤'}" for i in session["ideas"]]
+            lines += [f"• {_idea(idea, translator)}" for idea in session["ideas"]]
         for vote in session.get("vote", []):
-            payload = json.dumps(vote["payload"], ensure_ascii=False)
-            lines.append(translator.text(MYDATA_VOTE.with_params(time=vote["cast_at"], vote=payload)))
+            shown = _vote(vote["payload"], session.get("themes", {}))
+            lines.append(translator.text(MYDATA_VOTE.with_params(time=when(vote["cast_at"]), vote=shown)))
         if session.get("wants_updates"):
             lines.append(translator.text(MYDATA_UPDATES))
     for pool in data.get("pools", []):
@@ -75,7 +82,7 @@ def readable(data: dict[str, Any], translator: Translator) -> str:
         if pool.get("group_id"):
             lines.append(translator.text(MYDATA_GROUP.with_params(group=pool["group_id"])))
         if pool.get("consent_at"):
-            lines.append(translator.text(MYDATA_CONSENT.with_params(time=pool["consent_at"])))
+            lines.append(translator.text(MYDATA_CONSENT.with_params(time=when(pool["consent_at"]))))
         if pool.get("profile"):
             answers = json.dumps(pool["profile"], ensure_ascii=False)
             lines.append(translator.text(MYDATA_PROFILE.with_params(answers=answers)))
@@ -91,25 +98,53 @@ def readable(data: dict[str, Any], translator: Translator) -> str:
     return translator.directed("\n".join(lines))
 
 
+def _idea(idea: dict[str, Any], translator: Translator) -> str:
+    """One idea as its giver wrote or said it, and whether a coordinator hid it."""
+    said = idea["text"] or idea["transcription"]
+    if said is None:
+        said = translator.text(MYDATA_VOICE.with_params(seconds=idea["voice_duration"] or 0))
+    return f"{said} {translator.text(MYDATA_HIDDEN)}" if idea["hidden"] else said
+
+
+def _vote(payload: Any, themes: dict[str, str]) -> str:
+    """A ballot in the themes' names: a ranking in order, dots per theme, pairs as chosen."""
+
+    def name(theme: object) -> str:
+        return themes.get(str(theme), str(theme))
+
+    if isinstance(payload, dict):
+        return ", ".join(f"{name(t)} {'●' * int(n)}" for t, n in payload.items())
+    if payload and all(isinstance(p, list) for p in payload):
+        return ", ".join(f"{name(a)} {'>' if r == 'won' else '='} {name(b)}" for a, b, r in payload)
+    return ", ".join(f"{n}. {name(t)}" for n, t in enumerate(payload or [], 1))
+
+
 @command("mydata")
 def on_mydata(step: Step) -> None:
-    """`/mydata`: everything held about the sender, as two documents made when they are sent (and not kept)."""
+    """`/mydata`: everything held about the sender as a message to read, then as two documents, all made when
+    they are sent (and not kept)."""
     if step.person is None:
         step.say(MYDATA_NOTHING)
         return
     step.say(MYDATA_SENT)
-    step.attach("document", kind="mydata", name="inspraak-my-data.json")
+    step.attach("text", kind="mydata")
     step.attach("document", kind="mydata", name="inspraak-my-data.txt")
+    step.attach("document", kind="mydata", name="inspraak-my-data.json")
 
 
-def mydata_file(conn: Conn, telegram_id: int, name: str, translator: Translator) -> bytes | None:
-    """One of the /mydata documents, made now (None when nothing is held any more)."""
+def mydata_text(conn: Conn, telegram_id: int, translator: Translator, zone: tzinfo) -> str | None:
+    """What /mydata shows, made now (None when nothing is held any more)."""
     data = privacy.everything(conn, telegram_id)
-    if data is None:
-        return None
-    if name.endswith(".json"):
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return readable(data, translator).encode("utf-8")
+    return None if data is None else readable(data, translator, zone)
+
+
+def mydata_file(conn: Conn, telegram_id: int, name: str, translator: Translator, zone: tzinfo) -> bytes | None:
+    """One of the /mydata documents, made now (None when nothing is held any more)."""
+    if not name.endswith(".json"):
+        text = mydata_text(conn, telegram_id, translator, zone)
+        return None if text is None else text.encode("utf-8")
+    data = privacy.everything(conn, telegram_id)
+    return None if data is None else json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 @command("forgetme")

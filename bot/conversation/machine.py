@@ -21,9 +21,10 @@ class Enter:
 
 @dataclass(frozen=True)
 class TextIn:
-    """A typed message."""
+    """A typed message, or the caption of a photo or file (`attachment` names its kind; only the text is taken)."""
 
     text: str
+    attachment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,10 @@ UNDONE = Msg("engine.undone", "Your last idea was taken back.")
 PICK_MORE = Msg("engine.pick_more", "Please choose at least {min}.")
 NOTHING_TO_ANSWER = Msg("engine.finished", "You have answered everything here. Thank you!")
 UNDO = Msg("engine.undo", "Undo last")
+ONLY_TEXT_KEPT = Msg(
+    "engine.only_text_kept",
+    "Only the text you wrote with it was kept. Photos and files are not kept: describe in words what it shows.",
+)
 NO_DOTS_LEFT = Msg("engine.no_dots_left", "All your dots are placed. Tap Start again to change them.")
 
 
@@ -578,7 +583,7 @@ def _message_text(flow: Flow, state: FlowState, node: Node, event: Event, facts:
     if len(text) < node.text.min:
         return Transition(state, (Reply(TOO_SHORT.with_params(min=node.text.min)),), accepted=False)
     state, answer = _answered(state, node, event.text)
-    return _advance(flow, state, node, facts, None, (answer,))
+    return _advance(flow, state, node, facts, None, (answer,), _dropped(event))
 
 
 def _collect_limit(node: Node, facts: Facts) -> int:
@@ -629,16 +634,22 @@ def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, fac
     live.append(seq)
     state = replace(state, scratch={**state.scratch, "live": live, "last": seq})
     receipt = confirm.with_params(n=len(live), limit=limit, idea=event.text if isinstance(event, TextIn) else "")
+    dropped = _dropped(event)
     if len(live) >= limit:
         reached = _label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)
-        return Transition(state, (Reply(receipt), Reply(reached)), (contribution,))
+        return Transition(state, (Reply(receipt), *dropped, Reply(reached)), (contribution,))
     buttons = (
         (
             Button(UNDO, f"{state.node}:undo.{seq}"),
             Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done"),
         ),
     )
-    return Transition(state, (Reply(receipt, buttons),), (contribution,))
+    return Transition(state, (Reply(receipt, buttons), *dropped), (contribution,))
+
+
+def _dropped(event: Event) -> tuple[Output, ...]:
+    """Said when a photo or file came with the text: it was not kept."""
+    return (Reply(ONLY_TEXT_KEPT),) if isinstance(event, TextIn) and event.attachment else ()
 
 
 def _press_collect(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:

@@ -37,13 +37,16 @@ def everything(conn: Conn, telegram_id: int) -> dict[str, Any] | None:
     pid = person.pop("id")
     sessions = _all(
         conn,
-        "SELECT m.id AS membership, s.code, s.title, m.pseudonym, m.group_id, m.joined_at, m.consent_at, "
+        "SELECT m.id AS membership, s.id AS session, s.code, s.title, m.pseudonym, m.group_id, m.joined_at, "
+        "m.consent_at, "
         "m.wants_updates FROM membership m JOIN session s ON s.id = m.session_id "
         "WHERE m.participant_id = ? ORDER BY m.id",
         (pid,),
     )
     for session in sessions:
-        membership = session.pop("membership")
+        membership, session_id = session.pop("membership"), session.pop("session")
+        found_themes = _all(conn, "SELECT id, name FROM theme WHERE session_id = ? ORDER BY position", (session_id,))
+        session["themes"] = {str(t["id"]): t["name"] for t in found_themes}  # what the vote's numbers stand for
         session["wants_updates"] = bool(session["wants_updates"])
         session["ideas"] = _all(
             conn,

@@ -37,9 +37,9 @@ def to_event(message: Message) -> Event:
         return TextIn(message.text)
     if message.voice is not None:
         return VoiceIn(message.voice.file_id, int(seconds(message.voice, "duration")))
-    if message.photo and message.caption:
-        return TextIn(message.caption)
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    if message.caption:  # a photo or file with words: the words are taken, and the person told the file was not
+        return TextIn(message.caption, attachment=kind)
     return OtherIn(kind)
 
 

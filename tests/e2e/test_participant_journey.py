@@ -10,7 +10,7 @@ import pytest
 
 from bot.app.participation import IDEA_EDITED, JOIN_UNKNOWN, NOT_COLLECTING
 from bot.conversation import load_flow
-from bot.conversation.machine import EXPIRED, TEXT_OR_VOICE, TOO_LONG
+from bot.conversation.machine import EXPIRED, ONLY_TEXT_KEPT, TEXT_OR_VOICE, TOO_LONG
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session, groups_from_names
 from bot.i18n import SUPPORTED, Catalogs, native_name
 from bot.i18n.bidi import RLM
@@ -336,3 +336,18 @@ async def test_after_done_a_participant_adds_ideas_from_a_second_round_until_the
     await amal.send("فكرة متأخرة")
     assert (await amal.reply()).text == catalogs.get("ar").render(NOT_COLLECTING)
     assert len(await store.ideas(session)) == 3
+
+
+async def test_a_photo_with_a_caption_becomes_an_idea_from_its_words_and_the_person_is_told_the_photo_was_not_kept(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    dawit = add_person(standin, "Dawit", "ti")
+    await join(dawit, session, "ti", "newcomer", catalogs)
+    await dawit.photo(caption="ናይ ቋንቋ ትምህርቲ")
+    receipt, note = await dawit.replies(2)
+    assert "ናይ ቋንቋ ትምህርቲ" in receipt.content() and receipt.buttons, "the words are the idea, with Undo and Done"
+    assert note.text == catalogs.get("ti").render(ONLY_TEXT_KEPT)
+    await dawit.photo()
+    assert (await dawit.reply()).text == catalogs.get("ti").render(TEXT_OR_VOICE), "a photo alone: text or voice"
+    kept = await store.ideas(session)
+    assert [(i.kind, i.text) for i in kept] == [("text", "ናይ ቋንቋ ትምህርቲ")]

@@ -325,7 +325,7 @@ async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of
     await join_pool(zenobia, f"pool-{pool.code}", "ar", "newcomer", "y0", ["reception"], catalogs)
 
     await zenobia.send("/mydata")
-    _, as_json, as_text = await zenobia.replies(3)
+    _, _to_read, as_text, as_json = await zenobia.replies(4)
     data = json.loads(standin.world.files[as_json.media["document"]["file_id"]].data)
     (mine,) = data["pools"]
     assert mine["pool"] == POOL and mine["group_id"] == "newcomer" and mine["consent_at"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
@@ -72,8 +73,14 @@ async def test_mydata_shows_everything_held_in_the_persons_language_and_as_json(
     zenobia = add_person(standin, "Zenobia", "ar", username="zenobia_tg")
     session = await take_part(zenobia, standin, catalogs, bot, admin)
     await zenobia.send("/mydata")
-    intro, as_json, as_text = await zenobia.replies(3)
+    intro, to_read, as_text, as_json = await zenobia.replies(4)
     assert intro.text == catalogs.get("ar").render(privacy.MYDATA_SENT)
+    readable = to_read.content()
+    assert readable.startswith("\u200f") and "مكتبة مفتوحة في المساء" in readable, "a message to read on the phone"
+    ar = catalogs.get("ar")
+    assert ar.text(privacy.MYDATA_VOICE.with_params(seconds=5)) in readable
+    assert "1. Taal, 2. Werk, 3. Zorg" in readable, "the vote in the themes' names, in order"
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", readable), "times as people write them, not as stored"
     data = json.loads(standin.world.files[as_json.media["document"]["file_id"]].data)
     (mine,) = data["sessions"]
     assert mine["code"] == session.code and mine["group_id"] == "newcomer" and mine["consent_at"]
@@ -81,7 +88,7 @@ async def test_mydata_shows_everything_held_in_the_persons_language_and_as_json(
     assert mine["ideas"][1]["voice_duration"] == 5 and mine["vote"][0]["method"] == "ranking"
     assert data["locale"] == "ar" and str(zenobia.id) not in json.dumps(data)
     text = standin.world.files[as_text.media["document"]["file_id"]].data.decode("utf-8")
-    assert "مكتبة مفتوحة في المساء" in text and text.startswith("\u200f")
+    assert text == readable, "the file holds the same as the message"
 
 
 async def test_forgetme_erases_every_trace_of_the_person_and_keeps_their_ideas_anonymous(
