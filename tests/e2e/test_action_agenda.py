@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
