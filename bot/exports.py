@@ -6,15 +6,18 @@ than by pseudonym, and hidden ideas are left out, as moderation intends.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.domain import PROGRESS_NAMES, STATUS_NAMES, Action, Msg, Progress, Session, Theme, translated
-from bot.domain.results import OTHER, Difference, Method, Results, Vote, compute
+from bot.domain.results import OTHER, Difference, GroupResult, Method, Results, Vote, agreement_band, compute
 from bot.i18n import Catalogs, Translator
+from bot.i18n.bidi import unmarked
 from bot.reports import (
     ActionLine,
     Column,
@@ -32,7 +35,7 @@ from bot.storage import Conn, actions, ideas, members, themes, translations, vot
 from bot.storage.actions import CheckinRecord
 from bot.storage.ideas import ExportIdea
 
-FORMATS = ("csv", "xlsx", "html", "md", "png")  # png: the group comparison chart
+FORMATS = ("csv", "xlsx", "html", "md", "png", "zip")  # png: the group comparison chart; zip: all of them
 
 EVERYONE = Msg("results.everyone", "Everyone")
 OTHER_GROUPS = Msg("results.other_groups", "Other groups")
@@ -40,8 +43,28 @@ CHART_TITLE = Msg("results.chart_title", "What matters most, per group")
 RANK = Msg("results.rank", "No. ")
 DIFFERENCE = Msg("results.difference", "{theme}: number {rank_a} for {group_a}, number {rank_b} for {group_b}")
 AGREEMENT = Msg(
-    "results.agreement", "Agreement between {group_a} and {group_b}: {tau} (1 = the same order, −1 = the opposite)"
+    "results.agreement",
+    "{group_a} and {group_b}: {meaning} (agreement {tau}; 1 = the same order, −1 = the opposite order)",
 )
+AGREEMENT_WORDS = {
+    2: Msg("results.agreement.2", "largely agree"),
+    1: Msg("results.agreement.1", "partly agree"),
+    0: Msg("results.agreement.0", "put the themes in unrelated orders"),
+    -1: Msg("results.agreement.-1", "rank partly in opposite order"),
+    -2: Msg("results.agreement.-2", "rank in nearly opposite order"),
+}
+# What a score means, per voting method: points (a top 3 gives 3, 2, 1), dots, or the chance of winning a pair.
+SCORES = {
+    Method.RANKING: Msg("results.score.ranking", "{score} pt"),
+    Method.DOTS: Msg("results.score.dots", "{score} ●"),
+    Method.PAIRWISE: Msg("results.score.pairwise", "wins {score}%"),
+}
+SCORE_LEGEND = {
+    Method.RANKING: Msg("results.legend.ranking", "pt: points; a top 3 gives 3, 2 and 1 points."),
+    Method.DOTS: Msg("results.legend.dots", "●: the dots the theme got."),
+    Method.PAIRWISE: Msg("results.legend.pairwise", "wins: how often the theme was chosen when it was in a pair."),
+}
+TIED = Msg("results.tied", "=: shares its place with another theme (the same score).")
 POOLED = Msg("results.pooled", "Groups with fewer than 3 voters are counted together as “other groups”: {groups}")
 LEFT_OUT = Msg("results.left_out", "Groups with fewer than 3 voters are not shown separately: {groups}")
 LABELS = {
@@ -62,6 +85,11 @@ LABELS = {
     "status": Msg("report.status", "Status"),
     "history": Msg("report.history", "Answers so far"),
 }
+
+
+def mark(result: GroupResult, theme: str) -> str:
+    """A theme's place as shown: "2", or "=2" when another theme has the same score."""
+    return f"={result.rank(theme)}" if result.tied(theme) else str(result.rank(theme))
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,25 @@ class SessionResults:
         source = self.session.source_locale
         return translated(f"group:{found.id}", found.name, source, translator.locale, self.translations) or found.name
 
+    def place(self, result: GroupResult, theme: str, translator: Translator) -> str:
+        """A theme's place with its score: "2 · 13 pt", or "=2 · 13 pt" when it shares the place."""
+        return f"{mark(result, theme)} · {self.score(result, theme, translator)}"
+
+    def score(self, result: GroupResult, theme: str, translator: Translator) -> str:
+        """The score behind a theme's place, as the voting method counts it."""
+        method = Method(self.session.voting)
+        value = result.scores.get(theme, 0.0)
+        shown = round(100 * value) if method is Method.PAIRWISE else int(value)
+        return translator.text(SCORES[method].with_params(score=shown))
+
+    def legend(self, translator: Translator) -> list[str]:
+        """What the scores mean, and the tie mark when a place is shared."""
+        shown = (self.results.overall, *self.results.groups)
+        lines = [translator.text(SCORE_LEGEND[Method(self.session.voting)])]
+        if any(r.tied(t) for r in shown for t in r.order):
+            lines.append(translator.text(TIED))
+        return lines
+
     def difference(self, difference: Difference, translator: Translator) -> str:
         """ "Language: number 1 for newcomers, number 3 for professionals"."""
         return translator.text(
@@ -118,7 +165,8 @@ class SessionResults:
             lines.append(translator.text(LEFT_OUT.with_params(groups=names)))
         for group_a, group_b, tau in self.results.agreement:
             names_ab = {"group_a": self.group(group_a, translator), "group_b": self.group(group_b, translator)}
-            lines.append(translator.text(AGREEMENT.with_params(tau=round(tau, 2), **names_ab)))
+            meaning = AGREEMENT_WORDS[agreement_band(tau)]
+            lines.append(translator.text(AGREEMENT.with_params(tau=round(tau, 2), meaning=meaning, **names_ab)))
         return lines
 
     def chart(self, translator: Translator) -> bytes:
@@ -156,8 +204,8 @@ class Agenda:
 
     actions: tuple[tuple[Action, tuple[CheckinRecord, ...]], ...] = ()
 
-    def tables(self) -> list[Table]:
-        """The actions and every check-in, as tables."""
+    def tables(self, zone: tzinfo) -> list[Table]:
+        """The actions and every check-in, as tables, times in local time with their offset."""
         action_rows = tuple(
             (
                 a.id,
@@ -172,7 +220,16 @@ class Agenda:
             for a, _ in self.actions
         )
         checkin_rows = tuple(
-            (a.id, c.period, c.due_at, c.sent_at, c.status, c.help, c.note, c.answered_at)
+            (
+                a.id,
+                c.period,
+                local(c.due_at, zone),
+                local(c.sent_at, zone),
+                c.status,
+                c.help,
+                c.note,
+                local(c.answered_at, zone),
+            )
             for a, checkins in self.actions
             for c in checkins
         )
@@ -212,13 +269,21 @@ def load_agenda(conn: Conn, session: Session) -> Agenda:
     return Agenda(tuple(found))
 
 
-def tables(found: SessionResults, given: list[ExportIdea], cast: list[Any]) -> list[Table]:
-    """The ideas (hidden ones left out), the votes and the results per group, as tables."""
+def local(stamp: str | None, zone: tzinfo) -> str | None:
+    """A stored UTC time as the local time with its offset, to the minute (e.g. 2026-12-04T18:05+01:00)."""
+    return datetime.fromisoformat(stamp).astimezone(zone).isoformat(timespec="minutes") if stamp else stamp
+
+
+def tables(
+    found: SessionResults, given: list[ExportIdea], cast: list[Any], translator: Translator, zone: tzinfo
+) -> list[Table]:
+    """The ideas (hidden ones left out), the votes and the results per group, as tables: groups by their names,
+    times in local time with their offset."""
     idea_rows = tuple(
         (
             i.id,
             i.pseudonym,
-            i.group_id,
+            found.group(i.group_id, translator) if i.group_id else None,
             i.language,
             i.kind,
             i.text,
@@ -228,19 +293,32 @@ def tables(found: SessionResults, given: list[ExportIdea], cast: list[Any]) -> l
             i.theme,
             "duplicate" if i.duplicate_of else "original",
             i.duplicate_of,
-            i.created_at,
+            local(i.created_at, zone),
         )
         for i in given
         if i.hidden_reason is None
     )
     vote_rows = tuple(
-        (v.pseudonym, v.group_id, v.method, _vote_text(v.method, v.payload, found), json.dumps(v.payload), v.cast_at)
+        (
+            v.pseudonym,
+            found.group(v.group_id, translator) if v.group_id else None,
+            v.method,
+            _vote_text(v.method, v.payload, found),
+            json.dumps(v.payload),
+            local(v.cast_at, zone),
+        )
         for v in cast
     )
     result_rows = tuple(
-        (r.group, r.voters, rank, found.theme(theme, found.session.source_locale), round(r.scores[theme], 4))
+        (
+            found.group(r.group, translator),
+            r.voters,
+            r.rank(theme),
+            found.theme(theme, found.session.source_locale),
+            round(r.scores[theme], 4),
+        )
         for r in (found.results.overall, *found.results.groups)
-        for rank, theme in enumerate(r.order, 1)
+        for theme in r.order
     )
     return [
         Table(
@@ -301,12 +379,14 @@ def report_data(
     header = (translator.text(LABELS["theme"]), *(found.group(r.group, translator) for r in shown))
     rows = (
         tuple(
-            (found.theme(theme, locale), *(str(r.rank(theme)) for r in shown)) for theme in found.results.overall.order
+            (found.theme(theme, locale), *(found.place(r, theme, translator) for r in shown))
+            for theme in found.results.overall.order
         )
         if found.results.overall.voters
         else ()
     )
-    notes = found.notes(translator) + [found.difference(d, translator) for d in found.results.differences]
+    notes = found.legend(translator) + found.notes(translator)
+    notes += [found.difference(d, translator) for d in found.results.differences]
     return ReportData(
         labels={key: translator.text(label) for key, label in LABELS.items()},
         title=found.session.title,
@@ -340,9 +420,12 @@ def build(
     by_group, by_language = members.counts(conn, session.id)
     translator = catalogs.get(locale)
     prefix = session.code
+    if "zip" in formats:  # one archive with every file, for a phone chat: nine documents are too many
+        everything = build(conn, catalogs, session, locale, zone, tuple(f for f in FORMATS if f != "zip"))
+        return {f"{prefix}.zip": archive(everything)}
     files: dict[str, bytes] = {}
     agenda = load_agenda(conn, session)
-    table_list = tables(found, given, cast) + agenda.tables()
+    table_list = tables(found, given, cast, translator, zone) + agenda.tables(zone)
     if "csv" in formats:
         files.update({f"{prefix}-{table.name}.csv": to_csv(table) for table in table_list})
     if "xlsx" in formats:
@@ -350,19 +433,25 @@ def build(
     if {"html", "md", "png"} & set(formats):
         data = report_data(found, given, by_group, by_language, translator, zone, agenda)
         if "html" in formats:
-            files[f"{prefix}-report.html"] = html(data).encode("utf-8")
+            files[f"{prefix}-report.html"] = unmarked(html(data)).encode("utf-8")
         if "md" in formats:
-            files[f"{prefix}-report.md"] = markdown(data, f"{prefix}-chart.png").encode("utf-8")
+            files[f"{prefix}-report.md"] = unmarked(markdown(data, f"{prefix}-chart.png")).encode("utf-8")
         if ("md" in formats or "png" in formats) and data.chart_png is not None:
             files[f"{prefix}-chart.png"] = data.chart_png  # the Markdown report links to it by this name
     return files
 
 
 def file_names(conn: Conn, session: Session) -> list[tuple[str, str]]:
-    """The files /export sends, as (name, format that makes it), without making them."""
+    """The files /export sends, as (name, format that makes it), without making them: the workbook and the report
+    to open on the spot, and one archive with every file (the CSV tables, the Markdown report and the chart)."""
     prefix = session.code
-    names = [(f"{prefix}-{name}.csv", "csv") for name in ("ideas", "votes", "results", "actions", "checkins")]
-    names += [(f"{prefix}.xlsx", "xlsx"), (f"{prefix}-report.html", "html"), (f"{prefix}-report.md", "md")]
-    if votes.count(conn, session.id):
-        names.append((f"{prefix}-chart.png", "md"))
-    return names
+    return [(f"{prefix}.xlsx", "xlsx"), (f"{prefix}-report.html", "html"), (f"{prefix}.zip", "zip")]
+
+
+def archive(files: Mapping[str, bytes]) -> bytes:
+    """Files as one ZIP archive, in a stable order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as packed:
+        for name in sorted(files):
+            packed.writestr(name, files[name])
+    return buffer.getvalue()

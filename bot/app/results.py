@@ -7,7 +7,7 @@ from bot.app.dispatch import Access, command
 from bot.app.step import Step
 from bot.domain import Msg, Session
 from bot.domain.results import OTHER, GroupResult
-from bot.exports import SessionResults, file_names
+from bot.exports import SessionResults, file_names, mark
 from bot.i18n import Translator
 from bot.storage.roles import Coordinator
 
@@ -30,14 +30,20 @@ YOUR_GROUP_SMALL = Msg(
 )
 
 
-def _order_lines(found: SessionResults, result: GroupResult, locale: str | None, top: int | None = None) -> list[str]:
+def _order_lines(
+    found: SessionResults, result: GroupResult, translator: Translator, top: int | None = None
+) -> list[str]:
+    """ "2. Werk · 13 pt" per theme, "=2." where two share a place."""
     shown = result.order[:top] if top else result.order
-    return [f"{n}. {found.theme(theme, locale)}" for n, theme in enumerate(shown, 1)]
+    return [
+        f"{mark(result, theme)}. {found.theme(theme, translator.locale)} · {found.score(result, theme, translator)}"
+        for theme in shown
+    ]
 
 
 def summary(found: SessionResults, translator: Translator) -> str:
     """The coordinator's text summary: overall and per-group orders, agreement and the largest differences."""
-    results, locale = found.results, translator.locale
+    results = found.results
     if results.overall.voters == 0:
         return translator.render(NO_VOTES)
     lines = [translator.text(TITLE.with_params(title=found.session.title, count=results.overall.voters)), ""]
@@ -45,8 +51,8 @@ def summary(found: SessionResults, translator: Translator) -> str:
         lines.append(
             translator.text(ORDER_OF.with_params(group=found.group(result.group, translator), count=result.voters))
         )
-        lines += [*_order_lines(found, result, locale), ""]
-    lines += found.notes(translator)
+        lines += [*_order_lines(found, result, translator), ""]
+    lines += found.legend(translator) + found.notes(translator)
     if results.differences:
         lines += ["", translator.text(DIFFERENCES)]
         lines += [f"• {found.difference(d, translator)}" for d in results.differences]
@@ -57,7 +63,7 @@ def for_participant(found: SessionResults, group_id: str | None, translator: Tra
     """What one participant hears when the session closes: the top themes, their group's, and how it differed."""
     results, locale = found.results, translator.locale
     lines = [translator.text(FOR_YOU.with_params(title=found.session.title))]
-    lines += _order_lines(found, results.overall, locale, TOP)
+    lines += _order_lines(found, results.overall, translator, TOP)
     mine = results.group(group_id) if group_id else None
     if mine is None and group_id in results.pooled:
         mine = results.group(OTHER)
@@ -65,7 +71,7 @@ def for_participant(found: SessionResults, group_id: str | None, translator: Tra
         lines += ["", translator.text(YOUR_GROUP_SMALL)]
     else:
         lines += ["", translator.text(FOR_YOUR_GROUP.with_params(group=found.group(mine.group, translator)))]
-        lines += _order_lines(found, mine, locale, TOP)
+        lines += _order_lines(found, mine, translator, TOP)
         widest = mine.widest_gap(results.overall)
         if widest is None:
             lines += ["", translator.text(YOUR_GROUP_AGREES)]
@@ -86,6 +92,6 @@ def on_results(step: Step, record: Coordinator, session: Session) -> None:
 
 @command("export", Access.SESSION)
 def on_export(step: Step, record: Coordinator, session: Session) -> None:
-    """`/export`: the tables (CSV, XLSX), the report (HTML, Markdown) and the chart, one document each."""
+    """`/export`: the workbook and the report to open on the phone, and one archive with every file."""
     for name, made_by in file_names(step.conn, session):
         step.attach("document", kind="export", session=session.id, name=name, format=made_by)

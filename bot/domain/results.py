@@ -39,8 +39,17 @@ class GroupResult:
     scores: Mapping[str, float]
 
     def rank(self, theme: str) -> int:
-        """1 for the theme that came first."""
-        return self.order.index(theme) + 1
+        """1 for the theme that came first; themes with the same score share a place (1, 2, 2, 4). Without
+        scores, the order alone ranks."""
+        if not self.scores:
+            return self.order.index(theme) + 1
+        score = self.scores.get(theme, 0.0)
+        return 1 + sum(1 for other in self.order if self.scores.get(other, 0.0) > score)
+
+    def tied(self, theme: str) -> bool:
+        """Whether another theme has the same score, so shares this theme's place."""
+        score = self.scores.get(theme)
+        return score is not None and any(o != theme and self.scores.get(o) == score for o in self.order)
 
     def widest_gap(self, other: GroupResult) -> str | None:
         """The theme this group ranked furthest from `other` (of equal gaps, the one this group put highest);
@@ -128,6 +137,12 @@ def order(totals: Mapping[str, float], themes: Sequence[str]) -> tuple[str, ...]
 def _result(group: str, method: Method, votes: Sequence[Vote], themes: Sequence[str]) -> GroupResult:
     totals = scores(method, votes, themes)
     return GroupResult(group, len(votes), order(totals, themes), totals)
+
+
+def agreement_band(tau: float) -> int:
+    """Kendall's tau in five bands people can name: 2 largely agree … −2 nearly opposite order."""
+    edges = (-0.6, -0.2, 0.2, 0.6)
+    return sum(1 for edge in edges if tau >= edge) - 2
 
 
 def kendall_tau(first: Sequence[str], second: Sequence[str]) -> float:

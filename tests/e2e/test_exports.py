@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -93,13 +95,16 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
     session, people = await prepare(bot, standin, admin, catalogs)
     admin._read = len(admin.inbox)
     await admin.send("/export")
-    await standin.wait_until(lambda: sum(1 for m in admin.inbox if "document" in m.media) >= 9, timeout=15)
-    files = {
+    await standin.wait_until(lambda: sum(1 for m in admin.inbox if "document" in m.media) >= 3, timeout=15)
+    sent = {
         m.media["document"]["file_name"]: standin.world.files[m.media["document"]["file_id"]].data
         for m in admin.inbox
         if "document" in m.media
     }
     code = session.code
+    assert set(sent) == {f"{code}.xlsx", f"{code}-report.html", f"{code}.zip"}, "three files, not nine"
+    with zipfile.ZipFile(io.BytesIO(sent[f"{code}.zip"])) as packed:
+        files = {name: packed.read(name) for name in packed.namelist()}
     assert set(files) == {
         f"{code}-ideas.csv",
         f"{code}-votes.csv",
@@ -111,6 +116,7 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
         f"{code}-report.md",
         f"{code}-chart.png",
     }
+    assert files[f"{code}-report.html"] == sent[f"{code}-report.html"]
 
     workbook = openpyxl.load_workbook(io.BytesIO(files[f"{code}.xlsx"]))
     assert workbook.sheetnames == ["ideas", "votes", "results", "actions", "checkins"]
@@ -133,7 +139,11 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
     votes = [[c.value for c in row] for row in workbook["votes"].iter_rows(min_row=2)]
     assert sorted(v[3] for v in votes) == ["Taal > Ontmoeten > Werk", "Taal > Werk > Zorg", "Werk > Zorg > Taal"]
     results = [[c.value for c in row] for row in workbook["results"].iter_rows(min_row=2)]
-    assert results[0][:4] == ["all", 3, 1, "Taal"]
+    assert results[0][:4] == ["Iedereen", 3, 1, "Taal"]
+    assert {v[1] for v in votes} == {"Nieuwkomer", "Professional"}, "groups by their names"
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d", str(v[5])) for v in votes), (
+        "local times with their offset"
+    )
 
     ideas_csv = files[f"{code}-ideas.csv"].decode("utf-8")
     assert ideas_csv.startswith("\ufeff") and len(list(csv.reader(io.StringIO(ideas_csv[1:])))) == len(rows) + 1
@@ -150,6 +160,7 @@ async def test_export_sends_tables_and_a_report_with_every_visible_idea_and_no_t
         assert text.replace("'", "&#39;") in report
     assert "horloges" not in report and "data:image/png;base64," in report
     markdown = files[f"{code}-report.md"].decode("utf-8")
+    assert not set("\u2068\u2069\u200f") & set(report + markdown), "no stray direction marks in the documents"
     assert "ቋንቋ ምምሃር" in markdown and "horloges" not in markdown
     assert Image.open(io.BytesIO(files[f"{code}-chart.png"])).format == "PNG"
     for data in files.values():

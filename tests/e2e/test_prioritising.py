@@ -139,12 +139,18 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
     ):
         params = {"theme": theme, "rank_a": rank_a, "group_a": group_a, "rank_b": rank_b, "group_b": group_b}
         assert nl.text(ex.DIFFERENCE.with_params(**params)) in body
-    for group_a, group_b, tau in (
-        (newcomers, professionals, -0.33),
-        (newcomers, residents, 0),
-        (professionals, residents, -0.67),
+    for group_a, group_b, tau, band in (
+        (newcomers, professionals, -0.33, -1),
+        (newcomers, residents, 0, 0),
+        (professionals, residents, -0.67, -2),
     ):
-        assert nl.text(ex.AGREEMENT.with_params(group_a=group_a, group_b=group_b, tau=tau)) in body
+        said = ex.AGREEMENT.with_params(group_a=group_a, group_b=group_b, tau=tau, meaning=ex.AGREEMENT_WORDS[band])
+        assert nl.text(said) in body, "the agreement in words, with the figure beside it"
+    # Every place shows the score behind it: everyone's order with its points (Ontmoeten 15, Taal 14, ...).
+    points = [nl.text(ex.SCORES[Method.RANKING].with_params(score=n)) for n in (15, 14, 13, 12)]
+    for place, (theme, score) in enumerate(zip(("Ontmoeten", "Taal", "Werk", "Zorg"), points, strict=True), 1):
+        assert f"{place}. {theme} · {score}" in body
+    assert nl.text(ex.SCORE_LEGEND[Method.RANKING]) in body
     image = Image.open(io.BytesIO(admin.standin.world.files[picture.media["photo"][0]["file_id"]].data))
     assert image.format == "PNG" and image.size[0] >= 600
 
