@@ -32,6 +32,9 @@ def coordinator_of(step: Step) -> Coordinator | None:
     if record is None and is_admin(step):
         record = roles.make_coordinator(step.conn, step.telegram_id)
         step.person = record.participant
+    if record is not None and record.participant.locale is None and step.hint is not None:
+        # Alerts and overviews reach a coordinator when they are not in the chat: in the language they use it in.
+        step.set_locale(step.hint)
     return record
 
 

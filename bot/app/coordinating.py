@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.app import coord_texts as say
 from bot.app.answers import NewSession
+from bot.app.authority import coordinator_of
 from bot.app.dispatch import Access, button, command
 from bot.app.outgoing import encode_text
 from bot.app.participation import JOIN_UNKNOWN
@@ -333,7 +334,7 @@ def redeem(step: Step, token: str) -> None:
     if redeemed is None:
         step.say(JOIN_UNKNOWN)
         return
-    record = roles.coordinator(step.conn, step.telegram_id)
+    record = coordinator_of(step)  # remembers their language for what reaches them later
     assert record is not None
     step.person = record.participant
     session = roles.runnable(step.conn, record.participant.id, redeemed.session_id) if redeemed.session_id else None

@@ -21,7 +21,7 @@ from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.storage import ideas, sessions, themes
 from bot.storage.ideas import Counts, IdeaCard
 from tests.e2e.conftest import RunningBot
-from tests.store import read
+from tests.store import owned_session, read, write
 
 COORDINATOR_COMMANDS = sorted(name for name, route in COMMANDS.items() if route.access is not Access.ANYONE)
 
@@ -115,16 +115,17 @@ async def next_phase(
     await coordinator.send("/phase")
     offer = await coordinator.reply()
     await coordinator.press(0, offer)
-    yes = label(catalogs, "common.confirm", "Yes, go ahead")
+    theirs = catalogs.get(coordinator.person.language_code or NL)  # the language of the coordinator's app
+    yes = theirs.text(say.CONFIRM)
     await standin.wait_until(lambda: yes in offer.button_labels())
     await coordinator.press(yes, offer)
     await standin.wait_until(lambda: not offer.buttons)
     if told is None:
         return
     phase, count = told
-    assert (await coordinator.reply()).text == nl(catalogs, say.TELLING)
+    assert (await coordinator.reply()).text == theirs.render(say.TELLING)
     report = say.TOLD.with_params(title=title, phase=phase.label, told=count, unreached=0)
-    assert (await coordinator.reply()).text == nl(catalogs, report)
+    assert (await coordinator.reply()).text == theirs.render(report), "the tally comes later, in their language"
 
 
 async def join_with(person: SandboxUser, code: str, language: str, group: str, catalogs: Catalogs) -> None:
@@ -437,3 +438,18 @@ async def test_a_coordinator_cannot_see_or_change_another_coordinators_session(
     answer = await joost.answer(await joost.press_data("k:pc:collecting", offer))
     assert answer["text"] == catalogs.get(NL).text(texts.BUTTON_EXPIRED)
     assert (await Inspector(bot.config.db).session(code)).phase is Phase.DRAFT
+
+
+async def test_a_coordinator_whose_app_is_in_english_gets_what_reaches_them_later_in_english(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    alex = add_person(standin, "Alex", "en")
+    themes_ = (("Taal", None), ("Werk", None))
+    session = await write(
+        bot.config.db, lambda conn: owned_session(conn, alex.id, "Thuis", "Wat?", "ranking", Phase.SORTING, themes_)
+    )
+    amal = add_person(standin, "Amal", "ar")
+    await join_with(amal, session.code, "ar", "newcomer", catalogs)
+    await alex.send(f"/use {session.code}")
+    await alex.reply()
+    await next_phase(alex, standin, catalogs, told=(Phase.PRIORITISING, 1), title=session.title)
