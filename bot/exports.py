@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from bot.domain import PROGRESS_NAMES, STATUS_NAMES, Action, Msg, Progress, Session, Theme, translated
+from bot.domain import PROGRESS_NAMES, Action, Msg, Progress, Session, Theme, translated
 from bot.domain.results import OTHER, Difference, GroupResult, Method, Results, Vote, agreement_band, compute
 from bot.i18n import Catalogs, Translator
 from bot.i18n.bidi import unmarked
@@ -256,7 +256,7 @@ class Agenda:
                     action.title,
                     action.description,
                     action.owner_pseudonym or "–",
-                    translator.text(STATUS_NAMES[action.status]),
+                    translator.text(action.shown_status),
                     " → ".join(answers) or "–",
                 )
             )

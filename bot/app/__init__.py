@@ -2,6 +2,7 @@
 the conversations, jobs take scheduled steps, and delivery renders what was journaled."""
 
 from bot.app import texts
+from bot.app.agenda import stopped as person_stopped
 from bot.app.answers import problems as answer_problems
 from bot.app.delivery import Delivery, Later
 from bot.app.driver import Driver, SetAside, check_registrations
@@ -33,6 +34,7 @@ __all__ = [
     "SetAside",
     "answer_problems",
     "check_registrations",
+    "person_stopped",
     "run_job",
     "texts",
 ]

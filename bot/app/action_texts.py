@@ -61,3 +61,8 @@ UPDATES_ON = Msg("updates.on", "You will hear what happens, at most once a week.
 UPDATE = Msg("updates.action", "News about your ideas: “{action}” is now: {status}")
 SUMMARY = Msg("updates.summary", "What happened with the ideas of “{title}” so far:")
 SUMMARY_LINE = Msg("updates.summary_line", "• {action}: {status}")
+OWNER_LOST = Msg(
+    "action.owner_lost",
+    "The owner of “{action}” ({owner}) can no longer be reached: they stopped or blocked the bot, so no more "
+    "check-ins reach them. Give the action a new owner or pause it with /actions.",
+)

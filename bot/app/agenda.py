@@ -15,6 +15,7 @@ from bot.app.answers import ActionAdd, Checkin
 from bot.app.conversations import KINDS, Unit
 from bot.app.dispatch import Access, button, command
 from bot.app.participation import JOIN_UNKNOWN
+from bot.app.services import Services
 from bot.app.step import Step
 from bot.app.welcome import language_rows
 from bot.app.wizard import finisher, session_in, start
@@ -42,7 +43,7 @@ from bot.domain import (
 )
 from bot.domain.cadence import months_after
 from bot.i18n import SUPPORTED, Translator
-from bot.storage import Conn, actions, roles
+from bot.storage import Conn, actions, outbox, roles
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.roles import Coordinator
 
@@ -94,7 +95,7 @@ def agenda_lines(
                     number=number,
                     action=action.title,
                     owner=action.owner_pseudonym or translator.text(say.NO_OWNER),
-                    status=STATUS_NAMES[action.status],
+                    status=action.shown_status,
                     last=last_text,
                     next=next_text,
                 )
@@ -122,7 +123,7 @@ def show_actions(step: Step, session: Session) -> None:
     rows: list[tuple[Button, ...]] = [(Button(say.ADD_ACTION, ADD.pack()),)]
     for number, action in enumerate(found, 1):
         owner = action.owner_pseudonym or translator.text(say.NO_OWNER)
-        status = STATUS_NAMES[action.status]
+        status = action.shown_status
         lines.append(
             translator.text(say.ACTION_LINE.with_params(number=number, action=action.title, owner=owner, status=status))
         )
@@ -315,3 +316,20 @@ class CheckinRuns:
 
 
 KINDS[RunPurpose.CHECKIN] = CheckinRuns()
+
+
+def stopped(svc: Services, conn: Conn, row_id: int, recipient: int | None) -> None:
+    """A person blocked the bot: everything still due for them stops, and the coordinators of each action they own
+    hear it once (the action then shows as unreachable wherever its status is shown)."""
+    outbox.stop_recipient(conn, row_id, recipient)
+    if recipient is None:
+        return
+    moment = svc.clock()
+    enqueue(
+        conn,
+        [
+            Letter(Purpose.OWNER_LOST, coordinator, f"{action.id}:lost", moment, {"action": action.id})
+            for action in actions.owned_by(conn, recipient)
+            for coordinator in roles.of_session(conn, action.session_id)
+        ],
+    )

@@ -77,6 +77,7 @@ class Delivery:
             Purpose.BROADCAST_REPORT: self._broadcast_report,
             Purpose.PHASE_REPORT: self._phase_report,
             Purpose.POOL_INVITE: self._pool_invite,
+            Purpose.OWNER_LOST: self._owner_lost,
         }
 
     def render(self, conn: Conn, row: OutboxRow) -> Rendered:
@@ -191,6 +192,13 @@ class Delivery:
             row, say.ESCALATION.with_params(action=action.title, owner=action.owner_pseudonym or "?"), translator
         )
 
+    def _owner_lost(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        action = actions.get(conn, int(row.payload["action"]))
+        if action is None or not action.owner_unreachable:
+            return None  # gone, or the owner is back or replaced: nothing to say
+        lost = say.OWNER_LOST.with_params(action=action.title, owner=action.owner_pseudonym or "?")
+        return self._text(row, lost, translator)
+
     def _stuck(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         action = actions.get(conn, int(row.payload["action"]))
         if action is None:
@@ -224,9 +232,7 @@ class Delivery:
         if session is None or not found:
             return None
         lines = [translator.text(say.SUMMARY.with_params(title=session.title))]
-        lines += [
-            translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=STATUS_NAMES[a.status])) for a in found
-        ]
+        lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=a.shown_status)) for a in found]
         return [SendText(row.chat, translator.directed("\n".join(lines)))]
 
     # ---- everyone in a session -------------------------------------------------------------------

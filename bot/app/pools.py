@@ -13,7 +13,6 @@ from bot.app.step import Step
 from bot.conversation import Answer, Choice, Enter, Event, Facts, Finished, Node, Output, Transition
 from bot.domain import (
     DEFAULT_GROUPS,
-    STATUS_NAMES,
     Button,
     ButtonKind,
     Phase,
@@ -247,7 +246,7 @@ def outcome_lines(conn: Conn, session: Session, translator: Translator) -> list[
     agenda = actions.of_session(conn, session.id)
     if agenda:
         lines.append(translator.text(say.HISTORY_ACTIONS))
-        lines += [f"• {a.title}: {translator.text(STATUS_NAMES[a.status])}" for a in agenda]
+        lines += [f"• {a.title}: {translator.text(a.shown_status)}" for a in agenda]
     else:
         lines.append(translator.text(say.NOTHING_DONE))
     return lines

@@ -49,6 +49,8 @@ STATUS_NAMES: dict[ActionStatus, Msg] = {
     ActionStatus.CLOSED: Msg("action_status.closed", "Closed"),
 }
 
+UNREACHABLE = Msg("action_status.unreachable", "Running, but its owner can no longer be reached")
+
 
 @dataclass(frozen=True)
 class Action:
@@ -63,6 +65,14 @@ class Action:
     status: ActionStatus
     owner: int | None = None  # participant id
     owner_pseudonym: str | None = None
+    owner_unreachable: bool = False  # the owner stopped or blocked the bot: no check-in reaches them
+
+    @property
+    def shown_status(self) -> Msg:
+        """The status as people read it: a running action whose owner cannot be reached says so."""
+        if self.status is ActionStatus.ACTIVE and self.owner_unreachable:
+            return UNREACHABLE
+        return STATUS_NAMES[self.status]
 
 
 def is_action_invite(payload: str) -> bool:

@@ -25,6 +25,7 @@ class Purpose(StrEnum):
     BROADCAST_REPORT = "broadcast_report"
     PHASE_REPORT = "phase_report"  # how many participants a phase change reached, once they are all sent
     POOL_INVITE = "pool_invite"
+    OWNER_LOST = "owner_lost"  # an action's owner blocked the bot: its coordinators hear it once
 
     @property
     def is_job(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from bot.domain import Purpose
 from bot.domain.outbox import LAST
-from bot.storage import Database, outbox
+from bot.storage import Conn, Database, outbox
 from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ class Delivery(Protocol):
 Jobs = Callable[[OutboxRow], Awaitable[None]]
 
 
+class Stopped(Protocol):
+    """What happens, in one transaction, when a person turns out to have blocked the bot: their rows stop, and the
+    app may tell others (the coordinators of an action they own)."""
+
+    def __call__(self, conn: Conn, row_id: int, recipient: int | None) -> None: ...
+
+
 @dataclass(frozen=True)
 class Policy:
     """How the sender treats time and failure."""
@@ -81,10 +88,19 @@ class Policy:
 class Sender:
     """Delivers rows chat by chat; a step's own rows are handed over directly, the rest found by a repeating look."""
 
-    def __init__(self, db: Database, deliver: Delivery, jobs: Jobs, clock: Clock, policy: Policy = Policy()) -> None:
+    def __init__(
+        self,
+        db: Database,
+        deliver: Delivery,
+        jobs: Jobs,
+        clock: Clock,
+        policy: Policy = Policy(),
+        stopped: Stopped = outbox.stop_recipient,
+    ) -> None:
         self.db = db
         self.deliver = deliver
         self.jobs = jobs
+        self.stopped = stopped
         self.clock = clock
         self.policy = policy
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
@@ -280,7 +296,7 @@ class Sender:
             return True
         except Blocked:
             await self._flush()
-            await self.db.write(partial(outbox.stop_recipient, row_id=row.id, recipient=row.recipient))
+            await self.db.write(partial(self.stopped, row_id=row.id, recipient=row.recipient))
             return True
         except RateLimited as limited:
             until = self.clock() + timedelta(seconds=limited.retry_after)

@@ -42,19 +42,23 @@ def _action(row: Any) -> Action:
         status=ActionStatus(row[10]),
         owner=row[11],
         owner_pseudonym=row[12],
+        owner_unreachable=bool(row[13]),
     )
 
 
 _ACTION = (
     "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
-    "a.timezone, a.status, a.owner, m.pseudonym FROM action a "
+    "a.timezone, a.status, a.owner, m.pseudonym, "
+    "a.owner IS NOT NULL AND (o.telegram_id IS NULL OR o.stopped_at IS NOT NULL) FROM action a "
     "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
+    "LEFT JOIN participant o ON o.id = a.owner "
 )
 # Every way actions are looked up, as whole queries made once when the module loads.
 _BY = {
     "id": _ACTION + "WHERE a.id = ?",
     "session": _ACTION + "WHERE a.session_id = ? ORDER BY a.id",
     "open_invite": _ACTION + "WHERE a.invite_hash = ? AND a.owner IS NULL",
+    "owner": _ACTION + "WHERE a.owner = ? ORDER BY a.id",
 }
 
 
@@ -185,6 +189,13 @@ def owner_reachable(conn: Conn, action: Action) -> bool:
         return False
     row = one(conn, "SELECT telegram_id, stopped_at FROM participant WHERE id = ?", (action.owner,))
     return row is not None and row[0] is not None and row[1] is None
+
+
+def owned_by(conn: Conn, participant_id: int) -> list[Action]:
+    """The actions a person owns that still run or wait (a paused one may run again)."""
+    return [
+        a for a in _load(conn, "owner", (participant_id,)) if a.status in (ActionStatus.ACTIVE, ActionStatus.PAUSED)
+    ]
 
 
 def _reschedule(conn: Conn, action: Action, schedule: Schedule, moment: datetime) -> None:

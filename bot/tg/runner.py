@@ -13,7 +13,17 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.helpers import create_deep_linked_url
 
-from bot.app import Delivery, Driver, Later, Services, SetAside, answer_problems, check_registrations, run_job
+from bot.app import (
+    Delivery,
+    Driver,
+    Later,
+    Services,
+    SetAside,
+    answer_problems,
+    check_registrations,
+    person_stopped,
+    run_job,
+)
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.i18n import Catalogs
@@ -106,7 +116,7 @@ async def serve(
         async def run(row: OutboxRow) -> None:
             await database.write(partial(run_job, svc, row=row))
 
-        sender = Sender(database, deliver, run, clock)
+        sender = Sender(database, deliver, run, clock, stopped=partial(person_stopped, svc))
         runtime = Runtime(svc, Driver(svc), sender)
         application.bot_data[KEY] = runtime
         menus: asyncio.Task[None] | None = None

@@ -14,6 +14,7 @@ import pytest
 
 from bot.app import action_texts as say
 from bot.domain import Msg, Phase, Session
+from bot.domain.action import UNREACHABLE
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
@@ -200,6 +201,14 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
     assert len(told) == 1, "the coordinator is told once, after the second silence in a row"
     stuck = [m for m in admin.inbox if "یک اتاق بزرگتر" in m.content()]
     assert len(stuck) == 1 and "Taalcafé" in stuck[0].content()
+    lost = catalogs.get("nl").render(say.OWNER_LOST.with_params(action="Huiswerkklas", owner="x")).split("(")[0]
+    assert len([m for m in admin.inbox if m.text and m.text.startswith(lost)]) == 1, "told once that Bram is gone"
+    await admin.send("/agenda")
+    unreachable = catalogs.get("nl").text(UNREACHABLE)
+    agenda = await admin.sees(lambda m: "Huiswerkklas" in m.content() and unreachable in m.content())
+    assert "Taalcafé" in agenda.content(), "the agenda calls the action unreachable, not running"
+    await admin.sees(lambda m: m.message_id > agenda.message_id and "photo" in m.media)  # and its chart
+    admin._read = len(admin.inbox)
 
     # A year later, Olena takes on a quarterly action, and finishes it in the third quarter.
     quarterly = await add_action(admin, catalogs, standin, "Buddy's", "quarterly")
@@ -318,7 +327,7 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
 
     admin._read = len(admin.inbox)
     await admin.send("/export")
-    await standin.wait_until(lambda: sum(1 for m in admin.unread() if "document" in m.media) >= 9, timeout=15)
+    await standin.wait_until(lambda: sum(1 for m in admin.unread() if "document" in m.media) >= 3, timeout=15)
     documents = {m.media["document"]["file_name"]: m for m in admin.unread() if "document" in m.media}
     report = next(m for name, m in documents.items() if name.endswith("report.html"))
     html = standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
