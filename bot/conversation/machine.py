@@ -192,6 +192,9 @@ ONLY_TEXT_KEPT = Msg(
     "engine.only_text_kept",
     "Only the text you wrote with it was kept. Photos and files are not kept: describe in words what it shows.",
 )
+DOTS_LEFT = Msg("engine.dots_left", "{question}\n\nDots left: {left} of {dots}")
+DOTS_GIVEN = Msg("engine.dots_given", "{theme}: {dots}")
+PAIR_OF = Msg("engine.pair_of", "{question}\n\nPair {n} of {total}")
 NO_DOTS_LEFT = Msg("engine.no_dots_left", "All your dots are placed. Tap Start again to change them.")
 
 
@@ -301,7 +304,7 @@ def _ask(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[Output
     if kind == "rank":
         return (Reply(say, _rank_buttons(flow, state, node, facts)),)
     if kind == "dots":
-        return (Reply(say, _dots_buttons(flow, state, node, facts)),)
+        return (Reply(_dots_say(state, node, say), _dots_buttons(flow, state, node, facts)),)
     if kind == "pairwise":
         return _pair_question(flow, state, node, facts)
     if kind == "text" and node.text is not None and node.text.skip:
@@ -465,6 +468,13 @@ def _press_rank(flow: Flow, state: FlowState, node: Node, value: str, facts: Fac
 # ---- dot voting ----------------------------------------------------------------------------------
 
 
+def _dots_say(state: FlowState, node: Node, say: Msg) -> Msg:
+    """The question with how many dots are still to place."""
+    assert node.dots is not None
+    left = node.dots.dots - sum(dict(state.scratch.get("dots", {})).values())
+    return DOTS_LEFT.with_params(question=say, left=left, dots=node.dots.dots)
+
+
 def _dots_buttons(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tuple[tuple[Button, ...], ...]:
     assert node.dots is not None
     given: dict[str, int] = dict(state.scratch.get("dots", {}))
@@ -489,7 +499,7 @@ def _press_dots(flow: Flow, state: FlowState, node: Node, value: str, facts: Fac
     given: dict[str, int] = dict(state.scratch.get("dots", {}))
     if value == "ok" and given:
         state, answer = _answered(state, node, given)
-        chosen = tuple(options[t] for t in given if t in options)
+        chosen = tuple(DOTS_GIVEN.with_params(theme=options[t], dots="●" * n) for t, n in given.items() if t in options)
         edit = Edit(Reply(_say(flow, state.node, node, facts)), chosen)
         return _advance(flow, state, node, facts, None, (answer,), (edit,))
     if value == "full":
@@ -501,9 +511,8 @@ def _press_dots(flow: Flow, state: FlowState, node: Node, value: str, facts: Fac
     else:
         return _refuse(state)
     state = replace(state, scratch={**state.scratch, "dots": given})
-    return Transition(
-        state, (Edit(Reply(_say(flow, state.node, node, facts), _dots_buttons(flow, state, node, facts))),)
-    )
+    say = _dots_say(state, node, _say(flow, state.node, node, facts))
+    return Transition(state, (Edit(Reply(say, _dots_buttons(flow, state, node, facts))),))
 
 
 # ---- pairwise ------------------------------------------------------------------------------------
@@ -538,7 +547,8 @@ def _pair_question(flow: Flow, state: FlowState, node: Node, facts: Facts) -> tu
             Button(_label(flow, state.node, "pairwise.stop", node.pairwise.stop), prefix + "stop"),
         ),
     )
-    return (Reply(_say(flow, state.node, node, facts), buttons),)
+    asked = PAIR_OF.with_params(question=_say(flow, state.node, node, facts), n=index + 1, total=len(pairs))
+    return (Reply(asked, buttons),)
 
 
 def _press_pairwise(flow: Flow, state: FlowState, node: Node, value: str, facts: Facts) -> Transition:

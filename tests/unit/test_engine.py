@@ -337,7 +337,8 @@ nodes:
     seen_pairs: list[frozenset[str]] = []
     votes: list[list[str]] = []
     for round_number, choice in enumerate(["a", "skip"]):
-        assert isinstance(question, Reply)
+        assert isinstance(question, Reply) and isinstance(question.text, Msg)
+        assert (question.text.params["n"], question.text.params["total"]) == (round_number + 1, 3), "pair n of 3"
         labels = [b.label.text for b in question.buttons[0]]  # type: ignore[union-attr]
         seen_pairs.append(frozenset(labels))
         transition = step(flow, state, Press(f"duel:{round_number}.{choice}"), FACTS)
@@ -452,7 +453,7 @@ nodes:
         Press("spread:ok"),
     ]
     state, transcript = run(flow, events)
-    assert transcript[0] == ["say demo.spread.say ['spread:taal', 'spread:werk', 'spread:zorg']"]
+    assert transcript[0] == ["say engine.dots_left ['spread:taal', 'spread:werk', 'spread:zorg']"]
     assert transcript[1] == ["toast engine.expired"]  # nothing to confirm yet
     assert transcript[2] == ["edit [] ['spread:taal', 'spread:werk', '●spread:zorg', 'spread:ok', 'spread:reset']"]
     assert transcript[5] == ["edit [] ['●●spread:taal', 'spread:werk', 'spread:zorg', 'spread:ok', 'spread:reset']"]
@@ -460,6 +461,15 @@ nodes:
     assert transcript[7] == ["toast engine.no_dots_left"]
     assert "store Answer(key='vote', value={'taal': 2, 'werk': 1})" in transcript[8]
     assert state.done
+    placed = [step(flow, begin(flow, FACTS).state, Press("spread:taal"), FACTS)]
+    placed.append(step(flow, placed[0].state, Press("spread:ok"), FACTS))
+    question = placed[0].outputs[0]
+    assert isinstance(question, Edit) and question.reply is not None and isinstance(question.reply.text, Msg)
+    assert dict(question.reply.text.params)["left"] == 2, "the question says how many dots are left"
+    confirmed = placed[1].outputs[0]
+    assert isinstance(confirmed, Edit) and confirmed.chosen == (
+        Msg("engine.dots_given", "{theme}: {dots}", {"theme": Verbatim("Taal"), "dots": "●"}),
+    ), "the confirmation lists each theme with its dots"
 
 
 def test_a_question_whose_answer_is_already_known_is_passed_by(tmp_path: Path) -> None:
