@@ -93,7 +93,7 @@ def _checkin(job: JobStep) -> bool:
     period = int(row.payload["period"])
     answers = {"action": action.id, "period": period, "action_title": action.title}
     open_run(job, job, action.owner, RunPurpose.CHECKIN, action.id, CHECKIN_FLOW, Facts(), answers)
-    actions.mark_sent(job.conn, action.id, period)
+    actions.mark_sent(job.conn, action.id, period, job.now)
     return True
 
 

@@ -171,9 +171,19 @@ def checkins(conn: Conn, action_id: int) -> list[CheckinRecord]:
     return [CheckinRecord(*row) for row in found]
 
 
-def mark_sent(conn: Conn, action_id: int, period: int) -> None:
-    """The check-in question went out."""
-    conn.execute("UPDATE checkin SET sent_at = ? WHERE action_id = ? AND period = ?", (utc_now(), action_id, period))
+def mark_sent(conn: Conn, action_id: int, period: int, moment: datetime) -> None:
+    """The check-in question went out at `moment`; its reminder comes a set time after that (after downtime the
+    question is late, and the reminder must not follow it within the minute)."""
+    conn.execute("UPDATE checkin SET sent_at = ? WHERE action_id = ? AND period = ?", (iso(moment), action_id, period))
+    conn.execute(
+        "UPDATE outbox SET due_at = ? WHERE purpose = ? AND period = ? AND status = 'pending' AND due_at < ?",
+        (
+            iso(moment + REMINDER_AFTER),
+            Purpose.REMINDER.value,
+            f"{action_id}:{period}",
+            iso(moment + REMINDER_AFTER),
+        ),
+    )
 
 
 def reminded(conn: Conn, action_id: int, period: int) -> None:

@@ -408,3 +408,24 @@ async def test_a_check_in_that_comes_while_the_owner_is_voting_leaves_the_ballot
     answered = await read(bot.config.db, lambda conn: checkins_of(conn, session, "Taalcafé"))
     assert [v.payload for v in cast] == [[named["Taal"], named["Werk"], named["Zorg"]]]
     assert answered[0].status == "on_track" and answered[0].note == "الطلاب يأتون كل أسبوع"
+
+
+async def test_after_an_outage_the_reminder_comes_a_while_after_the_late_question_not_with_it(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    farah = add_person(standin, "Farah", "fa")
+    await accept(farah, await add_action(admin, catalogs, standin, "Taalcafé", "monthly"), "fa", standin)
+    first = datetime.fromisoformat((await read(bot.config.db, lambda conn: due_times_of(conn, session)))["Taalcafé"][0])
+
+    late = first + timedelta(days=2, hours=23)  # the bot was down for almost three days: the question comes late
+    await at(clock, late)
+    question = await farah.reply()
+    assert "Taalcafé" in question.content()
+    await at(clock, first + timedelta(days=3, minutes=1))  # when the reminder was first planned
+    assert farah.unread() == [], "no reminder an hour after the late question"
+    await at(clock, late + timedelta(days=3, minutes=1))  # three days after it was actually asked
+    reminder = await farah.reply()
+    assert reminder.text == catalogs.get("fa").render(say.REMINDER.with_params(action="Taalcafé"))
