@@ -165,7 +165,8 @@ class Hide(FlowAnswers):
 
     session: int
     idea: int
-    reason: str
+    kind: Literal["off_topic", "personal_data", "offensive", "other"]
+    reason: str | None = None  # typed, when the reason is another one
 
 
 @declare

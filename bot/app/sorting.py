@@ -10,6 +10,7 @@ from bot.app.answers import Annotate, Hide, ThemeAdd, ThemeRename
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
+from bot.conversation import fixed_options
 from bot.domain import Button, ButtonKind, Reply, Session, Theme, Verbatim
 from bot.i18n import Translator
 from bot.storage import ideas, themes
@@ -249,7 +250,9 @@ def hidden_with_reason(step: Step, record: Coordinator, answers: Mapping[str, An
     """Hide the idea (kept, excluded from results) and go on sorting."""
     given = Hide.of(answers)
     session = session_in(step, record, answers)
-    if session is not None and ideas.hide(step.conn, session.id, given.idea, given.reason.strip()):
+    usual = {c.id: c.label for c in fixed_options(step.svc.flows["hide"], "reason")}
+    reason = given.reason.strip() if given.reason else step.translator.text(usual[given.kind])
+    if session is not None and ideas.hide(step.conn, session.id, given.idea, reason):
         show_next_card(step, session, after=given.idea)
 
 

@@ -55,7 +55,10 @@ async def test_a_whole_session_at_debug_level_leaves_no_personal_data_in_the_log
             "hide.reason.say",
             "Why are you hiding this idea? Participants do not see the reason; it is kept for your team.",
         )
-        await marloes.sees(lambda m: why in m.content(), PATIENCE)
+        asked = await marloes.sees(lambda m: why in m.content(), PATIENCE)
+        await marloes.press(flow(catalogs, "nl", "hide.reason.options.other", "Other…"), asked)
+        typed = flow(catalogs, "nl", "hide.typed.say", "Type the reason in a few words.")
+        await marloes.sees(lambda m: typed in m.content(), PATIENCE)
         await marloes.send("Reden die niemand mag lezen")
         await room.broadcast("Geheime mededeling voor iedereen", members)
         await room.next_phase()
