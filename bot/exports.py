@@ -172,7 +172,7 @@ class SessionResults:
     def chart(self, translator: Translator) -> bytes:
         """The group comparison chart, labelled in the translator's language."""
         shown = (self.results.overall, *self.results.groups)
-        columns = [Column(self.group(r.group, translator), r.order) for r in shown]
+        columns = [Column(self.group(r.group, translator), r.order, r.scores) for r in shown]
         labels = {str(t.id): self.theme(str(t.id), translator.locale) for t in self.themes}
         return comparison_chart(columns, labels, translator.text(CHART_TITLE), translator.text(RANK))
 

@@ -7,10 +7,11 @@ import io
 import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 # Noto covers Latin, Cyrillic, Arabic script and Ethiopic (Tigrinya); matplotlib falls back per glyph. The bot ships
 # these OFL fonts itself (fonts/OFL.txt), so charts are right on any machine without installing anything.
@@ -33,6 +34,7 @@ class Column:
 
     label: str
     order: tuple[str, ...]
+    scores: Mapping[str, float] = field(default_factory=dict)  # what each theme scored, for a bar chart
 
 
 @cache
@@ -89,54 +91,64 @@ def palette(count: int) -> list[str]:
 
 
 def comparison_chart(columns: Sequence[Column], labels: Mapping[str, str], title: str, rank_word: str = "#") -> bytes:
-    """A slope chart: one column per group, one line per theme, rank 1 at the top; a PNG."""
-    themes = list(columns[0].order) if columns else []
-    height = max(4.0, 0.55 * len(themes) + 2)
-    width = max(6.0, 2.2 * len(columns) + 4)
+    """A slope chart: one column per group, one line per theme, rank 1 at the top; with only one column (no group
+    reached three voters), a bar per theme instead; a PNG."""
     plt = _pyplot()
     with plt.rc_context({"font.family": list(font_families()), "font.size": 13}):
-        figure, axes = plt.subplots(figsize=(width, height), dpi=120)
-        colours = palette(len(themes))
+        figure = comparison_figure(columns, labels, title, rank_word)
         try:
-            for index, theme in enumerate(themes):
-                colour = colours[index]
-                ranks = [column.order.index(theme) + 1 if theme in column.order else None for column in columns]
-                xs = [x for x, r in enumerate(ranks) if r is not None]
-                ys = [r for r in ranks if r is not None]
-                axes.plot(xs, ys, marker="o", markersize=9, linewidth=2.5, color=colour)
-                name = display(labels.get(theme, theme))
-                axes.annotate(
-                    name,
-                    (xs[0], ys[0]),
-                    xytext=(-12, 0),
-                    textcoords="offset points",
-                    ha="right",
-                    va="center",
-                    color=colour,
-                )
-                axes.annotate(
-                    name,
-                    (xs[-1], ys[-1]),
-                    xytext=(12, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    color=colour,
-                )
-            axes.set_xticks(range(len(columns)), [display(c.label) for c in columns])
-            axes.set_yticks(range(1, len(themes) + 1), [f"{rank_word}{n}" for n in range(1, len(themes) + 1)])
-            axes.set_ylim(len(themes) + 0.5, 0.5)
-            axes.set_xlim(-1.6, len(columns) - 1 + 1.6)
-            axes.set_title(display(title))
-            for side in ("top", "right", "left"):
-                axes.spines[side].set_visible(False)
-            axes.grid(axis="y", alpha=0.25)
-            figure.tight_layout()
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png")
         finally:
             plt.close(figure)
     return buffer.getvalue()
+
+
+def comparison_figure(columns: Sequence[Column], labels: Mapping[str, str], title: str, rank_word: str = "#") -> Any:
+    """The comparison chart as a matplotlib figure (the caller closes it)."""
+    if len(columns) == 1:
+        return _bars(columns[0], labels, title)
+    themes = list(columns[0].order) if columns else []
+    height = max(4.0, 0.55 * len(themes) + 2)
+    width = max(6.0, 2.2 * len(columns) + 4)
+    figure, axes = _pyplot().subplots(figsize=(width, height), dpi=120)
+    colours = palette(len(themes))
+    for index, theme in enumerate(themes):
+        colour = colours[index]
+        ranks = [column.order.index(theme) + 1 if theme in column.order else None for column in columns]
+        xs = [x for x, r in enumerate(ranks) if r is not None]
+        ys = [r for r in ranks if r is not None]
+        axes.plot(xs, ys, marker="o", markersize=9, linewidth=2.5, color=colour)
+        name = display(labels.get(theme, theme))
+        for x, y, offset, side in ((xs[0], ys[0], -12, "right"), (xs[-1], ys[-1], 12, "left")):
+            axes.annotate(
+                name, (x, y), xytext=(offset, 0), textcoords="offset points", ha=side, va="center", color=colour
+            )
+    axes.set_xticks(range(len(columns)), [display(c.label) for c in columns])
+    axes.set_yticks(range(1, len(themes) + 1), [f"{rank_word}{n}" for n in range(1, len(themes) + 1)])
+    axes.set_ylim(len(themes) + 0.5, 0.5)
+    axes.set_xlim(-1.6, len(columns) - 1 + 1.6)
+    axes.set_title(display(title))
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="y", alpha=0.25)
+    figure.tight_layout()
+    return figure
+
+
+def _bars(column: Column, labels: Mapping[str, str], title: str) -> Any:
+    """One group only: a bar per theme, the most important at the top, each name once beside its bar."""
+    themes = list(column.order)
+    figure, axes = _pyplot().subplots(figsize=(8.0, max(3.0, 0.55 * len(themes) + 1.8)), dpi=120)
+    values = [column.scores.get(t, float(len(themes) - n)) for n, t in enumerate(themes)]
+    axes.barh(range(len(themes)), values, color=palette(len(themes)))
+    axes.set_yticks(range(len(themes)), [display(labels.get(t, t)) for t in themes])
+    axes.invert_yaxis()
+    axes.set_title(display(f"{title} ({column.label})"))
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    return figure
 
 
 STATUS_COLOURS = {"on_track": "#1b9e77", "delay": "#e6ab02", "stuck": "#d95f02", "done": "#7570b3"}

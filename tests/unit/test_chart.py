@@ -101,3 +101,20 @@ def test_a_machine_missing_a_chart_font_still_draws_and_says_once_which_script_s
     warned = [r.getMessage() for r in caplog.records]
     assert len([w for w in warned if "Ethiopic" in w]) == 1 and len([w for w in warned if "Arabic" in w]) == 1
     assert not [w for w in warned if "Latin" in w]
+
+
+def test_when_only_everyone_qualifies_the_chart_is_bars_with_each_theme_named_once() -> None:
+    themes = {"taal": "Taal", "werk": "Werk", "zorg": "Zorg"}
+    only = Column("Iedereen", ("werk", "taal", "zorg"), {"werk": 9.0, "taal": 6.0, "zorg": 3.0})
+    figure = chart.comparison_figure([only], themes, "Wat is het belangrijkst?")
+    try:
+        figure.canvas.draw()
+        drawn = {id(t): t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()}
+        shown = [t.get_text() for t in drawn.values()]
+        (axes,) = figure.axes
+        widths = [bar.get_width() for bar in axes.patches]
+    finally:
+        plt.close(figure)
+    assert all(shown.count(name) == 1 for name in themes.values()), shown
+    assert widths == [9.0, 6.0, 3.0], "one bar per theme, as long as its score, the first at the top"
+    assert len(comparison_chart([only], themes, "?")) > 0
