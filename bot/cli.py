@@ -317,7 +317,7 @@ def sandbox_token() -> str:
 async def _sandbox(config: Config) -> int:
     standin = StandIn(sandbox_token())
     await standin.start()
-    chat = TerminalChat(standin)
+    chat = TerminalChat(standin, files=config.db.with_name("sandbox-files"))
     coordinator = chat.people[-1].person  # one simulated person is an admin, to try the coordinator side
     local = replace(
         config,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TextIO
 
 from bot.sandbox.people import SandboxUser, add_person
 from bot.sandbox.server import StandIn
 from bot.sandbox.world import ChatMessage
+
+EXTENSIONS = {"photo": "jpg", "document": "bin", "voice": "ogg"}  # the files a bot message can carry
 
 # A few simulated people with different Telegram app languages.
 PEOPLE = (("Sanne", "nl"), ("Amal", "ar"), ("Olena", "uk"), ("Dawit", "ti"), ("Alex", "en"))
@@ -26,9 +29,11 @@ Type a message or a command (like /start) and press Enter to send it as the curr
 class TerminalChat:
     """Lets a person at a terminal act as several simulated Telegram users."""
 
-    def __init__(self, standin: StandIn, out: TextIO = sys.stdout) -> None:
+    def __init__(self, standin: StandIn, out: TextIO = sys.stdout, files: Path | None = None) -> None:
         self.standin = standin
         self.out = out
+        self.files = files  # where every picture, document and voice note the bot sends is saved, to look at
+        self._pressed: dict[str, SandboxUser] = {}  # button presses whose toast or alert is still to show
         self.people = [add_person(standin, name, code) for name, code in PEOPLE]
         self.current = self.people[0]
         self._seen: set[tuple[int, int]] = set()
@@ -98,7 +103,7 @@ class TerminalChat:
         if not 1 <= number <= len(labels):
             self.say(f"-- choose a button between 1 and {len(labels)}")
             return
-        await self.current.press(number - 1, message)
+        self._pressed[await self.current.press(number - 1, message)] = self.current
 
     async def _media(self, words: list[str]) -> None:
         kind, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
@@ -121,7 +126,15 @@ class TerminalChat:
             self.show_new()
 
     def show_new(self) -> None:
-        """Print bot messages (and edits) not shown yet."""
+        """Print bot messages (and edits) not shown yet, and the toasts and alerts that answered a press."""
+        answers = self.standin.world.callback_answers
+        for query, user in list(self._pressed.items()):
+            answer = answers.get(query)
+            if answer is not None:
+                del self._pressed[query]
+                if answer.get("text"):
+                    kind = "alert" if answer.get("show_alert") else "toast"
+                    self.say(f"[{kind} → {user.person.first_name}] {answer['text']}")
         for user in self.people:
             for message in user.inbox:
                 key = (message.chat_id, message.message_id)
@@ -133,15 +146,42 @@ class TerminalChat:
                     self._edits[key] = message.edits
                     self._print(user, message, edited=True)
 
+    def _saved(self, message: ChatMessage, kind: str) -> str:
+        """Save the message's file of this kind (if any) and say where it is; voice notes say their length."""
+        found = _file_of(message, kind)
+        if found is None:
+            return ""
+        file_id, name = found
+        stored = self.standin.world.files.get(file_id)
+        seconds = message.media["voice"].get("duration") if kind == "voice" else None
+        label = f"{seconds} s" if seconds is not None else name
+        if self.files is None or stored is None:
+            return label
+        if stored.data.startswith(b"\x89PNG"):  # the QR code and charts are PNG pictures
+            name = name.rsplit(".", 1)[0] + ".png"
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{message.chat_id}-{message.message_id}-{name}"
+        path.write_bytes(stored.data)
+        return f"{label} → {path}"
+
     def _print(self, user: SandboxUser, message: ChatMessage, edited: bool) -> None:
         note = " (edited)" if edited else ""
-        document = message.media.get("document")
-        media = "[photo] " if "photo" in message.media else ""
-        media += f"[document {document.get('file_name', '')}] " if isinstance(document, dict) else ""
+        media = "".join(f"[{kind} {saved}] " for kind in EXTENSIONS if (saved := self._saved(message, kind)))
         self.say(f"[bot → {user.person.first_name}]{note} {media}{message.content()}")
         labels = message.button_labels()
         if labels:
             self.say("    " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
+
+
+def _file_of(message: ChatMessage, kind: str) -> tuple[str, str] | None:
+    """(file id, a name for it) of the picture, document or voice note in a message, if it has one."""
+    found = message.media.get(kind)
+    if isinstance(found, list) and found:  # a photo comes in sizes: the largest is the last
+        found = found[-1]
+    if not isinstance(found, dict) or "file_id" not in found:
+        return None
+    name = str(found.get("file_name") or f"{kind}.{ {'photo': 'jpg', 'voice': 'ogg'}.get(kind, 'bin') }")
+    return str(found["file_id"]), name
 
 
 async def stdin_lines() -> AsyncIterator[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 
 from bot.sandbox import StandIn, add_person
 from bot.sandbox.flood import FloodLimit
+from bot.sandbox.terminal import TerminalChat
 from tests.conftest import TOKEN
 
 
@@ -251,3 +254,40 @@ def test_flood_limits_scale_so_a_benchmark_sends_thousands_in_seconds() -> None:
     assert flood.overall_rate == 300
     assert 300 <= sent <= 300 + 30, "the first second may use the full bucket, then 300 a second"
     assert flood.admit(7) is None and [flood.admit(7) for _ in range(3)][-1] is not None
+
+
+async def test_the_terminal_chat_saves_every_file_the_bot_sends_and_shows_voice_notes_and_alerts(
+    standin: StandIn, http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(standin, out=out, files=tmp_path / "files")
+    sanne = chat.people[0]
+    png = b"\x89PNG\r\n\x1a\n" + b"qr" * 50
+    url = f"{standin.api_url}{TOKEN}"
+    sent = await http.post(f"{url}/sendPhoto", data={"chat_id": str(sanne.id)}, files={"photo": ("qr.png", png)})
+    assert sent.json()["ok"] is True
+    voice = await http.post(
+        f"{url}/sendVoice", data={"chat_id": str(sanne.id), "duration": "4"}, files={"voice": ("v.ogg", b"OggS")}
+    )
+    assert voice.json()["ok"] is True
+    await call(
+        http,
+        standin,
+        "sendMessage",
+        chat_id=sanne.id,
+        text="Kies",
+        reply_markup={"inline_keyboard": [[{"text": "Ja", "callback_data": "x"}]]},
+    )
+    await standin.wait_until(lambda: len(sanne.inbox) == 3)
+    chat.show_new()
+    await chat.handle("#1")
+    query = next(q for q, answer in standin.world.callback_answers.items() if answer is None)
+    await call(http, standin, "answerCallbackQuery", callback_query_id=query, text="Verlopen", show_alert=True)
+    chat.show_new()
+
+    printed = out.getvalue()
+    saved = sorted((tmp_path / "files").iterdir())
+    assert [p.read_bytes() for p in saved if p.name.endswith(".png")] == [png], "the picture, to open and look at"
+    assert all(str(p) in printed for p in saved)
+    assert "[voice 4 s → " in printed, "a voice note shows its length and where it was saved"
+    assert "[alert → Sanne] Verlopen" in printed
