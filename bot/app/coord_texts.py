@@ -141,6 +141,11 @@ HIDE = Msg("sort.hide", "Hide")
 ANNOTATE = Msg("sort.annotate", "Write down / translate")
 SKIP = Msg("sort.skip", "Skip for now")
 PICK_ORIGINAL = Msg("sort.pick_original", "Which idea is this a duplicate of?")
+PICK_ORIGINAL_THEME = Msg("sort.pick_original_theme", "In which theme is the idea it repeats?")
+MORE_ORIGINALS = Msg("sort.more_originals", "More…")
+CARD_CHANGED = Msg(
+    "sort.card_changed", "This idea was sorted meanwhile (perhaps by another coordinator). Here is the next one."
+)
 NO_ORIGINALS = Msg("sort.no_originals", "There are no sorted ideas yet to merge with.")
 MERGED = Msg("sort.merged", "Merged as a duplicate. It keeps its author and counts for the same theme.")
 HIDDEN_LIST = Msg("hidden.list", "Hidden ideas:")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.app import coord_texts as say
+from bot.app import texts
 from bot.app.answers import Annotate, Hide, ThemeAdd, ThemeRename
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
@@ -25,6 +26,8 @@ SORT_INTO = ButtonKind("k:so", (("idea", int), ("theme", int)))
 SORT_NEW_THEME = ButtonKind("k:sn", (("idea", int),))
 SORT_DUPLICATE = ButtonKind("k:sd", (("idea", int),))
 SORT_MERGE = ButtonKind("k:sm", (("idea", int), ("original", int)))
+SORT_ORIGINALS = ButtonKind("k:sp", (("idea", int), ("theme", int), ("page", int)))  # a theme's ideas, a page
+PAGE = 8  # originals offered at once under "duplicate of…"
 SORT_HIDE = ButtonKind("k:sh", (("idea", int),))
 SORT_ANNOTATE = ButtonKind("k:sa", (("idea", int),))
 SORT_SKIP = ButtonKind("k:ss", (("idea", int),))
@@ -200,11 +203,28 @@ def _close_card(step: Step, outcome: Reply) -> None:
     step.edit(Verbatim(step.translator.directed(current + "\n\n✓ " + step.translator.text(outcome.text))))
 
 
+def _still_unsorted(step: Step, session: Session, idea: int) -> IdeaCard | None:
+    """The idea on a pressed card, if it still waits to be sorted; when it was sorted, merged or hidden since the
+    card was shown (another coordinator was quicker), the press is refused with a notice and the next card comes."""
+    card = ideas.card(step.conn, session.id, idea)
+    if card is None:
+        step.answer(texts.BUTTON_EXPIRED, alert=True)
+        return None
+    if card.theme_id is not None or card.duplicate_of is not None or card.hidden_reason is not None:
+        step.answer(say.CARD_CHANGED, alert=True)
+        step.edit(None)
+        show_next_card(step, session, after=idea)
+        return None
+    return card
+
+
 @button(SORT_INTO, Access.SESSION)
 def sorted_into(step: Step, record: Coordinator, session: Session, idea: int, theme: int) -> None:
     """Put the idea in the tapped theme, then show the next one."""
     found = {t.id: t for t in themes.of_session(step.conn, session.id)}.get(theme)
-    if found is None or not ideas.sort_into(step.conn, session.id, idea, found.id):
+    if found is None or _still_unsorted(step, session, idea) is None:
+        return
+    if not ideas.sort_into(step.conn, session.id, idea, found.id):
         return
     _close_card(step, Reply(say.SORTED_INTO.with_params(theme=theme_label(found))))
     show_next_card(step, session, after=idea)
@@ -213,28 +233,53 @@ def sorted_into(step: Step, record: Coordinator, session: Session, idea: int, th
 @button(SORT_NEW_THEME, Access.SESSION)
 def new_theme_for(step: Step, record: Coordinator, session: Session, idea: int) -> None:
     """Make a new theme and sort this idea into it."""
-    _ask_about_card(step, record, session, idea, "theme_add")
+    if _still_unsorted(step, session, idea) is not None:
+        _ask_about_card(step, record, session, idea, "theme_add")
 
 
 @button(SORT_DUPLICATE, Access.SESSION)
 def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -> None:
-    """Offer the sorted ideas this one could duplicate."""
-    card = ideas.card(step.conn, session.id, idea)
-    originals = [c for c in ideas.sorted_cards(step.conn, session.id) if card and c.id != card.id]
-    if card is None or not originals:
+    """Find the idea this one repeats: first its theme (each with how many ideas it has), then the theme's ideas."""
+    card = _still_unsorted(step, session, idea)
+    if card is None:
+        return
+    originals = [c for c in ideas.sorted_cards(step.conn, session.id) if c.id != card.id]
+    if not originals:
         step.answer(say.NO_ORIGINALS, alert=True)
         return
+    counted = {t.id: sum(1 for o in originals if o.theme_id == t.id) for t in themes.of_session(step.conn, session.id)}
     rows = tuple(
-        (Button(Verbatim(_snippet(o, step.translator)), SORT_MERGE.pack(idea=card.id, original=o.id)),)
-        for o in originals[:30]
+        (
+            Button(
+                Verbatim(f"{theme_label(t)} ({counted[t.id]})"), SORT_ORIGINALS.pack(idea=card.id, theme=t.id, page=0)
+            ),
+        )
+        for t in themes.of_session(step.conn, session.id)
+        if counted.get(t.id)
     )
-    step.say(Reply(say.PICK_ORIGINAL, rows))
+    step.say(Reply(say.PICK_ORIGINAL_THEME, rows))
+
+
+@button(SORT_ORIGINALS, Access.SESSION)
+def originals_in_theme(step: Step, record: Coordinator, session: Session, idea: int, theme: int, page: int) -> None:
+    """A page of a theme's ideas to mark this one a duplicate of, with "More…" while there are more."""
+    card = _still_unsorted(step, session, idea)
+    if card is None:
+        return
+    found = [c for c in ideas.sorted_cards(step.conn, session.id) if c.theme_id == theme and c.id != card.id]
+    shown = found[page * PAGE : (page + 1) * PAGE]
+    rows: list[tuple[Button, ...]] = [
+        (Button(Verbatim(_snippet(o, step.translator)), SORT_MERGE.pack(idea=card.id, original=o.id)),) for o in shown
+    ]
+    if len(found) > (page + 1) * PAGE:
+        rows.append((Button(say.MORE_ORIGINALS, SORT_ORIGINALS.pack(idea=card.id, theme=theme, page=page + 1)),))
+    step.edit(Reply(say.PICK_ORIGINAL, tuple(rows)))
 
 
 @button(SORT_MERGE, Access.SESSION)
 def merged(step: Step, record: Coordinator, session: Session, idea: int, original: int) -> None:
     """Mark the idea a duplicate of the tapped one, then go on sorting."""
-    if ideas.merge(step.conn, session.id, idea, original):
+    if _still_unsorted(step, session, idea) is not None and ideas.merge(step.conn, session.id, idea, original):
         step.edit(say.MERGED)
         show_next_card(step, session, after=idea)
 
@@ -242,7 +287,8 @@ def merged(step: Step, record: Coordinator, session: Session, idea: int, origina
 @button(SORT_HIDE, Access.SESSION)
 def hide_pressed(step: Step, record: Coordinator, session: Session, idea: int) -> None:
     """Ask why the idea is hidden."""
-    _ask_about_card(step, record, session, idea, "hide")
+    if _still_unsorted(step, session, idea) is not None:
+        _ask_about_card(step, record, session, idea, "hide")
 
 
 @finisher("hide")

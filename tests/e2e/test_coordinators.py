@@ -15,10 +15,10 @@ from bot.app import texts
 from bot.app.dispatch import COMMANDS, Access
 from bot.app.participation import COLLECTING_OPENED, JOIN_UNKNOWN
 from bot.conversation import load_flow
-from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
+from bot.domain import DEFAULT_GROUPS, Msg, NewIdea, Phase, Session
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import ideas, sessions, themes
+from bot.storage import Conn, ideas, members, people, roles, sessions, themes
 from bot.storage.ideas import Counts, IdeaCard
 from tests.e2e.conftest import RunningBot
 from tests.store import owned_session, read, write
@@ -224,6 +224,9 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
     assert "Мовні курси" in card.content()
     await marloes.press(label(catalogs, "sort.duplicate", "Duplicate of…"))
     originals = await marloes.reply()
+    assert originals.button_labels() == ["🗣️ Taal (1)"], "first the theme of the idea it repeats, with its count"
+    await marloes.press("🗣️ Taal (1)", originals)
+    await standin.wait_until(lambda: "دروس اللغة" in originals.button_labels())
     await marloes.press("دروس اللغة", originals)
     card = await marloes.reply()
     assert "Робота" in card.content()
@@ -456,3 +459,52 @@ async def test_a_coordinator_whose_app_is_in_english_gets_what_reaches_them_late
     await alex.send(f"/use {session.code}")
     await alex.reply()
     await next_phase(alex, standin, catalogs, told=(Phase.PRIORITISING, 1), title=session.title)
+
+
+async def test_two_coordinators_sorting_at_once_never_overwrite_each_other_and_any_original_can_be_found(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    marloes, joost = add_person(standin, "Marloes", "nl"), add_person(standin, "Joost", "nl")
+
+    def forty_ideas(conn: Conn) -> Session:
+        session = owned_session(conn, marloes.id, "Thuis", "Wat?", "ranking", Phase.COLLECTING, (("Taal", "🗣️"),))
+        roles.own(conn, roles.make_coordinator(conn, joost.id).participant.id, session.id, "co")
+        person = people.ensure(conn, 990001)
+        membership, _ = members.enter(conn, person.id, session, "P-SORTER")
+        members.agree(conn, membership.id)
+        ideas.add(conn, session.id, membership.id, [NewIdea(n, f"Idee nummer {n}") for n in range(1, 41)])
+        taal = themes.of_session(conn, session.id)[0]
+        for card in ideas.for_export(conn, session.id)[:39]:
+            ideas.sort_into(conn, session.id, card.id, taal.id)
+        return session
+
+    session = await write(bot.config.db, forty_ideas)
+    cards = []
+    for coordinator in (marloes, joost):
+        await coordinator.send(f"/use {session.code}")
+        await coordinator.reply()
+        await coordinator.send("/sort")
+        cards.append(await coordinator.reply())
+    assert all("Idee nummer 40" in card.content() for card in cards), "both are shown the same idea"
+
+    # Marloes finds idea 35, well past the first thirty, by its theme and then page by page.
+    await marloes.press(label(catalogs, "sort.duplicate", "Duplicate of…"), cards[0])
+    picker = await marloes.reply()
+    await marloes.press("🗣️ Taal (39)", picker)
+    more = label(catalogs, "sort.more_originals", "More…")
+    await standin.wait_until(lambda: more in picker.button_labels())
+    while "Idee nummer 35" not in picker.button_labels():
+        shown = picker.button_labels()
+        assert more in shown, "every idea can be reached"
+        await marloes.press(more, picker)
+        await standin.wait_until(lambda s=shown: picker.button_labels() != s)
+    await marloes.press("Idee nummer 35", picker)
+    await marloes.reply()  # all sorted
+
+    # Joost's card is stale now: his tap is refused with a notice instead of silently undoing her choice.
+    query = await joost.press("🗣️ Taal", cards[1])
+    assert (await joost.answer(query))["text"] == nl(catalogs, say.CARD_CHANGED)
+    found = await read(bot.config.db, lambda conn: ideas.for_export(conn, session.id))
+    last = next(i for i in found if i.text == "Idee nummer 40")
+    original = next(i for i in found if i.text == "Idee nummer 35")
+    assert last.duplicate_of == original.id, "Marloes's choice stands"
