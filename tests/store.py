@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Session
 from bot.i18n import SUPPORTED
-from bot.storage import Conn, Database, roles, sessions
+from bot.storage import Conn, Database, outbox, roles, sessions
 from bot.storage import themes as theme_store
 
 T = TypeVar("T")
@@ -21,6 +23,17 @@ async def read(path: Path, work: Callable[[Conn], T]) -> T:
         return await database.read(work)
     finally:
         await database.close()
+
+
+async def delivered(path: Path, now: Callable[[], datetime] | None = None, timeout: float = 10.0) -> None:
+    """Wait until the outbox has sent everything due by now (the bot's clock when given): what the bot was to say
+    has been said, and a check that nothing more came means something."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while await read(path, lambda conn: outbox.unsettled_now(conn, now() if now else None)):
+        if loop.time() > deadline:
+            raise TimeoutError(f"the outbox still had messages to send after {timeout}s")
+        await asyncio.sleep(0.02)  # a look at the store, again, until the condition holds
 
 
 async def write(path: Path, work: Callable[[Conn], T]) -> T:

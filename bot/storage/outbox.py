@@ -279,11 +279,14 @@ def counts(conn: Conn) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in rows(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")}
 
 
-def unsettled_now(conn: Conn) -> int:
-    """Rows due by now and not yet settled (pending or mid-send): what the sender still has to do."""
+def unsettled_now(conn: Conn, now: datetime | None = None) -> int:
+    """Rows due by now (the real time unless given) and not yet settled, pending or mid-send, leaving out those
+    waiting for a retry: what the sender still has to do at once."""
+    moment = now or datetime.now(UTC)
     row = one(
         conn,
-        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ?",
-        (iso(datetime.now(UTC)),),
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ? "
+        "AND (not_before IS NULL OR not_before <= ?)",
+        (iso(moment), iso_ms(moment)),
     )
     return int(row[0]) if row else 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
@@ -23,7 +22,7 @@ from bot.storage.actions import CheckinRecord
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import next_phase
 from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
-from tests.store import read
+from tests.store import delivered, read
 
 
 def due_times_of(conn: Conn, session: Session) -> dict[str, list[str]]:
@@ -47,6 +46,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.now = START
+        self.db: Path | None = None  # the bot's database, to see when what fell due has been sent
 
     @property
     def now(self) -> datetime:
@@ -70,6 +70,7 @@ async def bot(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser, clock: Clock
 ) -> AsyncIterator[RunningBot]:
     config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    clock.db = config.db
     running = RunningBot(standin, config, catalogs, clock=clock, tick=timedelta(seconds=0.03))
     await running.start()
     yield running
@@ -119,10 +120,11 @@ async def accept(owner: SandboxUser, token: str, language: str, standin: StandIn
     await standin.wait_until(lambda: not picker.buttons)
 
 
-async def at(clock: Clock, moment: datetime, settle: float = 0.25) -> None:
-    """Move the bot's clock and give the outbox a few ticks (it ticks every 30 ms)."""
+async def at(clock: Clock, moment: datetime) -> None:
+    """Move the bot's clock and wait until the outbox has sent (and run) everything that fell due by then."""
     clock.now = moment
-    await asyncio.sleep(settle)
+    assert clock.db is not None
+    await delivered(clock.db, clock)
 
 
 async def answer(owner: SandboxUser, question: ChatMessage, status_index: int) -> None:

@@ -23,7 +23,7 @@ from tests.conftest import TOKEN
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_participant_journey import join
 from tests.e2e.test_prioritising import collecting_session
-from tests.store import read, write
+from tests.store import delivered, read, write
 
 
 async def ideas_of(bot: RunningBot, session: Session) -> list[str | None]:
@@ -74,7 +74,7 @@ async def test_polling_survives_bad_gateways_and_an_unreachable_api_and_then_res
     await amal.reply(timeout=15)
     port = standin.port
     await standin.stop()  # the Bot API is gone for a while
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1.5)  # the outage itself: how long it lasts is the point, there is nothing to wait for
     await standin.start(port)
     await amal.send("بعد الانقطاع")
     await amal.reply(timeout=30)
@@ -172,7 +172,7 @@ async def test_fifty_messages_in_ten_seconds_are_handled_in_order_within_the_lim
         sent_before = len(flooder.inbox)
         for n in range(50):
             await flooder.send(f"idee {n:02d}")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # a person typing: the pace is what the test is about
         await standin.wait_until(lambda: len(flooder.inbox) - sent_before >= 48, timeout=30)
         stored = await ideas_of(running, session)
         assert stored == [f"idee {n:02d}" for n in range(5)], "in order, and the limit of 5 holds"
@@ -230,7 +230,7 @@ async def test_sigterm_with_a_backlog_handles_every_update_once(
     await running.stop()  # what SIGTERM does: stop taking new updates, finish what was taken
     await running.start()
     await standin.wait_until(lambda: not standin.world.updates, timeout=15)
-    await asyncio.sleep(0.3)
+    await delivered(config.db)  # every update handled and answered
     assert sorted(await ideas_of(running, session)) == sorted(
         f"{p.person.first_name} idee {n}" for p in people for n in range(3)
     )

@@ -3,7 +3,6 @@ the pool's monthly maximum, and see afterwards what came of what they said."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import re
@@ -26,7 +25,7 @@ from bot.storage import Conn, actions, ideas, members, people, pools, privacy, r
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_coordinators import create_by_wizard, next_phase
 from tests.e2e.test_prioritising import session_in_phase
-from tests.store import read, write
+from tests.store import delivered, read, write
 
 POOL = "Nieuwkomerspanel Drenthe"
 DONE = "Done"
@@ -150,9 +149,9 @@ async def vote(person: SandboxUser, standin: StandIn, catalogs: Catalogs, langua
     await person.reply()
 
 
-async def quiet(standin: StandIn, *people: SandboxUser) -> None:
-    """Give the outbox time to send anything it (wrongly) would, then check nobody got anything."""
-    await asyncio.sleep(0.6)
+async def quiet(bot: RunningBot, *people: SandboxUser) -> None:
+    """Once the outbox has sent everything due, check that nobody got anything."""
+    await delivered(bot.config.db)
     for person in people:
         assert person.unread() == [], f"{person.person.first_name} got {[m.content() for m in person.unread()]}"
 
@@ -191,7 +190,7 @@ async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_an
         assert invitation.text.startswith("\u200f") == (language in ("ar", "fa"))
         invitations[language] = invitation
     first = await stored_session(bot, invitation_id(invitations["nl"]))
-    await quiet(standin, yonas)  # interested in integration only
+    await quiet(bot, yonas)  # interested in integration only
 
     # A forged press on someone else's invitation does nothing.
     forged = await yonas.press_data(str(invitations["ar"].buttons[0][0]["callback_data"]), invitations["ar"])
@@ -242,7 +241,7 @@ async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_an
 
     # The second consultation on the same topic says what the pool said last time and what was done.
     second = await session_in_phase(bot, admin, Method.RANKING, Phase.COLLECTING, (("Wonen", None),))
-    offer = await invite_with_command(admin, second)
+    offer = await invite_with_command(bot, admin, second)
     await invite_pool(admin, standin, catalogs, offer, "reception")
     await standin.wait_until(
         lambda: offer.text == catalogs.get("nl").render(say.CONFIRM_INVITE.with_params(count=3, over=0))
@@ -253,14 +252,14 @@ async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_an
         title = "Thuis in Assen" if language == "nl" else UNTRANSLATED.with_params(original="Thuis in Assen")
         assert catalogs.get(language).text(say.LAST_TIME.with_params(title=title)) in again
         assert "1. 🛏️ Rust" in again and "Stiltekamer in het azc" in again
-    await quiet(standin, yonas, karim)  # karim left: nothing more reaches him
+    await quiet(bot, yonas, karim)  # karim left: nothing more reaches him
 
     # A third one in the same month: everyone interested has had their two invitations.
     third = await session_in_phase(bot, admin, Method.DOTS, Phase.COLLECTING, (("Wonen", None),))
-    offer = await invite_with_command(admin, third)
+    offer = await invite_with_command(bot, admin, third)
     await invite_pool(admin, standin, catalogs, offer, "reception")
     await standin.wait_until(lambda: offer.text == catalogs.get("nl").render(say.NOBODY_TO_INVITE))
-    await quiet(standin, amal, olena, sanne, yonas, karim)
+    await quiet(bot, amal, olena, sanne, yonas, karim)
 
     # The coordinator sees the pool in numbers only, with small cells folded, and the response rates.
     await admin.send("/pool")
@@ -284,7 +283,7 @@ async def test_a_pool_is_consulted_in_each_members_language_within_its_limits_an
     for person in (amal, olena, yonas, sanne, karim):
         assert str(person.id).encode() not in exported and person.person.first_name.encode() not in exported
     assert b"P-" not in exported, "no pseudonyms either"
-    await quiet(standin, amal, olena, sanne, yonas, karim)
+    await quiet(bot, amal, olena, sanne, yonas, karim)
 
 
 def invitation_id(invitation: ChatMessage) -> int:
@@ -302,8 +301,8 @@ async def stored_session(bot: RunningBot, invitation_id: int) -> Session:
     return session
 
 
-async def invite_with_command(admin: SandboxUser, session: Session) -> ChatMessage:
-    await asyncio.sleep(0.3)
+async def invite_with_command(bot: RunningBot, admin: SandboxUser, session: Session) -> ChatMessage:
+    await delivered(bot.config.db)
     admin._read = len(admin.inbox)  # what earlier phase changes told the coordinator
     await admin.send(f"/use {session.code}")
     await admin.reply()

@@ -16,12 +16,12 @@ from bot.domain import Phase
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Conn, ideas, outbox, sessions, votes
+from bot.storage import Conn, ideas, sessions, votes
 from bot.storage import privacy as privacy_store
 from bot.storage.privacy import Purge
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_prioritising import collecting_session, join, open_voting
-from tests.store import read, write
+from tests.store import delivered, read, write
 
 
 def _containing(conn: Conn, needles: list[str]) -> list[tuple[str, str, object]]:
@@ -40,10 +40,7 @@ def _containing(conn: Conn, needles: list[str]) -> list[tuple[str, str, object]]
 async def everywhere(path: Path, needles: list[str]) -> list[tuple[str, str, object]]:
     """Every (table, column, value) in the database that contains one of the needles, once every message to
     deliver is delivered (until then a reply keeps the chat it goes to)."""
-    for _ in range(100):
-        if not await read(path, outbox.unsettled_now):
-            break
-        await asyncio.sleep(0.05)
+    await delivered(path)
     return await read(path, lambda conn: _containing(conn, needles))
 
 

@@ -120,7 +120,7 @@ async def test_a_commands_message_carries_its_bot_command_entity(standin: StandI
 async def test_a_long_poll_returns_as_soon_as_an_update_arrives(standin: StandIn, http: httpx.AsyncClient) -> None:
     sanne = add_person(standin, "Sanne", "nl")
     poll = asyncio.create_task(call(http, standin, "getUpdates", timeout=30))
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(standin.polling.wait(), 5)  # the poll has arrived and waits
     assert not poll.done()
     await sanne.send("hallo")
     result = (await asyncio.wait_for(poll, 5)).json()["result"]
@@ -129,7 +129,7 @@ async def test_a_long_poll_returns_as_soon_as_an_update_arrives(standin: StandIn
 
 async def test_a_second_poller_ends_the_first_with_a_conflict(standin: StandIn, http: httpx.AsyncClient) -> None:
     first = asyncio.create_task(call(http, standin, "getUpdates", timeout=30))
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(standin.polling.wait(), 5)  # the first poll is in before the second comes
     second = asyncio.create_task(call(http, standin, "getUpdates", timeout=1))
     conflict = await asyncio.wait_for(first, 5)
     assert conflict.status_code == 409
