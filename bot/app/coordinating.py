@@ -29,6 +29,7 @@ from bot.domain import (
     Reply,
     Session,
     Text,
+    Theme,
     Verbatim,
     groups_from_text,
     invite_expiry,
@@ -172,9 +173,8 @@ def _target(session: Session, phase: str) -> Phase | None:
     return next((target for target in _reachable(session) if target.value == phase), None)
 
 
-def _checks(step: Step, session: Session) -> list[Text]:
+def _checks(step: Step, session: Session, found: list[Theme]) -> list[Text]:
     """What a coordinator should know before prioritising opens: unsorted ideas, few themes, untranslated ones."""
-    found = themes.of_session(step.conn, session.id)
     warnings: list[Text] = []
     unsorted = ideas.counts(step.conn, session.id).unsorted
     if unsorted:
@@ -201,7 +201,8 @@ def phase_offered(step: Step, record: Coordinator, session: Session, phase: str)
     if target is None:
         step.answer(say.CANCELLED, alert=True)
         return
-    if target is Phase.PRIORITISING and not themes.of_session(step.conn, session.id):
+    found = themes.of_session(step.conn, session.id)
+    if target is Phase.PRIORITISING and not found:
         step.edit(say.PHASE_NO_THEMES.with_params(title=session.title))
         return
     going_back = target is Phase.COLLECTING and session.phase is Phase.SORTING
@@ -211,7 +212,7 @@ def phase_offered(step: Step, record: Coordinator, session: Session, phase: str)
         ),
         step.translator.text(say.PHASE_REOPEN if going_back else say.PHASE_EFFECTS[target]),
     ]
-    warnings = _checks(step, session) if target is Phase.PRIORITISING else []
+    warnings = _checks(step, session, found) if target is Phase.PRIORITISING else []
     if warnings:
         lines += ["", *(step.translator.text(w) for w in warnings), "", step.translator.text(say.CHECK_CONTINUE)]
     buttons = ((Button(say.CONFIRM, PHASE_CONFIRM.pack(phase=target.value)), Button(say.CANCEL, PHASE_CANCEL.pack())),)

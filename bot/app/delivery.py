@@ -24,7 +24,7 @@ from bot.app.outgoing import (
     decode_text,
     pieces,
 )
-from bot.app.participation import COLLECTING_OPENED, OPT_IN, facts_for, view_of
+from bot.app.participation import COLLECTING_OPENED, OPT_IN, shown, view_of
 from bot.app.pool_admin import pool_tables
 from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file, mydata_text
@@ -243,9 +243,11 @@ class Delivery:
         membership = members.of(conn, row.recipient, int(row.payload["session"]))
         if membership is None or membership.session.phase is not Phase.COLLECTING:
             return None
-        locale = translator.locale
-        params = facts_for(view_of(conn, membership.session), locale, 0, locale).params
-        opened = COLLECTING_OPENED.with_params(title=params["title"], question=params["question"])
+        session, view = membership.session, view_of(conn, membership.session)
+        opened = COLLECTING_OPENED.with_params(
+            title=shown(view, "title", session.title, translator.locale),
+            question=shown(view, "question", session.question, translator.locale),
+        )
         return self._text(row, opened, translator)
 
     def _results_row(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:

@@ -12,7 +12,7 @@ from bot.app.agenda import CHECKIN_FLOW
 from bot.app.conversations import open_run
 from bot.app.coord_texts import NOTICE_PRIORITISING
 from bot.app.outgoing import encode_reply
-from bot.app.participation import facts_for, open_vote, view_of
+from bot.app.participation import open_vote, shown, view_of
 from bot.app.services import Services
 from bot.conversation import Facts, FlowState
 from bot.domain import ActionStatus, Phase, Purpose, Reply, RunPurpose, Text
@@ -77,8 +77,7 @@ def _vote_open(job: JobStep) -> bool:
     locale = membership.participant.locale
     current = runs.find(job.conn, row.recipient, RunPurpose.SESSION, session.id)
     answers = FlowState.from_json(current.state).answers if current is not None else {}
-    title = facts_for(view_of(job.conn, session), locale, 0, locale).params["title"]
-    job.say(NOTICE_PRIORITISING.with_params(title=title))
+    job.say(NOTICE_PRIORITISING.with_params(title=shown(view_of(job.conn, session), "title", session.title, locale)))
     open_vote(job, job, row.recipient, session, locale, dict(answers))
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -247,7 +248,7 @@ def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -
     if not originals:
         step.answer(say.NO_ORIGINALS, alert=True)
         return
-    counted = {t.id: sum(1 for o in originals if o.theme_id == t.id) for t in themes.of_session(step.conn, session.id)}
+    counted = Counter(o.theme_id for o in originals)
     rows = tuple(
         (
             Button(
@@ -255,7 +256,7 @@ def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -
             ),
         )
         for t in themes.of_session(step.conn, session.id)
-        if counted.get(t.id)
+        if counted[t.id]
     )
     step.say(Reply(say.PICK_ORIGINAL_THEME, rows))
 
