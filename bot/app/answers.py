@@ -140,8 +140,7 @@ class ThemeAdd(FlowAnswers):
 
     session: int
     idea: int | None = None
-    name: str
-    emoji: str | None = None
+    name: str  # one theme per line, each perhaps with an emoji first
 
 
 @declare

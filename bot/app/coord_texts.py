@@ -146,6 +146,16 @@ MORE_ORIGINALS = Msg("sort.more_originals", "More…")
 CARD_CHANGED = Msg(
     "sort.card_changed", "This idea was sorted meanwhile (perhaps by another coordinator). Here is the next one."
 )
+MOVE_IDEA = Msg("themes.move", "Move an idea…")
+MOVE_FROM = Msg("themes.move_from", "Which theme is the idea in now?")
+MOVE_PICK = Msg("themes.move_pick", "Which idea do you want to move?")
+MOVE_WHERE = Msg("themes.move_where", "Where should this idea go?")
+TO_UNSORTED = Msg("themes.to_unsorted", "Back to unsorted")
+MOVED_UNSORTED = Msg("themes.moved_unsorted", "Back among the unsorted ideas: /sort shows it again.")
+IDEA_MOVED_MEANWHILE = Msg(
+    "themes.moved_meanwhile", "This idea was moved meanwhile (perhaps by another coordinator). Nothing was changed."
+)
+NO_SORTED = Msg("themes.nothing_sorted", "No idea is in a theme yet.")
 NO_ORIGINALS = Msg("sort.no_originals", "There are no sorted ideas yet to merge with.")
 MERGED = Msg("sort.merged", "Merged as a duplicate. It keeps its author and counts for the same theme.")
 HIDDEN_LIST = Msg("hidden.list", "Hidden ideas:")

@@ -1,4 +1,5 @@
-"""Coordinators shape the ideas: /themes, /sort (theme, new theme, duplicate, hide, write down), /hidden."""
+"""Coordinators shape the ideas: /themes (add, rename, remove, move an idea), /sort (theme, new theme, duplicate,
+hide, write down), /hidden."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
 from bot.conversation import fixed_options
-from bot.domain import Button, ButtonKind, Reply, Session, Theme, Verbatim
+from bot.domain import Button, ButtonKind, Reply, Session, Theme, Verbatim, theme_names
 from bot.i18n import Translator
 from bot.storage import ideas, themes
 from bot.storage.ideas import IdeaCard
 from bot.storage.roles import Coordinator
+
+Rows = tuple[tuple[Button, ...], ...]
 
 SNIPPET = 40  # characters of an idea shown on a "duplicate of" button
 THEME_ADD = ButtonKind("k:ta")
@@ -33,6 +36,10 @@ SORT_HIDE = ButtonKind("k:sh", (("idea", int),))
 SORT_ANNOTATE = ButtonKind("k:sa", (("idea", int),))
 SORT_SKIP = ButtonKind("k:ss", (("idea", int),))
 RESTORE_IDEA = ButtonKind("k:hr", (("idea", int),))
+MOVE_START = ButtonKind("k:mv")
+MOVE_FROM = ButtonKind("k:mf", (("theme", int), ("page", int)))  # a page of the ideas in a theme
+MOVE_PICK = ButtonKind("k:mp", (("idea", int), ("theme", int)))
+MOVE_TO = ButtonKind("k:mt", (("idea", int), ("theme", int), ("to", int)))  # to 0: back to unsorted
 
 
 def theme_label(theme: Theme) -> str:
@@ -55,6 +62,8 @@ def show_themes(step: Step, session: Session) -> None:
     lines = [translator.text(say.THEMES.with_params(title=session.title))]
     lines += [f"• {theme_label(t)}" for t in found] or [translator.text(say.NO_THEMES)]
     rows: list[tuple[Button, ...]] = [(Button(say.ADD_THEME, THEME_ADD.pack()),)]
+    if found:
+        rows.append((Button(say.MOVE_IDEA, MOVE_START.pack()),))
     for theme in found:
         rows.append(
             (
@@ -100,10 +109,10 @@ def theme_added(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> 
     session = session_in(step, record, answers)
     if session is None:
         return
-    theme = themes.add(step.conn, session.id, given.name.strip(), given.emoji.strip() if given.emoji else None)
-    if given.idea is not None:
-        ideas.sort_into(step.conn, session.id, given.idea, theme.id)
-        show_next_card(step, session)
+    added = [themes.add(step.conn, session.id, name, emoji) for name, emoji in theme_names(given.name)]
+    if given.idea is not None and added and ideas.sort_into(step.conn, session.id, given.idea, added[0].id):
+        step.say(say.SORTED_INTO.with_params(theme=theme_label(added[0])))
+        show_next_card(step, session, after=given.idea)
     else:
         show_themes(step, session)
 
@@ -113,7 +122,8 @@ def theme_renamed(step: Step, record: Coordinator, answers: Mapping[str, Any]) -
     """Store the new name (its translations are dropped: they no longer match)."""
     given = ThemeRename.of(answers)
     session = session_in(step, record, answers)
-    if session is not None and themes.rename(step.conn, session.id, given.theme_id, given.name.strip()):
+    named = theme_names(given.name)
+    if session is not None and named and themes.rename(step.conn, session.id, given.theme_id, *named[0]):
         show_themes(step, session)
 
 
@@ -238,6 +248,26 @@ def new_theme_for(step: Step, record: Coordinator, session: Session, idea: int) 
         _ask_about_card(step, record, session, idea, "theme_add")
 
 
+def _by_theme(step: Step, session: Session, cards: list[IdeaCard], pack: Callable[[Theme], str]) -> Rows:
+    """A button per theme that holds some of these ideas, with how many."""
+    counted = Counter(c.theme_id for c in cards)
+    return tuple(
+        (Button(Verbatim(f"{theme_label(t)} ({counted[t.id]})"), pack(t)),)
+        for t in themes.of_session(step.conn, session.id)
+        if counted[t.id]
+    )
+
+
+def _page_of(step: Step, cards: list[IdeaCard], page: int, pick: Callable[[IdeaCard], str], more: str) -> Rows:
+    """A page of ideas as buttons (their first words), with "More…" while there are more."""
+    rows: list[tuple[Button, ...]] = [
+        (Button(Verbatim(_snippet(c, step.translator)), pick(c)),) for c in cards[page * PAGE : (page + 1) * PAGE]
+    ]
+    if len(cards) > (page + 1) * PAGE:
+        rows.append((Button(say.MORE_ORIGINALS, more),))
+    return tuple(rows)
+
+
 @button(SORT_DUPLICATE, Access.SESSION)
 def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -> None:
     """Find the idea this one repeats: first its theme (each with how many ideas it has), then the theme's ideas."""
@@ -248,16 +278,7 @@ def duplicate_of(step: Step, record: Coordinator, session: Session, idea: int) -
     if not originals:
         step.answer(say.NO_ORIGINALS, alert=True)
         return
-    counted = Counter(o.theme_id for o in originals)
-    rows = tuple(
-        (
-            Button(
-                Verbatim(f"{theme_label(t)} ({counted[t.id]})"), SORT_ORIGINALS.pack(idea=card.id, theme=t.id, page=0)
-            ),
-        )
-        for t in themes.of_session(step.conn, session.id)
-        if counted[t.id]
-    )
+    rows = _by_theme(step, session, originals, lambda t: SORT_ORIGINALS.pack(idea=card.id, theme=t.id, page=0))
     step.say(Reply(say.PICK_ORIGINAL_THEME, rows))
 
 
@@ -268,13 +289,14 @@ def originals_in_theme(step: Step, record: Coordinator, session: Session, idea: 
     if card is None:
         return
     found = [c for c in ideas.sorted_cards(step.conn, session.id) if c.theme_id == theme and c.id != card.id]
-    shown = found[page * PAGE : (page + 1) * PAGE]
-    rows: list[tuple[Button, ...]] = [
-        (Button(Verbatim(_snippet(o, step.translator)), SORT_MERGE.pack(idea=card.id, original=o.id)),) for o in shown
-    ]
-    if len(found) > (page + 1) * PAGE:
-        rows.append((Button(say.MORE_ORIGINALS, SORT_ORIGINALS.pack(idea=card.id, theme=theme, page=page + 1)),))
-    step.edit(Reply(say.PICK_ORIGINAL, tuple(rows)))
+    rows = _page_of(
+        step,
+        found,
+        page,
+        lambda o: SORT_MERGE.pack(idea=card.id, original=o.id),
+        SORT_ORIGINALS.pack(idea=card.id, theme=theme, page=page + 1),
+    )
+    step.edit(Reply(say.PICK_ORIGINAL, rows))
 
 
 @button(SORT_MERGE, Access.SESSION)
@@ -329,6 +351,64 @@ def annotated(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> No
 def skipped(step: Step, record: Coordinator, session: Session, idea: int) -> None:
     """Leave this idea for later and show the next."""
     show_next_card(step, session, after=idea)
+
+
+# ---- moving a misfiled idea ----------------------------------------------------------------------
+
+
+@button(MOVE_START, Access.SESSION)
+def move_start(step: Step, record: Coordinator, session: Session) -> None:
+    """Moving an idea: first the theme it is in now (each with how many ideas it holds)."""
+    cards = ideas.sorted_cards(step.conn, session.id)
+    if not cards:
+        step.answer(say.NO_SORTED, alert=True)
+        return
+    step.say(Reply(say.MOVE_FROM, _by_theme(step, session, cards, lambda t: MOVE_FROM.pack(theme=t.id, page=0))))
+
+
+@button(MOVE_FROM, Access.SESSION)
+def move_from(step: Step, record: Coordinator, session: Session, theme: int, page: int) -> None:
+    """A page of the theme's ideas to pick the one to move."""
+    found = [c for c in ideas.sorted_cards(step.conn, session.id) if c.theme_id == theme]
+    more = MOVE_FROM.pack(theme=theme, page=page + 1)
+    step.edit(Reply(say.MOVE_PICK, _page_of(step, found, page, lambda c: MOVE_PICK.pack(idea=c.id, theme=theme), more)))
+
+
+def _still_in(step: Step, session: Session, idea: int, theme: int) -> IdeaCard | None:
+    """The idea, if it is still in the theme it was picked from; otherwise the press is refused with a notice."""
+    card = ideas.card(step.conn, session.id, idea)
+    if card is None or card.theme_id != theme or card.duplicate_of is not None or card.hidden_reason is not None:
+        step.answer(say.IDEA_MOVED_MEANWHILE, alert=True)
+        step.edit(None)
+        return None
+    return card
+
+
+@button(MOVE_PICK, Access.SESSION)
+def move_pick(step: Step, record: Coordinator, session: Session, idea: int, theme: int) -> None:
+    """The picked idea in full, with the other themes to move it to, or back to unsorted."""
+    card = _still_in(step, session, idea, theme)
+    if card is None:
+        return
+    others = [t for t in themes.of_session(step.conn, session.id) if t.id != theme]
+    targets = [Button(Verbatim(theme_label(t)), MOVE_TO.pack(idea=idea, theme=theme, to=t.id)) for t in others]
+    rows = [tuple(targets[i : i + 2]) for i in range(0, len(targets), 2)]
+    rows.append((Button(say.TO_UNSORTED, MOVE_TO.pack(idea=idea, theme=theme, to=0)),))
+    left = ideas.counts(step.conn, session.id).unsorted
+    text = card_text(card, session, left, step.translator) + "\n\n" + step.translator.text(say.MOVE_WHERE)
+    step.edit(Reply(Verbatim(step.translator.directed(text)), tuple(rows)))
+
+
+@button(MOVE_TO, Access.SESSION)
+def moved(step: Step, record: Coordinator, session: Session, idea: int, theme: int, to: int) -> None:
+    """Move the idea (with its duplicates), unless it changed since it was picked."""
+    target = {t.id: t for t in themes.of_session(step.conn, session.id)}.get(to)
+    if (to and target is None) or _still_in(step, session, idea, theme) is None:
+        return
+    if not ideas.move(step.conn, session.id, idea, theme, target.id if target else None):
+        return
+    done = say.SORTED_INTO.with_params(theme=theme_label(target)) if target else say.MOVED_UNSORTED
+    _close_card(step, Reply(done))
 
 
 # ---- hidden ideas --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.domain.session import (
     groups_from_text,
     make_join_code,
     normalise_join_code,
+    theme_names,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "pool_pseudonym",
     "role_of",
     "session_pseudonym",
+    "theme_names",
     "translatable",
     "translated",
 ]

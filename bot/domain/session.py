@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -105,6 +106,28 @@ class Theme:
     def subject(self) -> str:
         """The key its translations are stored under."""
         return f"theme:{self.id}"
+
+
+_EMOJI_JOINERS = frozenset("\u200d\ufe0f\u20e3")  # zero-width joiner, emoji presentation, keycap
+
+
+def _emoji_part(char: str) -> bool:
+    """Whether a character belongs to an emoji (a symbol, a skin tone, or what joins them)."""
+    return char in _EMOJI_JOINERS or unicodedata.category(char) in ("So", "Sk")
+
+
+def theme_names(text: str) -> list[tuple[str, str | None]]:
+    """Themes typed one per line, each as (name, emoji): an emoji at the start of a line becomes its emoji."""
+    found: list[tuple[str, str | None]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        end = next((i for i, char in enumerate(line) if not _emoji_part(char)), len(line))
+        emoji, name = line[:end].strip(), line[end:].strip()
+        if name:
+            found.append((name, emoji or None))
+        elif emoji:
+            found.append((emoji, None))  # only an emoji: that is the name
+    return found
 
 
 def make_join_code(random: bytes) -> str:

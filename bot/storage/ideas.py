@@ -182,13 +182,36 @@ def hidden(conn: Conn, session_id: int) -> list[IdeaCard]:
 
 
 def sort_into(conn: Conn, session_id: int, idea_id: int, theme_id: int) -> bool:
-    """Put an idea in a theme of the same session."""
+    """Put an idea in a theme of the same session (its duplicates go with it)."""
     cursor = conn.execute(
         "UPDATE idea SET theme_id = ?, duplicate_of = NULL, updated_at = ? WHERE id = ? AND session_id = ? "
         "AND EXISTS (SELECT 1 FROM theme WHERE id = ? AND session_id = ?)",
         (theme_id, utc_now(), idea_id, session_id, theme_id, session_id),
     )
+    _duplicates_follow(conn, session_id, idea_id)
     return cursor.rowcount == 1
+
+
+def move(conn: Conn, session_id: int, idea_id: int, from_theme: int, to_theme: int | None) -> bool:
+    """Move a sorted idea from the theme it was seen in to another theme (None: back to unsorted), with its
+    duplicates; nothing happens when it is no longer in `from_theme` (someone else moved or hid it meanwhile)."""
+    cursor = conn.execute(
+        "UPDATE idea SET theme_id = ?, updated_at = ? WHERE id = ? AND session_id = ? AND theme_id = ? "
+        "AND duplicate_of IS NULL AND hidden_reason IS NULL "
+        "AND (? IS NULL OR EXISTS (SELECT 1 FROM theme WHERE id = ? AND session_id = ?))",
+        (to_theme, utc_now(), idea_id, session_id, from_theme, to_theme, to_theme, session_id),
+    )
+    _duplicates_follow(conn, session_id, idea_id)
+    return cursor.rowcount == 1
+
+
+def _duplicates_follow(conn: Conn, session_id: int, idea_id: int) -> None:
+    """Ideas marked duplicates of this one count for the theme it is in now."""
+    conn.execute(
+        "UPDATE idea SET theme_id = (SELECT theme_id FROM idea WHERE id = ? AND session_id = ?) "
+        "WHERE duplicate_of = ? AND session_id = ?",
+        (idea_id, session_id, idea_id, session_id),
+    )
 
 
 def merge(conn: Conn, session_id: int, idea_id: int, original_id: int) -> bool:

@@ -25,9 +25,12 @@ def add(conn: Conn, session_id: int, name: str, emoji: str | None) -> Theme:
     return next(t for t in of_session(conn, session_id) if t.id == cursor.lastrowid)
 
 
-def rename(conn: Conn, session_id: int, theme_id: int, name: str) -> bool:
-    """Rename a theme of this session; its translations go (they no longer match)."""
-    cursor = conn.execute("UPDATE theme SET name = ? WHERE id = ? AND session_id = ?", (name, theme_id, session_id))
+def rename(conn: Conn, session_id: int, theme_id: int, name: str, emoji: str | None = None) -> bool:
+    """Rename a theme of this session, with a new emoji if one is given; its translations go (they no longer match)."""
+    cursor = conn.execute(
+        "UPDATE theme SET name = ?, emoji = COALESCE(?, emoji) WHERE id = ? AND session_id = ?",
+        (name, emoji, theme_id, session_id),
+    )
     conn.execute(
         "DELETE FROM content_translation WHERE session_id = ? AND subject = ?", (session_id, f"theme:{theme_id}")
     )

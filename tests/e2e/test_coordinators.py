@@ -201,19 +201,15 @@ async def test_an_invited_coordinator_runs_a_whole_session_from_the_chat(
     await sanne.voice(duration=6)
     await sanne.reply()
 
-    # Three themes.
-    for name, emoji in (("Taal", "🗣️"), ("Werk", None), ("Ontmoeten", "🤝")):
-        await marloes.send("/themes")
-        await marloes.reply()
-        await marloes.press(label(catalogs, "themes.add", "Add a theme"))
-        await marloes.reply()
-        await marloes.send(name)
-        await marloes.reply()
-        if emoji:
-            await marloes.send(emoji)
-        else:
-            await marloes.press(label(catalogs, "theme_add.emoji.text.skip", "Skip"))
-        await marloes.replies(2)  # "theme added" and the list
+    # Three themes in one message, one per line, an emoji first where wanted.
+    await marloes.send("/themes")
+    await marloes.reply()
+    await marloes.press(label(catalogs, "themes.add", "Add a theme"))
+    await marloes.reply()
+    await marloes.send("🗣️ Taal\nWerk\n🤝 Ontmoeten")
+    await marloes.reply()  # added
+    listed = await marloes.reply()
+    assert listed.content().splitlines()[1:] == ["• 🗣️ Taal", "• Werk", "• 🤝 Ontmoeten"]
 
     # Sorting, one card at a time.
     await marloes.send("/sort")
@@ -508,3 +504,89 @@ async def test_two_coordinators_sorting_at_once_never_overwrite_each_other_and_a
     last = next(i for i in found if i.text == "Idee nummer 40")
     original = next(i for i in found if i.text == "Idee nummer 35")
     assert last.duplicate_of == original.id, "Marloes's choice stands"
+
+
+async def test_a_misfiled_idea_is_moved_with_its_duplicates_and_a_stale_move_is_refused(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    marloes, joost = add_person(standin, "Marloes", "nl"), add_person(standin, "Joost", "nl")
+
+    def sorted_session(conn: Conn) -> Session:
+        session = owned_session(
+            conn, marloes.id, "Thuis", "Wat?", "ranking", Phase.SORTING, (("Taal", "🗣️"), ("Werk", None))
+        )
+        roles.own(conn, roles.make_coordinator(conn, joost.id).participant.id, session.id, "co")
+        person = people.ensure(conn, 990002)
+        membership, _ = members.enter(conn, person.id, session, "P-MOVER")
+        members.agree(conn, membership.id)
+        ideas.add(conn, session.id, membership.id, [NewIdea(1, "Stage lopen"), NewIdea(2, "Stage bij een bedrijf")])
+        taal = themes.of_session(conn, session.id)[0]
+        first, second = ideas.for_export(conn, session.id)
+        ideas.sort_into(conn, session.id, first.id, taal.id)  # misfiled: it is about work
+        ideas.merge(conn, session.id, second.id, first.id)
+        return session
+
+    session = await write(bot.config.db, sorted_session)
+    pickers = []
+    for coordinator in (marloes, joost):
+        await coordinator.send(f"/use {session.code}")
+        await coordinator.reply()
+        await coordinator.send("/themes")
+        await coordinator.reply()
+        await coordinator.press(label(catalogs, "themes.move", "Move an idea…"))
+        picker = await coordinator.reply()
+        assert picker.button_labels() == ["🗣️ Taal (1)"], "the themes that hold ideas, with how many"
+        await coordinator.press("🗣️ Taal (1)", picker)
+        await standin.wait_until(lambda p=picker: "Stage lopen" in p.button_labels())
+        await coordinator.press("Stage lopen", picker)
+        await standin.wait_until(lambda p=picker: "Werk" in p.button_labels())
+        assert "Stage lopen" in picker.content() and nl(catalogs, say.MOVE_WHERE) in picker.content()
+        pickers.append(picker)
+    assert pickers[0].button_labels() == ["Werk", label(catalogs, "themes.to_unsorted", "Back to unsorted")]
+
+    await marloes.press("Werk", pickers[0])
+    done = nl(catalogs, say.SORTED_INTO.with_params(theme="Werk"))
+    await standin.wait_until(lambda: done in pickers[0].content() and not pickers[0].button_labels())
+    named = await read(bot.config.db, lambda conn: {t.name: t.id for t in themes.of_session(conn, session.id)})
+    counts = await read(bot.config.db, lambda conn: ideas.counts(conn, session.id))
+    assert counts.by_theme == {named["Werk"]: 2}, "the idea moved, and its duplicate counts with it"
+
+    # Joost picked the same idea before it moved: his move back to unsorted is refused, not silently applied.
+    query = await joost.press(label(catalogs, "themes.to_unsorted", "Back to unsorted"), pickers[1])
+    assert (await joost.answer(query))["text"] == nl(catalogs, say.IDEA_MOVED_MEANWHILE)
+    assert await read(bot.config.db, lambda conn: ideas.counts(conn, session.id)) == counts
+
+
+async def test_renaming_a_theme_can_change_its_emoji_and_a_new_theme_from_a_card_says_where_the_idea_went(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+
+    def session_with_ideas(conn: Conn) -> Session:
+        session = owned_session(conn, marloes.id, "Thuis", "Wat?", "ranking", Phase.SORTING, (("Taal", "🗣️"),))
+        person = people.ensure(conn, 990003)
+        membership, _ = members.enter(conn, person.id, session, "P-NAMER")
+        members.agree(conn, membership.id)
+        ideas.add(conn, session.id, membership.id, [NewIdea(1, "Voetbal op zaterdag"), NewIdea(2, "Taalcafé")])
+        return session
+
+    session = await write(bot.config.db, session_with_ideas)
+    await marloes.send(f"/use {session.code}")
+    await marloes.reply()
+    await marloes.send("/themes")
+    await marloes.reply()
+    await marloes.press(catalogs.get(NL).text(say.RENAME_THEME.with_params(theme="Taal")))
+    assert (await marloes.reply()).text == flow_text(catalogs, NL, "theme_rename", "name", theme="Taal")
+    await marloes.send("💬 Taal en praten")
+    await marloes.reply()  # renamed
+    assert "• 💬 Taal en praten" in (await marloes.reply()).content().splitlines()
+
+    await marloes.send("/sort")
+    card = await marloes.reply()
+    assert "Voetbal op zaterdag" in card.content()
+    await marloes.press(label(catalogs, "sort.new_theme", "New theme"), card)
+    await marloes.reply()
+    await marloes.send("⚽ Sport")
+    await marloes.reply()  # added
+    assert (await marloes.reply()).text == nl(catalogs, say.SORTED_INTO.with_params(theme="⚽ Sport"))
+    assert "Taalcafé" in (await marloes.reply()).content(), "and the next idea to sort"

@@ -18,6 +18,7 @@ from bot.domain import (
     normalise_join_code,
     role_of,
     session_pseudonym,
+    theme_names,
 )
 
 
@@ -75,3 +76,15 @@ def test_a_persons_pseudonym_differs_per_session_and_needs_the_secret() -> None:
     assert in_one != session_pseudonym(secret, 710000001, 2), "coordinators of two sessions cannot link people"
     assert in_one != session_pseudonym(b"t" * 32, 710000001, 1), "not derivable without the secret"
     assert in_one.startswith("P-") and "710000001" not in in_one
+
+
+def test_themes_typed_one_per_line_take_an_emoji_at_the_start_of_a_line_as_their_emoji() -> None:
+    typed = "🗣️ Learning Dutch\n\n  Work  \n👨‍👩‍👧Family life\n🇳🇱 Netherlands\n1 Dutch first\n🤝"
+    assert theme_names(typed) == [
+        ("Learning Dutch", "🗣️"),
+        ("Work", None),
+        ("Family life", "👨\u200d👩\u200d👧"),
+        ("Netherlands", "🇳🇱"),
+        ("1 Dutch first", None),
+        ("🤝", None),
+    ]
