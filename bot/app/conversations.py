@@ -96,7 +96,7 @@ def packed(reply: Reply, run: Run) -> Reply:
         tuple(Button(b.label, FLOW_BUTTON.pack(run=run.id, press=b.action), b.badge) for b in row)
         for row in reply.buttons
     )
-    return Reply(reply.text, rows)
+    return Reply(reply.text, rows, reply.slot)
 
 
 def show(speaker: Speaker, run: Run, outputs: tuple[Output, ...]) -> None:

@@ -34,7 +34,7 @@ from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, 
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, status_grid, to_csv, to_xlsx
-from bot.storage import Conn, actions, broadcasts, members, outbox, pools, roles, sessions
+from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
 from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,11 @@ class Delivery:
         do = payload.get("do")
         if do == "send":
             reply = decode_reply(payload)
-            return self._text(row, reply.text, translator, reply.buttons)
+            if reply.slot is None or row.recipient is None:
+                return self._text(row, reply.text, translator, reply.buttons)
+            new = SendText(chat, translator.render(reply.text), keyboard(reply.buttons, translator), reply.slot)
+            earlier = keyboards.holder(conn, row.recipient, reply.slot)  # its buttons no longer apply
+            return [new] if earlier is None else [EditText(chat, earlier, None, optional=True), new]
         if do == "edit":
             return [self._edit(chat, payload, translator)]
         if do == "voice":

@@ -45,6 +45,7 @@ class SendText:
     chat: int
     text: str
     keyboard: Keyboard = ()
+    slot: str | None = None  # its buttons replace the ones of the person's last message in this slot
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,11 @@ def encode_reply(reply: Reply) -> dict[str, Any]:
     data: dict[str, Any] = {"text": encode_text(reply.text)}
     if reply.buttons:
         data["buttons"] = encode_buttons(reply.buttons)
+    if reply.slot:
+        data["slot"] = reply.slot
     return data
 
 
 def decode_reply(data: Mapping[str, Any]) -> Reply:
     """A message with its buttons read back from JSON."""
-    return Reply(decode_text(data["text"]), decode_buttons(data.get("buttons", [])))
+    return Reply(decode_text(data["text"]), decode_buttons(data.get("buttons", [])), data.get("slot"))

@@ -188,6 +188,7 @@ UNDONE = Msg("engine.undone", "Your last idea was taken back.")
 PICK_MORE = Msg("engine.pick_more", "Please choose at least {min}.")
 NOTHING_TO_ANSWER = Msg("engine.finished", "You have answered everything here. Thank you!")
 UNDO = Msg("engine.undo", "Undo last")
+COLLECT_SLOT = "collect"  # the one message whose Undo and Done buttons apply: the latest receipt (or the question)
 ONLY_TEXT_KEPT = Msg(
     "engine.only_text_kept",
     "Only the text you wrote with it was kept. Photos and files are not kept: describe in words what it shows.",
@@ -612,7 +613,7 @@ def _collect_question(flow: Flow, state: FlowState, node: Node, facts: Facts, sa
             Reply(_label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)),
         )
     done = Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done")
-    asked: tuple[Output, ...] = (Reply(say, ((done,),)),)
+    asked: tuple[Output, ...] = (Reply(say, ((done,),), COLLECT_SLOT),)
     if given:
         so_far = _label(flow, state.node, "collect.so_far", spec.so_far).with_params(n=given, limit=limit)
         asked += (Reply(so_far),)
@@ -647,14 +648,14 @@ def _message_collect(flow: Flow, state: FlowState, node: Node, event: Event, fac
     dropped = _dropped(event)
     if len(live) >= limit:
         reached = _label(flow, state.node, "collect.limit_reached", spec.limit_reached).with_params(limit=limit)
-        return Transition(state, (Reply(receipt), *dropped, Reply(reached)), (contribution,))
+        return Transition(state, (Reply(receipt, slot=COLLECT_SLOT), *dropped, Reply(reached)), (contribution,))
     buttons = (
         (
             Button(UNDO, f"{state.node}:undo.{seq}"),
             Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done"),
         ),
     )
-    return Transition(state, (Reply(receipt, buttons), *dropped), (contribution,))
+    return Transition(state, (Reply(receipt, buttons, COLLECT_SLOT), *dropped), (contribution,))
 
 
 def _dropped(event: Event) -> tuple[Output, ...]:
@@ -673,7 +674,8 @@ def _press_collect(flow: Flow, state: FlowState, node: Node, value: str, facts: 
     if value.startswith("undo.") and live and value == f"undo.{live[-1]}":
         seq = live.pop()
         state = replace(state, scratch={**state.scratch, "live": live})
-        return Transition(state, (Edit(Reply(UNDONE)),), (Withdrawal(seq),))
+        done = Button(_label(flow, state.node, "collect.done", spec.done), f"{state.node}:done")
+        return Transition(state, (Edit(Reply(UNDONE, ((done,),))),), (Withdrawal(seq),))
     return _refuse(state)
 
 

@@ -54,3 +54,4 @@ class Reply:
 
     text: Text
     buttons: tuple[tuple[Button, ...], ...] = ()
+    slot: str | None = None  # a later message in the same slot takes this one's buttons away (they no longer apply)

@@ -173,6 +173,7 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
         "UPDATE membership SET pseudonym = ?, wants_updates = 0 WHERE participant_id = ?", (DELETED, participant_id)
     )
     conn.execute("DELETE FROM run WHERE participant_id = ?", (participant_id,))
+    conn.execute("DELETE FROM keyboard WHERE participant_id = ?", (participant_id,))
     conn.execute("UPDATE broadcast SET status_chat = NULL, status_message = NULL WHERE author = ?", (participant_id,))
     conn.execute("DELETE FROM pool_member WHERE participant_id = ?", (participant_id,))
     conn.execute("DELETE FROM session_coordinator WHERE participant_id = ?", (participant_id,))

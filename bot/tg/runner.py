@@ -24,11 +24,12 @@ from bot.app import (
     person_stopped,
     run_job,
 )
+from bot.app.outgoing import SendText
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.i18n import Catalogs
 from bot.scheduling import Clock, NotYet, Sender
-from bot.storage import Database, load_or_create_secret, meta, privacy, updates
+from bot.storage import Database, keyboards, load_or_create_secret, meta, privacy, updates
 from bot.storage.db import BUSY_TIMEOUT
 from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
@@ -110,7 +111,10 @@ async def serve(
             if rendered is None:
                 return False
             for out in rendered:
-                await perform(bot, out)
+                message_id = await perform(bot, out)
+                if isinstance(out, SendText) and out.slot and message_id and row.recipient is not None:
+                    slot = partial(keyboards.hold, participant_id=row.recipient, slot=out.slot, message_id=message_id)
+                    await database.write(slot)
             return True
 
         async def run(row: OutboxRow) -> None:

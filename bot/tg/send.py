@@ -26,11 +26,11 @@ def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-async def _call(bot: Bot, out: Outgoing) -> None:
-    """One message, no parse mode: markup characters in anyone's text stay as typed."""
+async def _call(bot: Bot, out: Outgoing) -> int | None:
+    """One message, no parse mode: markup characters in anyone's text stay as typed; a new text's message id."""
     if isinstance(out, SendText):
-        await bot.send_message(out.chat, out.text, reply_markup=markup(out.keyboard))
-    elif isinstance(out, EditText):
+        return (await bot.send_message(out.chat, out.text, reply_markup=markup(out.keyboard))).message_id
+    if isinstance(out, EditText):
         if out.text is None:
             await bot.edit_message_reply_markup(out.chat, out.message, reply_markup=markup(out.keyboard))
         else:
@@ -42,18 +42,19 @@ async def _call(bot: Bot, out: Outgoing) -> None:
     else:
         assert isinstance(out, SendVoice)
         await bot.send_voice(out.chat, out.file_id)
+    return None
 
 
-async def perform(bot: Bot, out: Outgoing) -> None:
-    """Send one message, translating Telegram's refusals for the sender."""
+async def perform(bot: Bot, out: Outgoing) -> int | None:
+    """Send one message, translating Telegram's refusals for the sender; a new text's message id."""
     if isinstance(out, EditText) and out.optional:
         try:
             await _call(bot, out)
         except TelegramError as error:  # a progress count that could not be changed: nothing is lost
             log.info("an optional edit was not made (%s)", type(error).__name__)
-        return
+        return None
     try:
-        await _call(bot, out)
+        return await _call(bot, out)
     except RetryAfter as error:
         raise RateLimited(seconds(error, "retry_after")) from error
     except Forbidden as error:
@@ -61,7 +62,7 @@ async def perform(bot: Bot, out: Outgoing) -> None:
     except BadRequest as error:
         reason = str(error).lower()
         if isinstance(out, EditText) and any(s in reason for s in SETTLED):
-            return
+            return None
         if "chat not found" in reason:
             raise Blocked from error
         raise Refused(type(error).__name__) from error

@@ -351,3 +351,27 @@ async def test_a_photo_with_a_caption_becomes_an_idea_from_its_words_and_the_per
     assert (await dawit.reply()).text == catalogs.get("ti").render(TEXT_OR_VOICE), "a photo alone: text or voice"
     kept = await store.ideas(session)
     assert [(i.kind, i.text) for i in kept] == [("text", "ናይ ቋንቋ ትምህርቲ")]
+
+
+async def test_only_the_latest_receipt_keeps_undo_and_done_so_old_keyboards_do_not_pile_up(
+    bot: RunningBot, standin: StandIn, session: Session, catalogs: Catalogs, store: Store
+) -> None:
+    sanne = add_person(standin, "Sanne", "nl")
+    await join(sanne, session, "nl", "resident", catalogs)
+    question = sanne.inbox[-1]
+    assert question.buttons, "the question comes with Done"
+
+    await sanne.send("Taalcafé")
+    first = await sanne.reply()
+    await standin.wait_until(lambda: not question.buttons)
+    await sanne.send("Buurtfeest")
+    second = await sanne.reply()
+    await standin.wait_until(lambda: not first.buttons)
+    assert len(second.buttons[0]) == 2, "Undo and Done, on the newest receipt only"
+    assert [m for m in sanne.inbox if m.buttons] == [second]
+
+    await sanne.press(0, second)  # Undo: the idea goes, and Done stays at hand
+    undone = catalogs.get("nl").render(Msg("engine.undone", "Your last idea was taken back."))
+    await standin.wait_until(lambda: second.text == undone)
+    assert second.button_labels() == [ideas_text(catalogs, "nl", "done")]
+    assert [i.text for i in await store.ideas(session)] == ["Taalcafé"]

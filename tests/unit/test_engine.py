@@ -208,7 +208,7 @@ nodes:
             "store Contribution(seq=2, text=None, file_id='voice-1', duration=9)",
         ],
         ["toast engine.expired"],  # only the last idea can be taken back
-        ["edit [] []", "store Withdrawal(seq=2)"],
+        ["edit [] ['ask:done']", "store Withdrawal(seq=2)"],  # Done stays at hand
         ["toast engine.expired"],  # and only once
         [
             "say demo.ask.collect.received ['ask:undo.3', 'ask:done']",
