@@ -59,6 +59,7 @@ REMINDER = Msg(
 KEEP_ME_INFORMED = Msg("updates.offer", "Keep me informed about what happens with our ideas")
 UPDATES_ON = Msg("updates.on", "You will hear what happens, at most once a week. Thank you!")
 UPDATE = Msg("updates.action", "News about your ideas: “{action}” is now: {status}")
+NEWS = Msg("updates.several", "News about your ideas:")
 SUMMARY = Msg("updates.summary", "What happened with the ideas of “{title}” so far:")
 SUMMARY_LINE = Msg("updates.summary_line", "• {action}: {status}")
 OWNER_LOST = Msg(

@@ -223,11 +223,21 @@ class Delivery:
     # ---- participants who asked to hear what happened --------------------------------------------
 
     def _update(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
-        action = actions.get(conn, int(row.payload["action"]))
-        if action is None:
+        """What happened to the actions on the person's ideas since they last heard: one line each."""
+        assert row.chat is not None
+        found = [
+            (action, STATUS_NAMES[ActionStatus(str(item["status"]))])
+            for item in actions.news_items(row.payload)
+            if (action := actions.get(conn, int(item["action"]))) is not None
+        ]
+        if not found:
             return None
-        status: Msg = STATUS_NAMES[ActionStatus(str(row.payload["status"]))]
-        return self._text(row, say.UPDATE.with_params(action=action.title, status=status), translator)
+        if len(found) == 1:
+            action, status = found[0]
+            return self._text(row, say.UPDATE.with_params(action=action.title, status=status), translator)
+        lines = [translator.text(say.NEWS)]
+        lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=s)) for a, s in found]
+        return [SendText(row.chat, translator.directed("\n".join(lines)))]
 
     def _summary(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         assert row.chat is not None

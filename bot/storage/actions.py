@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.domain import Action, ActionStatus, Cadence, Progress, Purpose, Schedule, due_times
@@ -129,7 +129,7 @@ def accept(
     )
     enqueue(conn, _checkin_letters(action.id, owner, dues))
     accepted = _load(conn, "id", (action.id,))[0]
-    enqueue(conn, _updates(conn, accepted, ActionStatus.ACTIVE, moment))
+    _tell_followers(conn, accepted, ActionStatus.ACTIVE, moment)
     return accepted
 
 
@@ -267,7 +267,7 @@ def set_status(conn: Conn, action_id: int, status: ActionStatus, now: datetime) 
     elif status is not ActionStatus.ACTIVE:
         cancel(conn, f"action:{action_id}")
         cancel(conn, f"reminder:{action_id}")
-    enqueue(conn, _updates(conn, action, status, now))
+    _tell_followers(conn, action, status, now)
     return _load(conn, "id", (action_id,))[0]
 
 
@@ -295,8 +295,11 @@ def record_answer(conn: Conn, session_id: int, answer: Mapping[str, Any], now: d
         set_status(conn, action_id, ActionStatus.DONE, now)
 
 
-def _updates(conn: Conn, action: Action, status: ActionStatus, now: datetime) -> list[Letter]:
-    """Tell participants who asked for it, and gave ideas in or voted for the action's themes (one a week at most)."""
+NEWS_EVERY = timedelta(weeks=1)  # participants hear of actions at most this often; what happens meanwhile waits
+
+
+def _followers(conn: Conn, action: Action) -> list[int]:
+    """Participants who asked to be kept informed and gave ideas in, or voted for, the action's themes."""
     if not action.themes:
         return []
     themes = json.dumps([str(t) for t in action.themes])
@@ -310,9 +313,41 @@ def _updates(conn: Conn, action: Action, status: ActionStatus, now: datetime) ->
         "OR j.key IN (SELECT value FROM json_each(?)))))",
         (action.session_id, themes, themes, themes),
     )
-    week = f"{now.isocalendar().year}-W{now.isocalendar().week:02d}"
-    payload = {"action": action.id, "status": status.value}
-    return [Letter(Purpose.UPDATE, int(r[0]), week, now, payload) for r in found]
+    return [int(r[0]) for r in found]
+
+
+def _tell_followers(conn: Conn, action: Action, status: ActionStatus, now: datetime) -> None:
+    """News of the action for its followers, at most one message a week: a change while this week's message
+    is still waiting joins it (the action's latest status counts); after one went out, the next waits a week."""
+    item = {"action": action.id, "status": status.value}
+    for person in _followers(conn, action):
+        waiting = one(
+            conn,
+            "SELECT id, payload FROM outbox WHERE purpose = ? AND recipient = ? AND status = 'pending' "
+            "ORDER BY due_at LIMIT 1",
+            (Purpose.UPDATE.value, person),
+        )
+        if waiting is not None:
+            items = [i for i in news_items(json.loads(waiting[1])) if i["action"] != action.id] + [item]
+            conn.execute(
+                "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ?",
+                (json.dumps({"items": items}), utc_now(), int(waiting[0])),
+            )
+            continue
+        last = one(
+            conn,
+            "SELECT MAX(due_at) FROM outbox WHERE purpose = ? AND recipient = ? AND status IN ('sent', 'sending')",
+            (Purpose.UPDATE.value, person),
+        )
+        due = now if last is None or last[0] is None else max(now, datetime.fromisoformat(last[0]) + NEWS_EVERY)
+        enqueue(conn, [Letter(Purpose.UPDATE, person, f"news:{iso(due)}", due, {"items": [item]})])
+
+
+def news_items(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The actions a news message tells of, with their status (one action in rows written before news combined)."""
+    if "items" in payload:
+        return [dict(i) for i in payload["items"]]
+    return [{"action": payload["action"], "status": payload["status"]}]
 
 
 def ensure_owner(conn: Conn, telegram_id: int) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import action_texts as say
-from bot.domain import Msg, Phase, Session
+from bot.domain import STATUS_NAMES, ActionStatus, Msg, Phase, Session
 from bot.domain.action import UNREACHABLE
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
@@ -86,8 +86,10 @@ def nl(catalogs: Catalogs, context: str, source: str) -> str:
     return catalogs.get("nl").text(Msg(context, source))
 
 
-async def add_action(admin: SandboxUser, catalogs: Catalogs, standin: StandIn, title: str, cadence: str) -> str:
-    """/actions → Add, through the wizard; returns the owner's invite link."""
+async def add_action(
+    admin: SandboxUser, catalogs: Catalogs, standin: StandIn, title: str, cadence: str, on: tuple[str, ...] = ()
+) -> str:
+    """/actions → Add, through the wizard, on the given themes; returns the owner's invite link."""
     admin._read = len(admin.inbox)  # digests and alerts that came meanwhile are not part of this
     await admin.send("/actions")
     await admin.reply()
@@ -96,8 +98,11 @@ async def add_action(admin: SandboxUser, catalogs: Catalogs, standin: StandIn, t
     await admin.send(title)
     await admin.reply()
     await admin.send(f"{title}: elke week samen oefenen.")
-    await admin.reply()
-    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"))
+    themes_question = await admin.reply()
+    for theme in on:
+        await admin.press(theme, themes_question)
+        await standin.wait_until(lambda t=theme: f"✓ {t}" in themes_question.button_labels())
+    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"), themes_question)
     await admin.replies(1)
     labels = {"monthly": "Every month", "quarterly": "Every 3 months", "weekly": "Every week"}
     await admin.press(nl(catalogs, f"action_add.cadence.options.{cadence}", labels[cadence]))
@@ -285,24 +290,7 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
     assert (await amal.reply()).text == catalogs.get("ar").render(say.UPDATES_ON)
 
     # An action on the theme Taal gets an owner: Amal hears it; two changes in one week make one message.
-    admin._read = len(admin.inbox)
-    await admin.send("/actions")
-    await admin.reply()
-    await admin.press(catalogs.get("nl").text(say.ADD_ACTION))
-    await admin.reply()
-    await admin.send("Taalmaatjes")
-    await admin.reply()
-    await admin.send("Nieuwkomers oefenen Nederlands met een vrijwilliger.")
-    themes_question = await admin.reply()
-    await admin.press("Taal", themes_question)
-    await standin.wait_until(lambda: "✓ Taal" in themes_question.button_labels())
-    await admin.press(nl(catalogs, "action_add.themes.choose_many.done", "Done"), themes_question)
-    await admin.reply()
-    await admin.press(nl(catalogs, "action_add.cadence.options.weekly", "Every week"))
-    await admin.reply()
-    await admin.press(nl(catalogs, "action_add.start.options.today", "Today"))
-    await admin.replies(2)
-    token = (await admin.reply()).content().rsplit("=", 1)[1]
+    token = await add_action(admin, catalogs, standin, "Taalmaatjes", "weekly", on=("Taal",))
     owner = add_person(standin, "Sanne", "nl")
     await accept(owner, token, "nl", standin)
     await at(clock, clock.now + timedelta(minutes=1))
@@ -314,13 +302,27 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
     await at(clock, clock.now + timedelta(minutes=1))
     assert amal.unread() == [], "at most one such message a week"
     await at(clock, clock.now + timedelta(days=8))
+    paused = await amal.reply()  # the change waited for the week to pass: delayed, not dropped
+    assert paused.text == catalogs.get("ar").render(
+        say.UPDATE.with_params(action="Taalmaatjes", status=STATUS_NAMES[ActionStatus.PAUSED])
+    )
+
+    # A second action on Taal, and the first one closes, in the week after: both in one message, a week later.
+    token = await add_action(admin, catalogs, standin, "Taalcafé", "weekly", on=("Taal",))
+    await accept(add_person(standin, "Joost", "nl"), token, "nl", standin)
     admin._read = len(admin.inbox)
     await admin.send("/actions")
     listing = await admin.reply()
     await admin.press(catalogs.get("nl").text(say.CLOSE.with_params(number=1)), listing)
-    await at(clock, clock.now + timedelta(minutes=1))
-    closed = await amal.reply()
-    assert "Taalmaatjes" in closed.content() and closed.text is not None and closed.text.startswith("\u200f")
+    await at(clock, clock.now + timedelta(days=1))
+    assert amal.unread() == [], "the week since the last news has not passed"
+    await at(clock, clock.now + timedelta(days=7))
+    news = await amal.reply()
+    assert news.text is not None and news.text.startswith("\u200f")
+    lines = news.content().splitlines()
+    assert lines[0].lstrip("\u200f") == catalogs.get("ar").text(say.NEWS) and len(lines) == 3
+    assert all(any(title in line for line in lines[1:]) for title in ("Taalmaatjes", "Taalcafé"))
+    assert amal.unread() == []
 
     admin._read = len(admin.inbox)
     await admin.send("/agenda")
@@ -333,7 +335,7 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
     documents = {m.media["document"]["file_name"]: m for m in admin.unread() if "document" in m.media}
     report = next(m for name, m in documents.items() if name.endswith("report.html"))
     html = standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
-    assert "Taalmaatjes" in html and "Nieuwkomers oefenen Nederlands" in html
+    assert "Taalmaatjes" in html and "Taalmaatjes: elke week samen oefenen." in html
 
 
 async def test_editing_an_action_changes_its_words_and_reschedules_the_check_ins_still_to_come(
