@@ -29,6 +29,7 @@ from bot.domain import (
     Button,
     ButtonKind,
     Cadence,
+    Ending,
     Msg,
     Progress,
     Purpose,
@@ -283,7 +284,7 @@ def _accept(step: Step, action: Action, at: time) -> None:
 
 # ---- check-ins: the owner's run ------------------------------------------------------------------------
 
-CHECKIN_ANSWERS = ("status", "help", "note", "done_confirmed")
+CHECKIN_ANSWERS = ("status", "help", "note", "done_confirmed", "ending")
 
 
 class CheckinRuns:
@@ -301,7 +302,7 @@ class CheckinRuns:
             return True
         given = Checkin.of(transition.state.answers)
         fields: dict[str, Any] = {"action": given.action, "period": given.period}
-        for key in answered:
+        for key in answered - {"ending"}:  # the ending closes the year once the owner has added their words
             value = getattr(given, key)
             if key == "done_confirmed":
                 fields["done_confirmed"] = value == "yes"
@@ -312,6 +313,8 @@ class CheckinRuns:
         action = actions.get(unit.conn, given.action)
         if action is not None:
             actions.record_answer(unit.conn, action.session_id, fields, unit.now)
+            if given.ending is not None and transition.state.done:
+                actions.end_year(unit.conn, action.id, Ending(given.ending), unit.now)
         return True
 
 

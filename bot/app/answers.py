@@ -100,10 +100,12 @@ class Checkin(FlowAnswers):
     """An owner's check-in."""
 
     FLOW = "checkin"
-    CARRIED = frozenset({"action", "period", "action_title"})
+    CARRIED = frozenset({"action", "period", "action_title", "ongoing"})
 
     action: int
     period: int
+    ongoing: int = 0  # 1 for every check-in but the year's last
+    ending: Literal["done", "partly", "not_done"] | None = None
     status: Literal["on_track", "delay", "stuck", "done"] | None = None
     help: str | VoiceNote | None = None
     done_confirmed: Literal["yes", "no"] | None = None

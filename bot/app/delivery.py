@@ -30,7 +30,7 @@ from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file, mydata_text
 from bot.app.results import for_participant, summary
 from bot.app.services import Services
-from bot.domain import PROGRESS_NAMES, STATUS_NAMES, ActionStatus, Button, Msg, Phase, Purpose, Text, Verbatim
+from bot.domain import PROGRESS_NAMES, STATUS_NAMES, Action, ActionStatus, Button, Msg, Phase, Purpose, Text, Verbatim
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, status_grid, to_csv, to_xlsx
@@ -52,6 +52,11 @@ class Later:
 Rendered = list[Outgoing] | Later | None  # None: nothing to say any more (e.g. the action was removed)
 
 
+def _news_status(action: Action, status: ActionStatus) -> Msg:
+    """The status a news line names: how the year ended, when that is the change it tells of."""
+    return action.shown_status if action.ending is not None and status is action.status else STATUS_NAMES[status]
+
+
 def keyboard(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> Keyboard:
     """Buttons with their labels in the person's language, chosen ones marked."""
     return tuple(tuple(((f"{b.badge} {translator.text(b.label)}".lstrip()), b.action) for b in row) for row in rows)
@@ -69,6 +74,7 @@ class Delivery:
             Purpose.ESCALATION: self._escalation,
             Purpose.STUCK: self._stuck,
             Purpose.UPDATE: self._update,
+            Purpose.YEAR_ENDED: self._year_ended,
             Purpose.SUMMARY: self._summary,
             Purpose.DIGEST: self._digest,
             Purpose.OPENED: self._opened,
@@ -188,6 +194,21 @@ class Delivery:
 
     # ---- coordinators ----------------------------------------------------------------------------
 
+    def _year_ended(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
+        """An action's year is over: how it ended, and the owner's last words, typed or spoken."""
+        assert row.chat is not None
+        action = actions.get(conn, int(row.payload["action"]))
+        if action is None or action.ending is None:
+            return None
+        last = next((c for c in reversed(actions.checkins(conn, action.id)) if c.answered_at is not None), None)
+        lines = [translator.text(say.YEAR_ENDED.with_params(action=action.title, ending=action.shown_status))]
+        if last is not None and last.note:
+            lines.append(translator.text(say.OWNER_WORDS.with_params(note=last.note)))
+        sent: list[Outgoing] = [SendText(row.chat, translator.directed("\n\n".join(lines)))]
+        if last is not None and last.note_voice:
+            sent.append(SendVoice(row.chat, last.note_voice))
+        return sent
+
     def _escalation(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         action = actions.get(conn, int(row.payload["action"]))
         if action is None:
@@ -226,7 +247,7 @@ class Delivery:
         """What happened to the actions on the person's ideas since they last heard: one line each."""
         assert row.chat is not None
         found = [
-            (action, STATUS_NAMES[ActionStatus(str(item["status"]))])
+            (action, _news_status(action, ActionStatus(str(item["status"]))))
             for item in actions.news_items(row.payload)
             if (action := actions.get(conn, int(item["action"]))) is not None
         ]

@@ -15,7 +15,7 @@ from bot.app.outgoing import encode_reply
 from bot.app.participation import open_vote, shown, view_of
 from bot.app.services import Services
 from bot.conversation import Facts, FlowState
-from bot.domain import ActionStatus, Phase, Purpose, Reply, RunPurpose, Text
+from bot.domain import ActionStatus, Ending, Phase, Purpose, Reply, RunPurpose, Text
 from bot.storage import Conn, actions, members, outbox, roles, runs, sessions
 from bot.storage.outbox import Letter, OutboxRow, enqueue
 
@@ -62,7 +62,12 @@ class JobStep:
 def run(svc: Services, conn: Conn, row: OutboxRow) -> None:
     """Take the step a due job row stands for (in the writer's transaction)."""
     job = JobStep(svc, conn, row)
-    step = {Purpose.VOTE_OPEN: _vote_open, Purpose.CHECKIN: _checkin, Purpose.REMINDER: _reminder}[Purpose(row.purpose)]
+    step = {
+        Purpose.VOTE_OPEN: _vote_open,
+        Purpose.CHECKIN: _checkin,
+        Purpose.REMINDER: _reminder,
+        Purpose.YEAR_END: _year_end,
+    }[Purpose(row.purpose)]
     job.finish(step(job))
 
 
@@ -91,9 +96,22 @@ def _checkin(job: JobStep) -> bool:
     assert action.owner is not None
     period = int(row.payload["period"])
     answers = {"action": action.id, "period": period, "action_title": action.title}
+    if not actions.is_last(job.conn, action.id, period):
+        answers["ongoing"] = 1  # every check-in but the year's last asks how it is going
     open_run(job, job, action.owner, RunPurpose.CHECKIN, action.id, CHECKIN_FLOW, Facts(), answers)
     actions.mark_sent(job.conn, action.id, period, job.now)
     return True
+
+
+def _year_end(job: JobStep) -> bool:
+    """Weeks after the last check-in, a year not yet closed closes: with the ending the owner chose, if they
+    chose one but never finished, otherwise without a final answer."""
+    action = actions.get(job.conn, int(job.row.payload["action"]))
+    if action is None or action.owner is None or action.ending is not None:
+        return False
+    current = runs.find(job.conn, action.owner, RunPurpose.CHECKIN, action.id)
+    chosen = FlowState.from_json(current.state).answers.get("ending") if current is not None else None
+    return actions.end_year(job.conn, action.id, Ending(chosen or Ending.NO_ANSWER), job.now) is not None
 
 
 def _reminder(job: JobStep) -> bool:

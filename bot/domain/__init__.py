@@ -2,10 +2,13 @@
 
 from bot.domain.action import (
     ACTION_INVITE_PREFIX,
+    ENDING_NAMES,
     PROGRESS_NAMES,
     STATUS_NAMES,
+    YEAR_END_GRACE,
     Action,
     ActionStatus,
+    Ending,
     Progress,
     is_action_invite,
 )
@@ -36,16 +39,19 @@ from bot.domain.session import (
 __all__ = [
     "ACTION_INVITE_PREFIX",
     "DEFAULT_GROUPS",
+    "ENDING_NAMES",
     "IDEA_MAX_LENGTH",
     "PHASE_NAMES",
     "PROGRESS_NAMES",
     "STATUS_NAMES",
+    "YEAR_END_GRACE",
     "Action",
     "ActionStatus",
     "Button",
     "ButtonError",
     "ButtonKind",
     "Cadence",
+    "Ending",
     "GroupDef",
     "InviteKind",
     "Membership",

@@ -21,6 +21,20 @@ class ActionStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Ending(StrEnum):
+    """How an action's year ended: the owner's answer to the last check-in, or no answer."""
+
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_DONE = "not_done"
+    NO_ANSWER = "no_answer"
+
+    @property
+    def status(self) -> ActionStatus:
+        """The status the action ends in: done when (partly) done, closed otherwise."""
+        return ActionStatus.DONE if self in (Ending.DONE, Ending.PARTLY) else ActionStatus.CLOSED
+
+
 class Progress(StrEnum):
     """What an owner answers at a check-in."""
 
@@ -50,6 +64,13 @@ STATUS_NAMES: dict[ActionStatus, Msg] = {
 }
 
 UNREACHABLE = Msg("action_status.unreachable", "Running, but its owner can no longer be reached")
+ENDING_NAMES: dict[Ending, Msg] = {
+    Ending.DONE: Msg("action_ending.done", "Year ended: done"),
+    Ending.PARTLY: Msg("action_ending.partly", "Year ended: partly done"),
+    Ending.NOT_DONE: Msg("action_ending.not_done", "Year ended: it did not happen"),
+    Ending.NO_ANSWER: Msg("action_ending.no_answer", "Year ended: the owner gave no final answer"),
+}
+YEAR_END_GRACE = 28  # days after the last check-in was due before the year closes without a final answer
 
 
 @dataclass(frozen=True)
@@ -66,10 +87,13 @@ class Action:
     owner: int | None = None  # participant id
     owner_pseudonym: str | None = None
     owner_unreachable: bool = False  # the owner stopped or blocked the bot: no check-in reaches them
+    ending: Ending | None = None  # how its year ended, once it has
 
     @property
     def shown_status(self) -> Msg:
         """The status as people read it: a running action whose owner cannot be reached says so."""
+        if self.ending is not None:
+            return ENDING_NAMES[self.ending]
         if self.status is ActionStatus.ACTIVE and self.owner_unreachable:
             return UNREACHABLE
         return STATUS_NAMES[self.status]

@@ -26,6 +26,8 @@ class Purpose(StrEnum):
     PHASE_REPORT = "phase_report"  # how many participants a phase change reached, once they are all sent
     POOL_INVITE = "pool_invite"
     OWNER_LOST = "owner_lost"  # an action's owner blocked the bot: its coordinators hear it once
+    YEAR_END = "year_end"  # job: an action's year closes without a final answer, if it has not closed yet
+    YEAR_ENDED = "year_ended"  # an action's year ended: its coordinators hear how
 
     @property
     def is_job(self) -> bool:
@@ -38,7 +40,7 @@ class Purpose(StrEnum):
         return self in (Purpose.REPLY, Purpose.NOTICE)
 
 
-JOBS = frozenset({Purpose.CHECKIN, Purpose.REMINDER, Purpose.VOTE_OPEN})
+JOBS = frozenset({Purpose.CHECKIN, Purpose.REMINDER, Purpose.VOTE_OPEN, Purpose.YEAR_END})
 # Rows that report on other rows (a broadcast's final tally) go out once what they report on is settled.
 LAST = frozenset({Purpose.BROADCAST_REPORT, Purpose.PHASE_REPORT})
 

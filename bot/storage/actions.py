@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.domain import Action, ActionStatus, Cadence, Progress, Purpose, Schedule, due_times
+from bot.domain import YEAR_END_GRACE, Action, ActionStatus, Cadence, Ending, Progress, Purpose, Schedule, due_times
 from bot.domain.cadence import REMINDER_AFTER
 from bot.storage import people, roles
 from bot.storage.db import Conn, one, rows
@@ -27,6 +27,7 @@ class CheckinRecord:
     help: str | None
     note: str | None
     answered_at: str | None
+    note_voice: str | None = None  # a spoken note, by its Telegram file id
 
 
 def _action(row: Any) -> Action:
@@ -43,13 +44,14 @@ def _action(row: Any) -> Action:
         owner=row[11],
         owner_pseudonym=row[12],
         owner_unreachable=bool(row[13]),
+        ending=Ending(row[14]) if row[14] else None,
     )
 
 
 _ACTION = (
     "SELECT a.id, a.session_id, a.title, a.description, a.themes, a.cadence, a.start_date, a.months, a.at_time, "
     "a.timezone, a.status, a.owner, m.pseudonym, "
-    "a.owner IS NOT NULL AND (o.telegram_id IS NULL OR o.stopped_at IS NOT NULL) FROM action a "
+    "a.owner IS NOT NULL AND (o.telegram_id IS NULL OR o.stopped_at IS NOT NULL), a.ending FROM action a "
     "LEFT JOIN membership m ON m.participant_id = a.owner AND m.session_id = a.session_id "
     "LEFT JOIN participant o ON o.id = a.owner "
 )
@@ -164,7 +166,7 @@ def checkins(conn: Conn, action_id: int) -> list[CheckinRecord]:
     """An action's check-ins, in order."""
     found = rows(
         conn,
-        "SELECT period, due_at, sent_at, status, help, note, answered_at FROM checkin WHERE action_id = ? "
+        "SELECT period, due_at, sent_at, status, help, note, answered_at, note_voice FROM checkin WHERE action_id = ? "
         "ORDER BY period",
         (action_id,),
     )
@@ -184,6 +186,33 @@ def mark_sent(conn: Conn, action_id: int, period: int, moment: datetime) -> None
             iso(moment + REMINDER_AFTER),
         ),
     )
+
+
+def is_last(conn: Conn, action_id: int, period: int) -> bool:
+    """Whether this check-in is the last of the action's year."""
+    row = one(conn, "SELECT MAX(period) FROM checkin WHERE action_id = ?", (action_id,))
+    return row is not None and row[0] == period
+
+
+def end_year(conn: Conn, action_id: int, ending: Ending, now: datetime) -> Action | None:
+    """The action's year is over: it ends with how it went, and its coordinators and followers hear it (once)."""
+    cursor = conn.execute(
+        "UPDATE action SET ending = ?, updated_at = ? WHERE id = ? AND ending IS NULL AND status IN (?, ?)",
+        (ending.value, utc_now(), action_id, ActionStatus.ACTIVE.value, ActionStatus.PAUSED.value),
+    )
+    if cursor.rowcount != 1:
+        return None
+    ended = set_status(conn, action_id, ending.status, now)
+    if ended is not None:
+        payload = {"action": action_id}
+        enqueue(
+            conn,
+            [
+                Letter(Purpose.YEAR_ENDED, coordinator, f"{action_id}:ended", now, payload)
+                for coordinator in roles.of_session(conn, ended.session_id)
+            ],
+        )
+    return ended
 
 
 def reminded(conn: Conn, action_id: int, period: int) -> None:
@@ -234,7 +263,12 @@ def _drop_cancelled(conn: Conn, action_id: int) -> None:
 
 
 def _checkin_letters(action_id: int, owner: int, dues: list[tuple[int, datetime]]) -> list[Letter]:
+    """The check-ins still to come with their reminders, and the year's close in case the last one is not answered."""
     letters = []
+    if dues:
+        end = dues[-1][1] + timedelta(days=YEAR_END_GRACE)
+        payload = {"action": action_id}
+        letters.append(Letter(Purpose.YEAR_END, owner, f"{action_id}:year", end, payload, f"action:{action_id}"))
     for period, due in dues:
         payload = {"action": action_id, "period": period}
         letters.append(Letter(Purpose.CHECKIN, owner, f"{action_id}:{period}", due, payload, f"action:{action_id}"))

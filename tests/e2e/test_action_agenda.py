@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 
 from bot.app import action_texts as say
-from bot.domain import STATUS_NAMES, ActionStatus, Msg, Phase, Session
+from bot.domain import ENDING_NAMES, STATUS_NAMES, ActionStatus, Ending, Msg, NewIdea, Phase, Session
 from bot.domain.action import UNREACHABLE
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
-from bot.storage import Conn, actions, outbox, themes, votes
+from bot.storage import Conn, actions, ideas, members, outbox, people, themes, votes
 from bot.storage.actions import CheckinRecord
 from tests.e2e.conftest import RunningBot, config_for
-from tests.e2e.test_coordinators import next_phase
+from tests.e2e.test_coordinators import flow_text, next_phase
 from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
-from tests.store import delivered, read
+from tests.store import delivered, read, write
 
 
 def due_times_of(conn: Conn, session: Session) -> dict[str, list[str]]:
@@ -201,6 +201,16 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
             await at(clock, clock.now)
             await standin.wait_until(lambda: any("یک اتاق بزرگتر" in m.content() for m in admin.inbox))
             continue
+        if month == 12:  # the year's last check-in asks how it ended, and the coordinator hears it
+            assert question.text == flow_text(catalogs, "fa", "checkin", "year_end", action_title="Taalcafé")
+            await farah.press(1, question)  # partly done
+            await farah.reply()  # a few words?
+            await farah.send("کلاس‌ها ادامه دارد، ولی جا کم است")
+            await farah.reply()  # thank you for this year
+            await at(clock, clock.now)
+            ended = await admin.sees(lambda m: "کلاس‌ها ادامه دارد" in m.content())
+            assert catalogs.get("nl").text(ENDING_NAMES[Ending.PARTLY]) in ended.content()
+            continue
         await answer(farah, question, 0)
 
     silent = catalogs.get("nl").render(say.ESCALATION.with_params(action="Taalcafé", owner="x")).split("(")[0]
@@ -242,9 +252,9 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
     }
     farah_checkins = await read(bot.config.db, lambda conn: checkins_of(conn, session, "Taalcafé"))
     counts = await read(bot.config.db, outbox.counts)
-    assert statuses["Buddy's"] == "done" and statuses["Huiswerkklas"] == "active"
+    assert statuses["Buddy's"] == "done" and statuses["Huiswerkklas"] == "active" and statuses["Taalcafé"] == "done"
     assert [c.sent_at is not None for c in farah_checkins] == [True] * 12, "every check-in sent"
-    assert len(questions(farah, "Taalcafé", catalogs, "fa")) == 12, "and each exactly once"
+    assert len(questions(farah, "Taalcafé", catalogs, "fa")) == 11, "and each exactly once, the last one as the end"
     assert [c.status for c in farah_checkins][:8] == [
         "on_track",
         "on_track",
@@ -433,3 +443,51 @@ async def test_after_an_outage_the_reminder_comes_a_while_after_the_late_questio
     await at(clock, late + timedelta(days=3, minutes=1))  # three days after it was actually asked
     reminder = await farah.reply()
     assert reminder.text == catalogs.get("fa").render(say.REMINDER.with_params(action="Taalcafé"))
+
+
+async def test_a_year_without_a_final_answer_closes_and_the_coordinator_and_followers_hear_how_it_ended(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    amal, olena = add_person(standin, "Amal", "ar"), add_person(standin, "Olena", "uk")
+
+    def follower(conn: Conn) -> None:
+        """Amal gave an idea on Taal and asked to be kept informed."""
+        person = people.ensure(conn, amal.id)
+        people.set_locale(conn, person.id, "ar")
+        membership, _ = members.enter(conn, person.id, session, "P-AMAL")
+        members.agree(conn, membership.id)
+        ideas.add(conn, session.id, membership.id, [NewIdea(1, "دروس اللغة")])
+        taal = themes.of_session(conn, session.id)[0]
+        ideas.sort_into(conn, session.id, ideas.for_export(conn, session.id)[0].id, taal.id)
+        members.wants_updates(conn, membership.id)
+
+    await write(bot.config.db, follower)
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    token = await add_action(admin, catalogs, standin, "Buddy's", "quarterly", on=("🗣️ Taal",))
+    await accept(olena, token, "uk", standin)
+    await at(clock, clock.now + timedelta(minutes=1))
+    assert "Buddy's" in (await amal.reply()).content(), "Amal hears the action started"
+    dues = (await read(bot.config.db, lambda conn: due_times_of(conn, session)))["Buddy's"]
+    for due in dues[:3]:
+        await at(clock, datetime.fromisoformat(due))
+        await answer(olena, await olena.reply(), 0)
+    await at(clock, datetime.fromisoformat(dues[3]))
+    last = await olena.reply()
+    assert last.text == flow_text(catalogs, "uk", "checkin", "year_end", action_title="Buddy's")
+
+    # Olena never answers. Four weeks later the year closes without her answer, and both hear how it ended.
+    admin._read = len(admin.inbox)
+    await at(clock, datetime.fromisoformat(dues[3]) + timedelta(days=29))
+    no_answer = ENDING_NAMES[Ending.NO_ANSWER]
+    ended = await admin.sees(lambda m: "Buddy's" in m.content())
+    assert ended.text == catalogs.get("nl").render(say.YEAR_ENDED.with_params(action="Buddy's", ending=no_answer))
+    news = await amal.reply()
+    assert news.text == catalogs.get("ar").render(say.UPDATE.with_params(action="Buddy's", status=no_answer))
+    admin._read = len(admin.inbox)
+    await admin.send("/agenda")
+    agenda = await admin.reply()
+    assert catalogs.get("nl").text(no_answer) in agenda.content()
+    await at(clock, clock.now + timedelta(days=60))
+    assert [m for m in olena.unread() if m.buttons] == [], "no check-in after the year"

@@ -4,7 +4,7 @@ an idea, a note, a reason or the token. People appear in logs only as a keyed ha
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from bot.app import coord_texts as say
@@ -72,7 +72,8 @@ async def test_a_whole_session_at_debug_level_leaves_no_personal_data_in_the_log
             made = actions.create(
                 conn, session.id, "Taalcafé", "Elke week", [], Schedule(date.today(), Cadence.MONTHLY), "h"
             )
-            actions.accept(conn, person.id, made, time(10), [(1, datetime.now(UTC))], datetime.now(UTC), "P-OLENKA")
+            dues = [(1, datetime.now(UTC)), (2, datetime.now(UTC) + timedelta(days=30))]  # not the year's last
+            actions.accept(conn, person.id, made, time(10), dues, datetime.now(UTC), "P-OLENKA")
 
         await write(db, owner)
         on_track = flow(catalogs, "uk", "checkin.status.options.on_track", "On track")
