@@ -20,6 +20,7 @@ from bot.i18n import Catalogs, Translator
 from bot.i18n.bidi import unmarked
 from bot.reports import (
     ActionLine,
+    Checkpoint,
     Column,
     IdeaLine,
     ReportData,
@@ -83,7 +84,11 @@ LABELS = {
     "action": Msg("report.action", "Action"),
     "owner": Msg("report.owner", "Owner"),
     "status": Msg("report.status", "Status"),
-    "history": Msg("report.history", "Answers so far"),
+    "history": Msg("report.history", "Check-ins so far"),
+    "no_answer": Msg("report.no_answer", "No answer"),
+    "help": Msg("report.help", "What would help"),
+    "note": Msg("report.note", "Note"),
+    "spoken": Msg("report.spoken", "The owner also answered with a voice message (kept in Telegram)."),
 }
 
 
@@ -246,21 +251,36 @@ class Agenda:
             ),
         ]
 
-    def lines(self, translator: Translator) -> tuple[ActionLine, ...]:
-        """The actions as the report shows them, in the reader's language."""
-        found = []
-        for action, checkins in self.actions:
-            answers = [translator.text(PROGRESS_NAMES[Progress(c.status)]) for c in checkins if c.status]
-            found.append(
-                ActionLine(
-                    action.title,
-                    action.description,
-                    action.owner_pseudonym or "–",
-                    translator.text(action.shown_status),
-                    " → ".join(answers) or "–",
-                )
+    def lines(self, translator: Translator, zone: tzinfo) -> tuple[ActionLine, ...]:
+        """The actions as the report shows them, in the reader's language, each with its dated check-ins."""
+        return tuple(
+            ActionLine(
+                action.title,
+                action.description,
+                action.owner_pseudonym or "–",
+                translator.text(action.shown_status),
+                tuple(_checkpoint(action, c, translator, zone) for c in checkins if c.sent_at is not None),
             )
-        return tuple(found)
+            for action, checkins in self.actions
+        )
+
+
+def _checkpoint(action: Action, checkin: CheckinRecord, translator: Translator, zone: tzinfo) -> Checkpoint:
+    """A check-in that went out, as the timeline shows it: a missed one says so rather than vanishing."""
+    stamp = checkin.answered_at or checkin.sent_at or checkin.due_at
+    if checkin.status:
+        answer = translator.text(PROGRESS_NAMES[Progress(checkin.status)])
+    elif checkin.answered_at is not None and action.ending is not None:
+        answer = translator.text(action.shown_status)  # the year's last check-in: how it ended
+    else:
+        answer = translator.text(LABELS["no_answer"])
+    return Checkpoint(
+        translator.day(datetime.fromisoformat(stamp), zone),
+        answer,
+        checkin.help,
+        checkin.note,
+        bool(checkin.note_voice or checkin.help_voice),
+    )
 
 
 def load_agenda(conn: Conn, session: Session) -> Agenda:
@@ -401,7 +421,7 @@ def report_data(
         chart_png=found.chart(translator) if rows else None,
         direction="rtl" if translator.rtl else "ltr",
         language=locale.replace("_", "-"),
-        actions=agenda.lines(translator),
+        actions=agenda.lines(translator, zone),
     )
 
 

@@ -38,6 +38,7 @@ from bot.domain import (
     RunPurpose,
     Schedule,
     Session,
+    Text,
     Verbatim,
     due_times,
     session_pseudonym,
@@ -45,6 +46,7 @@ from bot.domain import (
 from bot.domain.cadence import months_after
 from bot.i18n import SUPPORTED, Translator
 from bot.storage import Conn, actions, outbox, roles
+from bot.storage.actions import CheckinRecord
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.roles import Coordinator
 
@@ -84,9 +86,12 @@ def agenda_lines(
         answered = [c for c in checkins if c.answered_at is not None]
         last = answered[-1] if answered else None
         upcoming = next((c.due_at for c in checkins if c.due_at > stamp and c.sent_at is None), None)
+        answer = PROGRESS_NAMES[Progress(last.status)] if last is not None and last.status else None
+        if last is not None and answer is None and action.ending is not None:
+            answer = action.shown_status  # the year's last check-in: how it ended
         last_text = (
-            f"{translator.text(PROGRESS_NAMES[Progress(last.status)])} ({_when(translator, last.answered_at, zone)})"
-            if last is not None and last.status
+            f"{translator.text(answer)} ({_when(translator, last.answered_at, zone)})"
+            if last is not None and answer is not None
             else translator.text(say.AGENDA_NONE)
         )
         next_text = _when(translator, upcoming, zone) if action.status is ActionStatus.ACTIVE else "–"
@@ -102,15 +107,38 @@ def agenda_lines(
                 )
             )
         )
+        lines += _owner_words(checkins, translator, zone)
     return lines
+
+
+def last_words(checkins: list[CheckinRecord]) -> CheckinRecord | None:
+    """The latest check-in where the owner said something, typed or spoken."""
+    said = (c for c in reversed(checkins) if c.note or c.help or c.note_voice or c.help_voice)
+    return next(said, None)
+
+
+def _owner_words(checkins: list[CheckinRecord], translator: Translator, zone: Any) -> list[str]:
+    """What the owner said last, dated; a voice message is named (and sent after the overview)."""
+    words = last_words(checkins)
+    if words is None or words.answered_at is None:
+        return []
+    when = translator.day(datetime.fromisoformat(words.answered_at), zone)
+    written = words.note or words.help
+    said: Text = Verbatim(written) if written else say.SPOKEN
+    return [translator.text(say.AGENDA_WORDS.with_params(when=when, words=said))]
 
 
 @command("agenda", Access.SESSION)
 def on_agenda(step: Step, record: Coordinator, session: Session) -> None:
     """`/agenda`: how every action is doing, and a chart of the answers over the year."""
     step.say_lines(agenda_lines(step.conn, session, step.translator, say.AGENDA, step.now, step.svc.zone))
-    if actions.of_session(step.conn, session.id):
+    found = actions.of_session(step.conn, session.id)
+    if found:
         step.attach("photo", kind="agenda_chart", session=session.id)
+    for action in found:  # the owners' latest words, when they were spoken: to listen to
+        words = last_words(actions.checkins(step.conn, action.id))
+        if words is not None and not (words.note or words.help):
+            step.attach("voice", file_id=words.note_voice or words.help_voice)
 
 
 # ---- /actions: the list, adding, pausing and closing --------------------------------------------
@@ -309,7 +337,7 @@ class CheckinRuns:
             elif isinstance(value, str) or value is None:
                 fields[key] = value
             else:  # a voice note is kept by its file id
-                fields["note_voice" if key == "note" else key] = value.voice
+                fields[f"{key}_voice"] = value.voice
         action = actions.get(unit.conn, given.action)
         if action is not None:
             actions.record_answer(unit.conn, action.session_id, fields, unit.now)

@@ -48,6 +48,7 @@ CREATED = Msg(
     "When people may start, send /phase to start collecting ideas.",
 )
 QR_CAPTION = Msg("session.qr_caption", "Scan to join “{title}”")
+SCAN_THEN_CHOOSE = Msg("session.qr_scan_choose", "Scan, then choose your language")  # on the printed sheet
 SESSIONS = Msg("session.list", "Your sessions. Tap one to work on it:")
 NO_SESSIONS = Msg("session.list_empty", "You have no sessions yet. Send /new to create one.")
 USING = Msg("session.using", "You are now working on “{title}” ({code}).")

@@ -88,18 +88,20 @@ def session_wizard_done(step: Step, record: Coordinator, answers: Mapping[str, A
     offer_invite(step, record, session)
 
 
-def send_link_and_qr(step: Step, intro: Text, link: str, caption: Text) -> None:
-    """A join link: what it is for, the link alone (so it forwards cleanly, no mark sticks to it), a QR code."""
+def send_link_and_qr(step: Step, intro: Text, link: str, caption: Text, session: int | None = None) -> None:
+    """A join link: what it is for, the link alone (so it forwards cleanly, no mark sticks to it), a QR code (for a
+    session, on a sheet to print and project, made from the session as it is when sent)."""
     step.say(intro)
     step.say(Verbatim(link))
-    step.attach("photo", kind="qr", link=link, caption=encode_text(caption))
+    sheet = {} if session is None else {"session": session}
+    step.attach("photo", kind="qr", link=link, caption=encode_text(caption), **sheet)
 
 
 def send_join_details(step: Step, session: Session) -> None:
-    """The join link and code as text, and a QR code to project."""
+    """The join link and code as text, and a QR code sheet to print and project."""
     params = {"title": session.title, "phase": session.phase.label, "code": session.code}
     caption = say.QR_CAPTION.with_params(title=session.title)
-    send_link_and_qr(step, say.CREATED.with_params(**params), step.svc.link(session.code), caption)
+    send_link_and_qr(step, say.CREATED.with_params(**params), step.svc.link(session.code), caption, session.id)
 
 
 # ---- choosing a session --------------------------------------------------------------------------

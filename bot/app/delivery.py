@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from bot import exports
@@ -30,10 +31,22 @@ from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file, mydata_text
 from bot.app.results import for_participant, summary
 from bot.app.services import Services
-from bot.domain import PROGRESS_NAMES, STATUS_NAMES, Action, ActionStatus, Button, Msg, Phase, Purpose, Text, Verbatim
+from bot.domain import (
+    PROGRESS_NAMES,
+    STATUS_NAMES,
+    Action,
+    ActionStatus,
+    Button,
+    Msg,
+    Phase,
+    Progress,
+    Purpose,
+    Text,
+    Verbatim,
+)
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
-from bot.reports import qr_png, status_grid, to_csv, to_xlsx
+from bot.reports import qr_png, qr_sheet, status_grid, to_csv, to_xlsx
 from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
 from bot.storage.outbox import OutboxRow
 
@@ -50,6 +63,9 @@ class Later:
 
 
 Rendered = list[Outgoing] | Later | None  # None: nothing to say any more (e.g. the action was removed)
+
+
+QUARTER = timedelta(days=92)
 
 
 def _news_status(action: Action, status: ActionStatus) -> Msg:
@@ -136,8 +152,7 @@ class Delivery:
         assert chat is not None
         kind, do = payload.get("kind"), payload.get("do")
         if kind == "qr":
-            caption = translator.render(decode_text(payload["caption"]))
-            return SendPhoto(chat, qr_png(str(payload["link"])), caption)
+            return self._qr(conn, chat, payload, translator)
         if kind in ("results", "results_chart"):
             session = sessions.by_id(conn, int(payload["session"]))
             if session is None:
@@ -167,6 +182,17 @@ class Delivery:
             return self._pool_stats(conn, chat, payload, translator)
         log.warning("an outbox row asked for %s %s, which nothing makes", do, kind)
         return None
+
+    def _qr(self, conn: Conn, chat: int, payload: Mapping[str, Any], translator: Translator) -> list[Outgoing]:
+        """A session's join sheet, as a photo to show and an A4 PDF to print; the bare code for a pool, an older
+        row or a session since removed."""
+        link, caption = str(payload["link"]), translator.render(decode_text(payload["caption"]))
+        session = sessions.by_id(conn, int(payload["session"])) if "session" in payload else None
+        if session is None:
+            return [SendPhoto(chat, qr_png(link), caption)]
+        scan = (self.svc.catalogs.get(code).text(coord_texts.SCAN_THEN_CHOOSE) for code in session.languages)
+        sheet = qr_sheet(link, session.title, session.code, list(dict.fromkeys(scan)))  # once each (fa, fa_AF)
+        return [SendPhoto(chat, sheet.png, caption), SendDocument(chat, sheet.pdf, f"join-{session.code}.pdf")]
 
     def _agenda_chart(self, conn: Conn, chat: int, session_id: int, translator: Translator) -> Outgoing | None:
         session = sessions.by_id(conn, session_id)
@@ -230,8 +256,13 @@ class Delivery:
             return None
         answer = next((c for c in actions.checkins(conn, action.id) if c.period == int(row.payload["period"])), None)
         help_text: Text = Verbatim(answer.help) if answer and answer.help else say.HELP_NOT_GIVEN
+        if answer is not None and answer.help_voice:
+            help_text = say.HELP_SPOKEN
         message = say.STUCK_ALERT.with_params(action=action.title, owner=action.owner_pseudonym or "?", help=help_text)
-        return self._text(row, message, translator)
+        sent = self._text(row, message, translator)
+        if row.chat is not None and answer is not None and answer.help_voice:
+            sent.append(SendVoice(row.chat, answer.help_voice))
+        return sent
 
     def _digest(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         assert row.chat is not None and row.recipient is not None
@@ -255,9 +286,14 @@ class Delivery:
             return None
         if len(found) == 1:
             action, status = found[0]
-            return self._text(row, say.UPDATE.with_params(action=action.title, status=status), translator)
-        lines = [translator.text(say.NEWS)]
-        lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=s)) for a, s in found]
+            lines = [translator.text(say.UPDATE.with_params(action=action.title, status=status))]
+        else:
+            lines = [translator.text(say.NEWS)]
+            lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=s)) for a, s in found]
+        for action, _status in found:  # the owner's last words on a year that ended were meant for them too
+            last = actions.checkins(conn, action.id)[-1:] if action.ending is not None else []
+            if last and last[0].note:
+                lines.append(translator.text(say.OWNER_WORDS.with_params(note=last[0].note)))
         return [SendText(row.chat, translator.directed("\n".join(lines)))]
 
     def _summary(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
@@ -267,7 +303,16 @@ class Delivery:
         if session is None or not found:
             return None
         lines = [translator.text(say.SUMMARY.with_params(title=session.title))]
-        lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=a.shown_status)) for a in found]
+        since = (self.svc.clock() - QUARTER).isoformat()
+        for action in found:
+            lines.append(translator.text(say.SUMMARY_LINE.with_params(action=action.title, status=action.shown_status)))
+            lately = [
+                translator.text(PROGRESS_NAMES[Progress(c.status)])
+                for c in actions.checkins(conn, action.id)
+                if c.status and c.answered_at and c.answered_at >= since
+            ]
+            if lately:  # what changed in the quarter, not only where it stands
+                lines.append(translator.text(say.SUMMARY_LATELY.with_params(answers=" → ".join(lately))))
         return [SendText(row.chat, translator.directed("\n".join(lines)))]
 
     # ---- everyone in a session -------------------------------------------------------------------

@@ -72,6 +72,10 @@ class Translator:
         """A clock time as people write it in this language, in the given timezone."""
         return format_time(moment, format="short", tzinfo=zone, locale=self.locale)
 
+    def day(self, moment: datetime, zone: tzinfo) -> str:
+        """A date as people write it in this language, in the given timezone."""
+        return format_date(moment.astimezone(zone), format="medium", locale=self.locale)
+
     def moment(self, moment: datetime, zone: tzinfo) -> str:
         """A date and time as people write it in this language, in the given timezone, to the minute."""
         clock = format_time(moment, format="short", tzinfo=zone, locale=self.locale)

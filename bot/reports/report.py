@@ -28,14 +28,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """One check-in on an action's timeline: when, what the owner answered, and in their own words."""
+
+    when: str
+    answer: str
+    help: str | None = None
+    note: str | None = None
+    spoken: bool = False  # the owner also answered by voice message (kept in Telegram)
+
+
+@dataclass(frozen=True)
 class ActionLine:
-    """An action in the report: who owns it, how it stands, and the answers so far."""
+    """An action in the report: who owns it, how it stands, its check-ins so far, and its progress chart."""
 
     title: str
     description: str
     owner: str
     status: str
-    history: str
+    timeline: tuple[Checkpoint, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class CheckinRecord:
     note: str | None
     answered_at: str | None
     note_voice: str | None = None  # a spoken note, by its Telegram file id
+    help_voice: str | None = None  # a spoken answer to "what would help?", likewise
 
 
 def _action(row: Any) -> Action:
@@ -166,7 +167,8 @@ def checkins(conn: Conn, action_id: int) -> list[CheckinRecord]:
     """An action's check-ins, in order."""
     found = rows(
         conn,
-        "SELECT period, due_at, sent_at, status, help, note, answered_at, note_voice FROM checkin WHERE action_id = ? "
+        "SELECT period, due_at, sent_at, status, help, note, answered_at, note_voice, help_voice FROM checkin "
+        "WHERE action_id = ? "
         "ORDER BY period",
         (action_id,),
     )
@@ -309,14 +311,25 @@ def record_answer(conn: Conn, session_id: int, answer: Mapping[str, Any], now: d
     """Store an owner's answer to a check-in, with what it sets off: an alert when stuck, the action closed when
     done."""
     action_id, period = int(answer["action"]), int(answer["period"])
-    fields = {k: answer.get(k) for k in ("status", "help", "note", "note_voice")}
+    fields = {k: answer.get(k) for k in ("status", "help", "note", "note_voice", "help_voice")}
     conn.execute(
         "UPDATE checkin SET status = COALESCE(?, status), help = COALESCE(?, help), note = COALESCE(?, note), "
-        "note_voice = COALESCE(?, note_voice), answered_at = ? WHERE action_id = ? AND period = ?",
-        (fields["status"], fields["help"], fields["note"], fields["note_voice"], utc_now(), action_id, period),
+        "note_voice = COALESCE(?, note_voice), help_voice = COALESCE(?, help_voice), answered_at = ? "
+        "WHERE action_id = ? AND period = ?",
+        (
+            fields["status"],
+            fields["help"],
+            fields["note"],
+            fields["note_voice"],
+            fields["help_voice"],
+            utc_now(),
+            action_id,
+            period,
+        ),
     )
     stored = one(conn, "SELECT status FROM checkin WHERE action_id = ? AND period = ?", (action_id, period))
-    if "help" in answer and stored is not None and stored[0] == Progress.STUCK.value:  # asked only when stuck
+    helped = "help" in answer or "help_voice" in answer  # asked only when stuck
+    if helped and stored is not None and stored[0] == Progress.STUCK.value:
         payload = {"action": action_id, "period": period}
         enqueue(
             conn,

@@ -155,7 +155,7 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
         conn.execute("DELETE FROM idea WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
         conn.execute("DELETE FROM vote WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
         conn.execute(
-            "UPDATE checkin SET help = NULL, note = NULL, note_voice = NULL "
+            "UPDATE checkin SET help = NULL, note = NULL, note_voice = NULL, help_voice = NULL "
             "WHERE action_id IN (SELECT id FROM action WHERE owner = ?)",
             (participant_id,),
         )
@@ -166,7 +166,8 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
             (DELETED, memberships),
         )
         conn.execute(
-            "UPDATE checkin SET note_voice = NULL WHERE action_id IN (SELECT id FROM action WHERE owner = ?)",
+            "UPDATE checkin SET note_voice = NULL, help_voice = NULL "
+            "WHERE action_id IN (SELECT id FROM action WHERE owner = ?)",
             (participant_id,),
         )
     conn.execute(

@@ -15,6 +15,7 @@ from bot.app import action_texts as say
 from bot.domain import ENDING_NAMES, STATUS_NAMES, ActionStatus, Ending, Msg, NewIdea, Phase, Session
 from bot.domain.action import UNREACHABLE
 from bot.domain.results import Method
+from bot.exports import LABELS
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
 from bot.storage import Conn, actions, ideas, members, outbox, people, themes, votes
@@ -216,15 +217,26 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
     silent = catalogs.get("nl").render(say.ESCALATION.with_params(action="Taalcafé", owner="x")).split("(")[0]
     told = [m for m in admin.inbox if m.text and m.text.startswith(silent)]
     assert len(told) == 1, "the coordinator is told once, after the second silence in a row"
-    stuck = [m for m in admin.inbox if "یک اتاق بزرگتر" in m.content()]
+    overview = catalogs.get("nl").text(say.DIGEST.with_params(title=session.title))
+    stuck = [m for m in admin.inbox if "یک اتاق بزرگتر" in m.content() and overview not in m.content()]
     assert len(stuck) == 1 and "Taalcafé" in stuck[0].content()
     lost = catalogs.get("nl").render(say.OWNER_LOST.with_params(action="Huiswerkklas", owner="x")).split("(")[0]
     assert len([m for m in admin.inbox if m.text and m.text.startswith(lost)]) == 1, "told once that Bram is gone"
     await admin.send("/agenda")
     unreachable = catalogs.get("nl").text(UNREACHABLE)
-    agenda = await admin.sees(lambda m: "Huiswerkklas" in m.content() and unreachable in m.content())
+    heading = catalogs.get("nl").text(say.AGENDA.with_params(title=session.title))
+    agenda = await admin.sees(lambda m: heading in m.content() and unreachable in m.content())
     assert "Taalcafé" in agenda.content(), "the agenda calls the action unreachable, not running"
     await admin.sees(lambda m: m.message_id > agenda.message_id and "photo" in m.media)  # and its chart
+    assert "کلاس‌ها ادامه دارد" in agenda.content(), "with what the owner said last"
+
+    # The report gives each action its timeline: dated, missed check-ins named, with the owner's words.
+    html = await exported_report(admin, standin)
+    taalcafe = html[html.index("<h3><bdi>Taalcafé</bdi></h3>") : html.index("<h3><bdi>Huiswerkklas</bdi></h3>")]
+    assert taalcafe.count("<time>") == 12
+    assert taalcafe.count(catalogs.get("nl").text(LABELS["no_answer"])) == 2, "the two silent months"
+    assert "یک اتاق بزرگتر" in taalcafe and "کلاس‌ها ادامه دارد" in taalcafe
+    assert catalogs.get("nl").text(ENDING_NAMES[Ending.PARTLY]) in taalcafe
     admin._read = len(admin.inbox)
 
     # A year later, Olena takes on a quarterly action, and finishes it in the third quarter.
@@ -339,13 +351,18 @@ async def test_participants_who_asked_hear_what_happens_to_their_ideas_at_most_o
     agenda_text, chart = await admin.replies(2)
     assert "Taalmaatjes" in agenda_text.content() and "photo" in chart.media
 
+    html = await exported_report(admin, standin)
+    assert "Taalmaatjes" in html and "Taalmaatjes: elke week samen oefenen." in html
+
+
+async def exported_report(admin: SandboxUser, standin: StandIn) -> str:
+    """/export, and the HTML report it sends."""
     admin._read = len(admin.inbox)
     await admin.send("/export")
     await standin.wait_until(lambda: sum(1 for m in admin.unread() if "document" in m.media) >= 3, timeout=15)
     documents = {m.media["document"]["file_name"]: m for m in admin.unread() if "document" in m.media}
     report = next(m for name, m in documents.items() if name.endswith("report.html"))
-    html = standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
-    assert "Taalmaatjes" in html and "Taalmaatjes: elke week samen oefenen." in html
+    return standin.world.files[report.media["document"]["file_id"]].data.decode("utf-8")
 
 
 async def test_editing_an_action_changes_its_words_and_reschedules_the_check_ins_still_to_come(
@@ -470,9 +487,27 @@ async def test_a_year_without_a_final_answer_closes_and_the_coordinator_and_foll
     await at(clock, clock.now + timedelta(minutes=1))
     assert "Buddy's" in (await amal.reply()).content(), "Amal hears the action started"
     dues = (await read(bot.config.db, lambda conn: due_times_of(conn, session)))["Buddy's"]
-    for due in dues[:3]:
+    for number, due in enumerate(dues[:3], 1):
         await at(clock, datetime.fromisoformat(due))
-        await answer(olena, await olena.reply(), 0)
+        question = await olena.reply()
+        if number == 2:  # stuck, and she says what would help out loud: the coordinator can listen to it
+            admin._read = len(admin.inbox)
+            await olena.press(2, question)
+            await olena.reply()  # what would help?
+            await olena.voice(duration=8)
+            await olena.press(0, await olena.reply())  # skip the note
+            await olena.reply()
+            await at(clock, clock.now)
+            alert, spoken = await admin.replies(2)
+            spoken_help = catalogs.get("nl").text(say.HELP_SPOKEN)
+            assert "Buddy's" in alert.content() and spoken_help in alert.content()
+            assert spoken.media["voice"]["file_id"]
+            await admin.send("/agenda")
+            listed, _chart, played = await admin.replies(3)
+            assert catalogs.get("nl").text(say.SPOKEN) in listed.content()
+            assert played.media["voice"]["file_id"] == spoken.media["voice"]["file_id"]
+            continue
+        await answer(olena, question, 0)
     await at(clock, datetime.fromisoformat(dues[3]))
     last = await olena.reply()
     assert last.text == flow_text(catalogs, "uk", "checkin", "year_end", action_title="Buddy's")

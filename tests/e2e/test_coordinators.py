@@ -90,7 +90,8 @@ async def create_by_wizard(coordinator: SandboxUser, standin: StandIn, catalogs:
     await coordinator.press(label(catalogs, "new_session.idea_limit.options.n5", "5"))
     await coordinator.replies(1)
     await coordinator.press(0)  # ranking
-    created = await coordinator.replies(4)  # "ready", the code, the link on its own, the QR code
+    # "ready" with the code, the link on its own, the join sheet to project, the same sheet as an A4 PDF to print
+    created = await coordinator.replies(4)
     details = created[2].content()
     link = re.fullmatch(r"https://t\.me/\S+", details)
     assert link is not None, details
@@ -98,8 +99,12 @@ async def create_by_wizard(coordinator: SandboxUser, standin: StandIn, catalogs:
     png = standin.world.files[photo["file_id"]].data
     image = Image.open(io.BytesIO(png))
     assert min(image.size) >= 400, "large enough to project"
+    assert abs(image.size[1] / image.size[0] - 2**0.5) < 0.01, "an A4 page, upright"
     decoded = zxingcpp.read_barcodes(image)
     assert decoded, "the QR code decodes"
+    printable = (await coordinator.reply()).media["document"]
+    assert printable["file_name"] == f"join-{link.group(0).rsplit('=', 1)[1]}.pdf"
+    assert standin.world.files[printable["file_id"]].data.startswith(b"%PDF")
     return link.group(0), decoded[0].text
 
 
