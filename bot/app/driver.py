@@ -32,7 +32,7 @@ from bot.app.services import Services
 from bot.app.step import Handled, Step
 from bot.conversation import Press
 from bot.domain import ButtonError
-from bot.storage import Conn, runs, updates
+from bot.storage import Conn, people, runs, updates
 from bot.storage import pools as pool_store
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ class Driver:
         if not updates.claim(conn, incoming.key):
             return Handled(incoming.chat_id, incoming.press)
         step = Step(self.svc, conn, incoming)
+        if incoming.private and incoming.sender is not None:  # writing to the bot means it is not blocked (any more)
+            people.returned(conn, incoming.sender.telegram_id, step.now)
         _dispatch(step)
         return step.finish()
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from bot.domain import Participant, make_pseudonym
 from bot.storage.db import Conn, one
-from bot.storage.stamps import utc_now
+from bot.storage.stamps import iso, utc_now
 
 
 def by_telegram(conn: Conn, telegram_id: int) -> Participant | None:
@@ -57,6 +58,21 @@ def remove_if_unused(conn: Conn, participant_id: int) -> None:
         "(SELECT 1 FROM coordinator WHERE participant_id = ?)",
         (participant_id,) * 4,
     )
+
+
+def returned(conn: Conn, telegram_id: int, now: datetime) -> bool:
+    """Someone who had blocked the bot writes to it again: they can be messaged again, and what was still to come
+    for them (check-ins, reminders, summaries) comes after all; what fell due while they were away stays stopped."""
+    row = one(conn, "SELECT id FROM participant WHERE telegram_id = ? AND stopped_at IS NOT NULL", (telegram_id,))
+    if row is None:
+        return False
+    conn.execute("UPDATE participant SET stopped_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), row[0]))
+    conn.execute(
+        "UPDATE outbox SET status = 'pending', last_error = NULL, updated_at = ? "
+        "WHERE recipient = ? AND status = 'stopped' AND due_at > ?",
+        (utc_now(), row[0], iso(now)),
+    )
+    return True
 
 
 def stop(conn: Conn, participant_id: int) -> None:

@@ -526,3 +526,29 @@ async def test_a_year_without_a_final_answer_closes_and_the_coordinator_and_foll
     assert catalogs.get("nl").text(no_answer) in agenda.content()
     await at(clock, clock.now + timedelta(days=60))
     assert [m for m in olena.unread() if m.buttons] == [], "no check-in after the year"
+
+
+async def test_an_owner_who_blocked_the_bot_and_comes_back_is_answered_and_gets_the_check_ins_still_to_come(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    await admin.send(f"/use {session.code}")
+    await admin.reply()
+    bram = add_person(standin, "Bram", "nl")
+    await accept(bram, await add_action(admin, catalogs, standin, "Huiswerkklas", "monthly"), "nl", standin)
+    dues = (await read(bot.config.db, lambda conn: due_times_of(conn, session)))["Huiswerkklas"]
+    bram.block()
+    await at(clock, datetime.fromisoformat(dues[0]))  # the first check-in fails: he is gone
+    lost = catalogs.get("nl").render(say.OWNER_LOST.with_params(action="Huiswerkklas", owner="x")).split("(")[0]
+    await admin.sees(lambda m: (m.text or "").startswith(lost))
+
+    bram.person.blocked_bot = False  # he unblocks the bot and writes to it
+    seen = len(bram.inbox)
+    await bram.send("/help")
+    await bram.reply()
+    assert len(bram.inbox) > seen, "a returning person is answered"
+    await at(clock, datetime.fromisoformat(dues[1]))
+    question = await bram.reply()
+    assert question.text == flow_text(catalogs, "nl", "checkin", "status", action_title="Huiswerkklas")
+    found = await read(bot.config.db, lambda conn: actions.of_session(conn, session.id))
+    assert not found[0].owner_unreachable, "and the action no longer shows him as unreachable"
