@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -27,6 +29,7 @@ from bot.domain import Phase, groups_from_names, groups_from_text, normalise_joi
 from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
+from bot.sandbox.crowd import Crowd
 from bot.storage import Conn, Database, StorageError, meta, privacy, roles, sessions
 from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, retention
@@ -316,15 +319,27 @@ def sandbox_token() -> str:
 
 async def _sandbox(config: Config) -> int:
     standin = StandIn(sandbox_token())
-    await standin.start()
+    db = config.db.with_name("sandbox.sqlite3")
+    with _logging_to(db.with_name("sandbox.log"), config, standin.token) as log_file:
+        await standin.start()
+        try:
+            await _sandbox_bot(config, standin, db, log_file)
+        finally:
+            await standin.stop()
+    return 0
+
+
+async def _sandbox_bot(config: Config, standin: StandIn, db: Path, log_file: Path) -> None:
+    """The bot against the stand-in, with the demo session and the terminal chat, until the chat ends."""
     chat = TerminalChat(standin, files=config.db.with_name("sandbox-files"))
-    coordinator = chat.people[-1].person  # one simulated person is an admin, to try the coordinator side
+    chat.say(f"-- the bot logs to {log_file}, not into this chat")
+    coordinator = chat.people[-1]  # one simulated person is an admin, to try the coordinator side
     local = replace(
         config,
         token=standin.token,
         api_url=standin.api_url,
         file_url=standin.file_url,
-        db=config.db.with_name("sandbox.sqlite3"),
+        db=db,
         admins=config.admins | {coordinator.id},
     )
     stop = asyncio.Event()
@@ -335,17 +350,37 @@ async def _sandbox(config: Config) -> int:
         chat.say(f"-- the bot is running against the stand-in (database {local.db})")
         code = await _demo_session(local, coordinator.id)
         chat.say(f"-- a demo session is open: type /start {code} to join it (as a participant would)")
-        chat.say(f"-- @{coordinator.first_name.lower()} is an admin and coordinator: try /new, /sort, /status")
-        chat_task = asyncio.create_task(chat.run(stdin_lines()))
-        stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({chat_task, stopped, bot}, return_when=asyncio.FIRST_COMPLETED)
-        chat_task.cancel()
-        stopped.cancel()
+        chat.say(f"-- @{coordinator.person.first_name.lower()} is an admin and coordinator: try /new, /sort, /status")
+        crowd = Crowd(standin, local.db, coordinator, chat.say, default_code=code)
+        chat.commands["crowd"] = crowd.as_command()
+        chat.say("-- type !crowd to fill the demo session with 30 people, to see the group comparison")
+        await _chat_until_stopped(chat, stop, bot)
     finally:
         stop.set()
         await bot
-        await standin.stop()
-    return 0
+
+
+async def _chat_until_stopped(chat: TerminalChat, stop: asyncio.Event, bot: asyncio.Task[None]) -> None:
+    """The terminal chat, until the person leaves, a signal stops the sandbox, or the bot ends."""
+    chat_task = asyncio.create_task(chat.run(stdin_lines()))
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({chat_task, stopped, bot}, return_when=asyncio.FIRST_COMPLETED)
+    chat_task.cancel()
+    stopped.cancel()
+
+
+@contextmanager
+def _logging_to(path: Path, config: Config, token: str) -> Iterator[Path]:
+    """Log to a file (owner-only, appended to) rather than into the terminal chat; back to stderr afterwards."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    level = getattr(logging, config.log_level)
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+    with open(descriptor, "a", encoding="utf-8", buffering=1) as stream:
+        configure_logging(level, secrets=[token], stream=stream)
+        try:
+            yield path
+        finally:
+            configure_logging(level, secrets=[token])
 
 
 DEMO_TITLE = "Demo: feeling at home"

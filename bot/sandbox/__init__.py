@@ -4,7 +4,7 @@ from bot.sandbox.faults import Fault, Unreliable
 from bot.sandbox.params import ApiError
 from bot.sandbox.people import NoReply, SandboxUser, add_person
 from bot.sandbox.server import StandIn
-from bot.sandbox.terminal import TerminalChat, stdin_lines
+from bot.sandbox.terminal import SandboxCommand, TerminalChat, stdin_lines
 from bot.sandbox.world import ChatMessage
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "ChatMessage",
     "Fault",
     "NoReply",
+    "SandboxCommand",
     "SandboxUser",
     "StandIn",
     "TerminalChat",

@@ -208,10 +208,18 @@ class SandboxUser:
 
     async def sees(self, what: Callable[[ChatMessage], bool], timeout: float = 5.0) -> ChatMessage:
         """The latest bot message that `what` holds for, waiting until there is one (whatever came before it)."""
+        return await self._seen(lambda: next((m for m in reversed(self.inbox) if what(m)), None), timeout)
 
-        def found() -> ChatMessage | None:
-            return next((m for m in reversed(self.inbox) if what(m)), None)
+    async def sees_after(
+        self, mark: ChatMessage, what: Callable[[ChatMessage], bool] = lambda _: True, timeout: float = 5.0
+    ) -> ChatMessage:
+        """The first bot message after `mark` (a message in this chat) that `what` holds for, waiting for one."""
+        after = mark.message_id
+        return await self._seen(
+            lambda: next((m for m in self.inbox if m.message_id > after and what(m)), None), timeout
+        )
 
+    async def _seen(self, found: Callable[[], ChatMessage | None], timeout: float) -> ChatMessage:
         try:
             await self.standin.wait_until(lambda: found() is not None, timeout)
         except TimeoutError:

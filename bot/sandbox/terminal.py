@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -26,6 +27,15 @@ Type a message or a command (like /start) and press Enter to send it as the curr
   !help         show this help          !quit             leave (Ctrl-D works too)"""
 
 
+@dataclass(frozen=True)
+class SandboxCommand:
+    """A `!` command of the terminal's own that whoever starts the chat adds, such as `!crowd`."""
+
+    usage: str  # as typed, e.g. "!crowd [CODE]"
+    about: str  # what it does, for the help
+    run: Callable[[str], Awaitable[None]]  # given the rest of the typed line
+
+
 class TerminalChat:
     """Lets a person at a terminal act as several simulated Telegram users."""
 
@@ -38,14 +48,21 @@ class TerminalChat:
         self.current = self.people[0]
         self._seen: set[tuple[int, int]] = set()
         self._edits: dict[tuple[int, int], int] = {}
+        self.commands: dict[str, SandboxCommand] = {}  # by name, as after the "!"
 
     def say(self, text: str) -> None:
         """Print a line for the person at the terminal."""
         print(text, file=self.out, flush=True)
 
+    def help(self) -> None:
+        """Print what can be typed, with the commands added to this chat."""
+        self.say(HELP.format(names=", ".join(p.person.first_name for p in self.people)))
+        for command in self.commands.values():
+            self.say(f"  {command.usage:<13} {command.about}")
+
     async def run(self, lines: AsyncIterator[str]) -> None:
         """Read commands until `!quit` or end of input, printing the bot's messages as they come."""
-        self.say(HELP.format(names=", ".join(p.person.first_name for p in self.people)))
+        self.help()
         self._introduce()
         watcher = asyncio.create_task(self._watch())
         try:
@@ -65,13 +82,13 @@ class TerminalChat:
         if text in ("!quit", "!exit"):
             return False
         if text == "!help":
-            self.say(HELP.format(names=", ".join(p.person.first_name for p in self.people)))
+            self.help()
         elif text.startswith("@"):
             self._switch(text[1:].strip())
         elif text.startswith("#") and text[1:].strip().isdigit():
             await self._press(int(text[1:].strip()))
         elif text.startswith("!"):
-            await self._media(text[1:].split(maxsplit=1))
+            await self._bang(*(text[1:].split(maxsplit=1) or [""]))
         else:
             await self.current.send(line)
         return True
@@ -105,8 +122,15 @@ class TerminalChat:
             return
         self._pressed[await self.current.press(number - 1, message)] = self.current
 
-    async def _media(self, words: list[str]) -> None:
-        kind, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
+    async def _bang(self, name: str, rest: str = "") -> None:
+        """A `!` line: a command added to this chat, or something to send that is not text."""
+        command = self.commands.get(name.lower())
+        if command is not None:
+            await command.run(rest)
+        else:
+            await self._media(name.lower(), rest)
+
+    async def _media(self, kind: str, rest: str) -> None:
         user: SandboxUser = self.current
         if kind == "voice":
             await user.voice(int(rest) if rest.isdigit() else 3)
