@@ -68,6 +68,7 @@ SUMMARY_LATELY = Msg("updates.summary_lately", "   in the last three months: {an
 CHART_NOT_ANSWERED = Msg("agenda_chart.not_answered", "Not answered")
 CHART_UPCOMING = Msg("agenda_chart.upcoming", "Still to come")
 CHART_ENDED = Msg("agenda_chart.ended", "Closed or ended")
+CHART_FINISHED = Msg("agenda_chart.finished", "Finished")
 CHART_UNREACHABLE = Msg("agenda_chart.unreachable", "Owner unreachable")
 CHART_TODAY = Msg("agenda_chart.today", "Today")
 NEWS = Msg("updates.several", "News about your ideas:")

@@ -13,6 +13,7 @@ from bot import exports
 from bot.app import action_texts as say
 from bot.app import coord_texts
 from bot.app.agenda import agenda_lines
+from bot.app.agenda_chart import agenda_picture
 from bot.app.outgoing import (
     EditText,
     Keyboard,
@@ -46,7 +47,7 @@ from bot.domain import (
 )
 from bot.exports import SessionResults, load_results
 from bot.i18n import Translator
-from bot.reports import qr_png, qr_sheet, status_grid, to_csv, to_xlsx
+from bot.reports import qr_png, qr_sheet, to_csv, to_xlsx
 from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
 from bot.storage.outbox import OutboxRow
 
@@ -199,11 +200,7 @@ class Delivery:
         found = actions.of_session(conn, session_id)
         if session is None or not found:
             return None
-        history = {a.title: [c.status for c in actions.checkins(conn, a.id)] for a in found}
-        labels = {p.value: translator.text(name) for p, name in PROGRESS_NAMES.items()}
-        return SendPhoto(
-            chat, status_grid(history, labels, translator.text(say.AGENDA.with_params(title=session.title)))
-        )
+        return SendPhoto(chat, agenda_picture(conn, session, translator, self.svc.zone, self.svc.clock()))
 
     def _pool_stats(self, conn: Conn, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing | None:
         pool = pools.by_id(conn, int(payload["pool"]))

@@ -1,12 +1,23 @@
 """What inspraak produces for people to look at: QR codes now; charts, exports and reports later."""
 
-from bot.reports.chart import Column, comparison_chart, display, status_grid
+from bot.reports.chart import (
+    AGENDA_KEYS,
+    AgendaCheckin,
+    AgendaRow,
+    Column,
+    agenda_chart,
+    comparison_chart,
+    display,
+)
 from bot.reports.qr import Sheet, qr_png, qr_sheet
 from bot.reports.report import ActionLine, Checkpoint, IdeaLine, ReportData, Section, html, markdown
 from bot.reports.tables import Table, to_csv, to_xlsx
 
 __all__ = [
+    "AGENDA_KEYS",
     "ActionLine",
+    "AgendaCheckin",
+    "AgendaRow",
     "Checkpoint",
     "Column",
     "IdeaLine",
@@ -14,13 +25,13 @@ __all__ = [
     "Section",
     "Sheet",
     "Table",
+    "agenda_chart",
     "comparison_chart",
     "display",
     "html",
     "markdown",
     "qr_png",
     "qr_sheet",
-    "status_grid",
     "to_csv",
     "to_xlsx",
 ]
