@@ -13,7 +13,6 @@ from bot import exports
 from bot.app import action_texts as say
 from bot.app import coord_texts
 from bot.app.agenda import agenda_lines
-from bot.app.agenda_chart import agenda_picture
 from bot.app.outgoing import (
     EditText,
     Keyboard,
@@ -45,7 +44,7 @@ from bot.domain import (
     Text,
     Verbatim,
 )
-from bot.exports import SessionResults, load_results
+from bot.exports import SessionResults, load_agenda, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, qr_sheet, to_csv, to_xlsx
 from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
@@ -200,7 +199,8 @@ class Delivery:
         found = actions.of_session(conn, session_id)
         if session is None or not found:
             return None
-        return SendPhoto(chat, agenda_picture(conn, session, translator, self.svc.zone, self.svc.clock()))
+        heading = translator.text(say.AGENDA.with_params(title=session.title))
+        return SendPhoto(chat, load_agenda(conn, session).chart(heading, translator, self.svc.zone, self.svc.clock()))
 
     def _pool_stats(self, conn: Conn, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing | None:
         pool = pools.by_id(conn, int(payload["pool"]))

@@ -65,6 +65,7 @@ class ReportData:
     notes: tuple[str, ...] = ()
     chart_png: bytes | None = None
     actions: tuple[ActionLine, ...] = ()
+    agenda_png: bytes | None = None  # every action's check-ins over time
     direction: str = "ltr"
     language: str = "en"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -82,10 +83,12 @@ _ENVIRONMENT = Environment(
 def html(data: ReportData) -> str:
     """A single HTML file: styles and the chart inside, nothing fetched from elsewhere."""
     chart = base64.b64encode(data.chart_png).decode() if data.chart_png else None
-    return _ENVIRONMENT.get_template("report.html.j2").render(data=data, chart=chart)
+    agenda = base64.b64encode(data.agenda_png).decode() if data.agenda_png else None
+    return _ENVIRONMENT.get_template("report.html.j2").render(data=data, chart=chart, agenda=agenda)
 
 
-def markdown(data: ReportData, chart_file: str | None = None) -> str:
-    """The same report as Markdown; the chart comes as its own file, linked by `chart_file`."""
+def markdown(data: ReportData, chart_file: str | None = None, agenda_file: str | None = None) -> str:
+    """The same report as Markdown; the charts come as their own files, linked by `chart_file` and `agenda_file`."""
     chart = chart_file if data.chart_png else None
-    return _ENVIRONMENT.get_template("report.md.j2").render(data=data, chart=chart)
+    agenda = agenda_file if data.agenda_png else None
+    return _ENVIRONMENT.get_template("report.md.j2").render(data=data, chart=chart, agenda=agenda)

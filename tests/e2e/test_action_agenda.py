@@ -232,6 +232,8 @@ async def test_a_year_of_check_ins_for_several_owners_arrives_exactly_once(
 
     # The report gives each action its timeline: dated, missed check-ins named, with the owner's words.
     html = await exported_report(admin, standin)
+    actions_label = catalogs.get("nl").text(LABELS["actions"])
+    assert '<img src="data:image/png;base64,' in html.split(f"<h2>{actions_label}</h2>")[1][:40], "the agenda chart"
     taalcafe = html[html.index("<h3><bdi>Taalcafé</bdi></h3>") : html.index("<h3><bdi>Huiswerkklas</bdi></h3>")]
     assert taalcafe.count("<time>") == 12
     assert taalcafe.count(catalogs.get("nl").text(LABELS["no_answer"])) == 2, "the two silent months"

@@ -15,8 +15,8 @@ import pytest
 from matplotlib import pyplot as plt
 from PIL import Image
 
-from bot.app.agenda_chart import agenda_row
 from bot.domain import Action, ActionStatus, Cadence, Schedule
+from bot.exports.agenda_chart import agenda_row
 from bot.reports import AGENDA_KEYS, AgendaCheckin, AgendaRow, agenda_chart
 from bot.reports.chart import (
     CANCELLED,

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
 from babel.dates import get_month_names
 
-from bot.app import action_texts as say
-from bot.domain import PROGRESS_NAMES, Action, ActionStatus, Session
+from bot.domain import PROGRESS_NAMES, Action, ActionStatus, Msg
 from bot.i18n import Translator
 from bot.reports import AgendaCheckin, AgendaRow, agenda_chart
 from bot.reports.chart import CANCELLED, FINISHED, NOT_ANSWERED, TODAY, UNREACHABLE, UPCOMING
-from bot.storage import Conn, actions
+from bot.storage.actions import CheckinRecord
 
 ENDED = (ActionStatus.DONE, ActionStatus.CLOSED)
+CHART_LABELS = {
+    NOT_ANSWERED: Msg("agenda_chart.not_answered", "Not answered"),
+    UPCOMING: Msg("agenda_chart.upcoming", "Still to come"),
+    CANCELLED: Msg("agenda_chart.ended", "Closed or ended"),
+    FINISHED: Msg("agenda_chart.finished", "Finished"),
+    UNREACHABLE: Msg("agenda_chart.unreachable", "Owner unreachable"),
+    TODAY: Msg("agenda_chart.today", "Today"),
+}
 
 
 def _day(stamp: str, zone: tzinfo) -> date:
     return datetime.fromisoformat(stamp).astimezone(zone).date()
 
 
-def agenda_row(action: Action, checkins: list[actions.CheckinRecord], zone: tzinfo, today: date) -> AgendaRow:
+def agenda_row(action: Action, checkins: Sequence[CheckinRecord], zone: tzinfo, today: date) -> AgendaRow:
     """One action: its check-ins by due day, where it ended, and since when its owner cannot be reached."""
     shown = [c for c in checkins if c.status or c.answered_at is None]  # a year's closing answer is its end mark
     points = [AgendaCheckin(_day(c.due_at, zone), c.status, c.sent_at is not None) for c in shown]
@@ -35,19 +43,17 @@ def agenda_row(action: Action, checkins: list[actions.CheckinRecord], zone: tzin
     )
 
 
-def agenda_picture(conn: Conn, session: Session, translator: Translator, zone: tzinfo, now: datetime) -> bytes:
-    """The chart of a session's actions (a PNG), with its legend and months in the reader's language."""
+def agenda_picture(
+    found: Sequence[tuple[Action, Sequence[CheckinRecord]]],
+    heading: str,
+    translator: Translator,
+    zone: tzinfo,
+    now: datetime,
+) -> bytes:
+    """The chart of these actions (a PNG), with its legend and months in the reader's language."""
     today = now.astimezone(zone).date()
-    rows = [agenda_row(a, actions.checkins(conn, a.id), zone, today) for a in actions.of_session(conn, session.id)]
+    rows = [agenda_row(action, checkins, zone, today) for action, checkins in found]
     labels = {p.value: translator.text(name) for p, name in PROGRESS_NAMES.items()}
-    labels |= {
-        NOT_ANSWERED: translator.text(say.CHART_NOT_ANSWERED),
-        UPCOMING: translator.text(say.CHART_UPCOMING),
-        CANCELLED: translator.text(say.CHART_ENDED),
-        FINISHED: translator.text(say.CHART_FINISHED),
-        UNREACHABLE: translator.text(say.CHART_UNREACHABLE),
-        TODAY: translator.text(say.CHART_TODAY),
-    }
+    labels |= {key: translator.text(label) for key, label in CHART_LABELS.items()}
     months = get_month_names("abbreviated", locale=translator.locale)
-    heading = translator.text(say.AGENDA.with_params(title=session.title))
     return agenda_chart(rows, labels, heading, today, [str(months[m]) for m in range(1, 13)])

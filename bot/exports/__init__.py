@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.domain import PROGRESS_NAMES, Action, Msg, Progress, Session, Theme, translated
 from bot.domain.results import OTHER, Difference, GroupResult, Method, Results, Vote, agreement_band, compute
+from bot.exports.agenda_chart import agenda_picture
 from bot.i18n import Catalogs, Translator
 from bot.i18n.bidi import unmarked
 from bot.reports import (
@@ -251,6 +252,10 @@ class Agenda:
             ),
         ]
 
+    def chart(self, heading: str, translator: Translator, zone: tzinfo, now: datetime) -> bytes:
+        """Every action's check-ins over time, as a PNG."""
+        return agenda_picture(self.actions, heading, translator, zone, now)
+
     def lines(self, translator: Translator, zone: tzinfo) -> tuple[ActionLine, ...]:
         """The actions as the report shows them, in the reader's language, each with its dated check-ins."""
         return tuple(
@@ -375,6 +380,7 @@ def report_data(
     agenda: Agenda = Agenda(),
 ) -> ReportData:
     """The report's content in the reader's language: numbers, results, and the ideas grouped by theme."""
+    now = datetime.now(UTC)
     locale = translator.locale
     visible = [i for i in given if i.hidden_reason is None]
     duplicates: dict[int, list[ExportIdea]] = {}
@@ -411,7 +417,7 @@ def report_data(
         labels={key: translator.text(label) for key, label in LABELS.items()},
         title=found.session.title,
         question=found.session.question,
-        generated=translator.moment(datetime.now(UTC), zone),
+        generated=translator.moment(now, zone),
         by_group=tuple((found.group(g, translator), n) for g, n in by_group.items()),
         by_language=tuple((translator.language_name(code) if code else "?", n) for code, n in by_language.items()),
         sections=tuple(sections),
@@ -422,6 +428,7 @@ def report_data(
         direction="rtl" if translator.rtl else "ltr",
         language=locale.replace("_", "-"),
         actions=agenda.lines(translator, zone),
+        agenda_png=agenda.chart(translator.text(LABELS["actions"]), translator, zone, now) if agenda.actions else None,
     )
 
 
@@ -455,9 +462,13 @@ def build(
         if "html" in formats:
             files[f"{prefix}-report.html"] = unmarked(html(data)).encode("utf-8")
         if "md" in formats:
-            files[f"{prefix}-report.md"] = unmarked(markdown(data, f"{prefix}-chart.png")).encode("utf-8")
+            files[f"{prefix}-report.md"] = unmarked(
+                markdown(data, f"{prefix}-chart.png", f"{prefix}-agenda.png")
+            ).encode("utf-8")
         if ("md" in formats or "png" in formats) and data.chart_png is not None:
             files[f"{prefix}-chart.png"] = data.chart_png  # the Markdown report links to it by this name
+        if ("md" in formats or "png" in formats) and data.agenda_png is not None:
+            files[f"{prefix}-agenda.png"] = data.agenda_png
     return files
 
 
