@@ -8,7 +8,7 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test bench runtime setup catalogs lint typecheck imports unit catalogs-update clean
+.PHONY: run test bench runtime setup catalogs lint typecheck imports unit guide catalogs-update clean
 
 run: runtime ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
@@ -54,6 +54,9 @@ imports: setup
 
 unit: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+guide: setup ## Play the coordinator guide's conversations against the bot and write them into the guide
+	$(BIN)/python -m tests.guide
 
 catalogs-update: $(STAMP) ## Extract every translatable text and merge it into all catalogs
 	$(BIN)/pybabel extract --mapping-file=babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \

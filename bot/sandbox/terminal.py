@@ -190,11 +190,20 @@ class TerminalChat:
 
     def _print(self, user: SandboxUser, message: ChatMessage, edited: bool) -> None:
         note = " (edited)" if edited else ""
-        media = "".join(f"[{kind} {saved}] " for kind in EXTENSIONS if (saved := self._saved(message, kind)))
-        self.say(f"[bot → {user.person.first_name}]{note} {media}{message.content()}")
-        labels = message.button_labels()
-        if labels:
-            self.say("    " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
+        text, buttons = printed(message, self._saved)
+        self.say(f"[bot → {user.person.first_name}]{note} {text}")
+        if buttons:
+            self.say("    " + buttons)
+
+
+def printed(message: ChatMessage, saved: Callable[[ChatMessage, str], str]) -> tuple[str, str]:
+    """A bot message as the chat prints it: its text or caption after "[kind note] " for each file it carries (the
+    note from `saved`, perhaps empty), and its buttons numbered on one line ("" when it has none)."""
+    media = "".join(
+        f"[{' '.join(filter(None, (kind, saved(message, kind))))}] " for kind in EXTENSIONS if _file_of(message, kind)
+    )
+    buttons = "  ".join(f"[{i}] {label}" for i, label in enumerate(message.button_labels(), 1))
+    return media + message.content(), buttons
 
 
 def _file_of(message: ChatMessage, kind: str) -> tuple[str, str] | None:
