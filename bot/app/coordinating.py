@@ -151,7 +151,7 @@ def on_phase(step: Step, record: Coordinator, session: Session) -> None:
     text = say.PHASE_NOW.with_params(title=session.title, phase=session.phase.label)
     offers = [
         Button(
-            (say.PHASE_BACK if target is Phase.COLLECTING else say.PHASE_NEXT).with_params(phase=target.label),
+            (say.PHASE_NEXT if target is session.phase.following else say.PHASE_BACK).with_params(phase=target.label),
             PHASE_OFFER.pack(phase=target.value),
         )
         for target in _reachable(session)

@@ -322,7 +322,7 @@ def record_answer(conn: Conn, session_id: int, answer: Mapping[str, Any], now: d
             fields["note"],
             fields["note_voice"],
             fields["help_voice"],
-            utc_now(),
+            iso(now),
             action_id,
             period,
         ),

@@ -595,3 +595,36 @@ async def test_renaming_a_theme_can_change_its_emoji_and_a_new_theme_from_a_card
     await marloes.reply()  # added
     assert (await marloes.reply()).text == nl(catalogs, say.SORTED_INTO.with_params(theme="⚽ Sport"))
     assert "Taalcafé" in (await marloes.reply()).content(), "and the next idea to sort"
+
+
+async def test_while_sorting_a_coordinator_can_go_back_to_collecting_for_late_ideas(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    inspector = Inspector(bot.config.db)
+    marloes = add_person(standin, "Marloes", "nl")
+    session = await write(
+        bot.config.db,
+        lambda conn: owned_session(conn, marloes.id, "Thuis", "Wat?", "ranking", Phase.COLLECTING, (("Taal", None),)),
+    )
+    amal = add_person(standin, "Amal", "ar")
+    await join_with(amal, session.code, "ar", "newcomer", catalogs)
+    await write(bot.config.db, lambda conn: sessions.set_phase(conn, session.id, Phase.SORTING))
+    await marloes.send(f"/use {session.code}")
+    await marloes.reply()
+
+    await marloes.send("/phase")
+    offer = await marloes.reply()
+    assert offer.button_labels() == [
+        nl(catalogs, say.PHASE_NEXT.with_params(phase=Phase.PRIORITISING.label)),
+        nl(catalogs, say.PHASE_BACK.with_params(phase=Phase.COLLECTING.label)),
+    ]
+    await marloes.press(1, offer)
+    await standin.wait_until(lambda: nl(catalogs, say.CONFIRM) in offer.button_labels())
+    assert nl(catalogs, say.PHASE_REOPEN) in offer.text
+    await marloes.press(nl(catalogs, say.CONFIRM), offer)
+    await standin.wait_until(lambda: not offer.buttons)
+    assert (await inspector.session(session.code)).phase is Phase.COLLECTING
+
+    await amal.send("دروس اللغة في المساء")
+    await amal.reply()
+    assert (await inspector.counts(session)).unsorted == 1, "the late idea is kept, ready to sort"
