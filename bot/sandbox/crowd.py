@@ -1,24 +1,28 @@
 """A crowd for the sandbox: thirty simulated people join a session, give ideas and vote through the stand-in, as
 people would, while the sandbox's coordinator adds themes and moves the session on from the chat; so the group
 comparison has groups large enough to show. Only the sorting is done straight in the store (with the functions
-/sort uses): card by card through the chat, at Telegram's pace of a message a second, it would take minutes."""
+/sort uses): card by card through the chat, at Telegram's pace of a message a second, it would take minutes. So are
+the two actions that close the day, with months of check-ins behind them: that history cannot be waited for."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 from bot.conversation import Flow, fixed_options, load_flows
-from bot.domain import GroupDef, Msg, Phase, Session, Text, normalise_join_code
+from bot.domain import Cadence, GroupDef, Msg, Phase, Schedule, Session, Text, due_times, normalise_join_code
+from bot.domain.cadence import add_months
 from bot.i18n import Catalogs, native_name
 from bot.sandbox.people import NoReply, SandboxUser, add_person
 from bot.sandbox.server import StandIn
 from bot.sandbox.terminal import SandboxCommand
 from bot.sandbox.world import ChatMessage
-from bot.storage import Conn, Database, ideas, sessions, themes
+from bot.storage import Conn, Database, actions, ideas, members, people, sessions, themes
 
 PATIENCE = 60.0  # seconds a simulated person waits for the bot before the crowd gives up
 IDEAS_EACH = 2  # ideas each person gives (fewer when the session allows fewer)
@@ -86,6 +90,31 @@ BALLOTS = (
     ("language work housing", "language housing work", "language meeting work", "work language housing"),
     ("own work language", "own language work", "work own housing"),
     ("own meeting housing", "meeting own housing", "own housing meeting"),
+)
+
+
+# What came of it: actions on the groups' first themes, each owned by one of the crowd, with what the owner answered
+# at each monthly check-in so far (an empty answer: none came); the last of them was due yesterday.
+ON_TRACK, DELAY, STUCK = {"status": "on_track"}, {"status": "delay"}, {"status": "stuck"}
+AGENDA: tuple[tuple[str, str, str, tuple[Mapping[str, str], ...]], ...] = (
+    (
+        "language",
+        "Evening language lessons in the library",
+        "Grace",
+        (
+            {**ON_TRACK, "note": "Twelve people came to the first lesson."},
+            ON_TRACK,
+            {**STUCK, "help": "A second volunteer teacher for Thursdays."},
+            {},
+            {**ON_TRACK, "note": "A retired teacher joined: two groups now, 25 learners."},
+        ),
+    ),
+    (
+        "own",
+        "A desk where newcomers arrange their own affairs, with a volunteer beside them",
+        "Bram",
+        (ON_TRACK, {**DELAY, "note": "De ruimte in het wijkcentrum is pas in maart vrij."}, ON_TRACK),
+    ),
 )
 
 
@@ -170,9 +199,15 @@ class Crowd:
             heard = (m.user.sees_after(thanks, timeout=PATIENCE) for m, thanks in zip(members, thanked, strict=True))
             await asyncio.gather(*heard)
             self._progress("the session is closed and everyone has heard the results")
+            by_name = {m.user.person.first_name: m.user.id for m in members}
+            begun = await database.write(partial(_agenda, session_id=session.id, owners=by_name))
+            self._progress(f"{begun} actions were agreed months ago, and their owners have answered check-ins since")
         finally:
             await database.close()
-        self.say(f"-- crowd: type @{self._name} and then /results to see how the groups differ")
+        self.say(
+            f"-- crowd: type @{self._name} and then /results to see how the groups differ, and /agenda for what came "
+            "of it"
+        )
 
     async def _collect(self, database: Database, session: Session, members: list[Member]) -> None:
         """The coordinator takes up the session (opening a draft) and adds themes while the crowd joins."""
@@ -300,6 +335,26 @@ def _sort(conn: Conn, session_id: int) -> int:
                 done += ideas.merge(conn, session_id, card.id, original)
         card = ideas.next_unsorted(conn, session_id, after=card.id)
     return done
+
+
+def _agenda(conn: Conn, session_id: int, owners: Mapping[str, int]) -> int:
+    """The session's actions, each accepted by its owner months ago with its past check-ins answered (or missed);
+    what is still to come goes out as it falls due. How many actions there are."""
+    ids = {f"{t.emoji} {t.name}": t.id for t in themes.of_session(conn, session_id)}
+    today = datetime.now(UTC)
+    for theme, title, owner, answers in AGENDA:
+        start = add_months(today.date(), -len(answers)) - timedelta(days=1)
+        schedule = Schedule(start, Cadence.MONTHLY)
+        themes_ = [ids[theme_label(theme)]] if theme_label(theme) in ids else []
+        action = actions.create(conn, session_id, title, "", themes_, schedule, secrets.token_hex(8))
+        owner_id = people.ensure(conn, owners[owner]).id
+        membership = members.of(conn, owner_id, session_id)
+        assert membership is not None, "the owner took part in the session"
+        dues, begun = due_times(schedule), datetime.combine(start, schedule.at, UTC)
+        actions.accept(conn, owner_id, action, schedule.at, dues, begun, membership.participant.pseudonym)
+        for (period, _due), answer in zip(dues, answers, strict=False):
+            actions.answered_in_the_past(conn, session_id, action.id, period, answer)
+    return len(AGENDA)
 
 
 def _offering(label: str) -> Callable[[ChatMessage], bool]:

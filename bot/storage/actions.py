@@ -342,6 +342,24 @@ def record_answer(conn: Conn, session_id: int, answer: Mapping[str, Any], now: d
         set_status(conn, action_id, ActionStatus.DONE, now)
 
 
+ANSWERED_AFTER = timedelta(hours=3)  # when a past check-in counts as answered, after it was due
+
+
+def answered_in_the_past(conn: Conn, session_id: int, action_id: int, period: int, answer: Mapping[str, Any]) -> None:
+    """A check-in due before now, as if it went out when due and the owner answered (an empty `answer`: did not)
+    a few hours later; its letters are no longer to send. The sandbox's crowd gives its actions a history so."""
+    row = one(conn, "SELECT due_at FROM checkin WHERE action_id = ? AND period = ?", (action_id, period))
+    assert row is not None, "a check-in of the action's year"
+    due = datetime.fromisoformat(row[0])
+    mark_sent(conn, action_id, period, due)
+    conn.execute(
+        "DELETE FROM outbox WHERE status = 'pending' AND purpose IN (?, ?) AND period = ?",
+        (Purpose.CHECKIN.value, Purpose.REMINDER.value, f"{action_id}:{period}"),
+    )
+    if answer:
+        record_answer(conn, session_id, {"action": action_id, "period": period, **answer}, due + ANSWERED_AFTER)
+
+
 NEWS_EVERY = timedelta(weeks=1)  # participants hear of actions at most this often; what happens meanwhile waits
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pexpect
 
+from bot.app.action_texts import AGENDA
 from bot.app.results import DIFFERENCES, ORDER_OF, TITLE
 from bot.cli import DEMO_TITLE
-from bot.domain import DEFAULT_GROUPS
+from bot.domain import DEFAULT_GROUPS, PROGRESS_NAMES, Progress
 from bot.i18n import Catalogs
+from bot.sandbox.crowd import AGENDA as AGENDA_OF_CROWD
 from tests.e2e.test_terminal_chat import LOG_LINE, shown, spawn
 
 CROWD_TAKES = 120  # seconds the crowd may take here (it takes about 20 on two cores; a minute is the promise)
@@ -29,13 +31,18 @@ def test_a_new_user_fills_the_demo_session_with_a_crowd_and_sees_the_group_compa
         child.expect(r"-- crowd: 30 people joined, with 60 ideas", timeout=CROWD_TAKES)
         child.expect(r"-- crowd: 30 people voted", timeout=CROWD_TAKES)
         child.expect(r"-- crowd: the session is closed and everyone has heard the results", timeout=CROWD_TAKES)
-        child.expect_exact("-- crowd: type @alex and then /results to see how the groups differ")
+        child.expect(r"-- crowd: 2 actions were agreed months ago, and their owners have answered check-ins since")
+        child.expect_exact("-- crowd: type @alex and then /results to see how the groups differ, and /agenda")
         child.sendline("@alex")
         child.expect("you are Alex")
         child.sendline("/results")
         child.expect_exact(en.text(TITLE.with_params(title=DEMO_TITLE, count=30)))
         child.expect(r"\[bot → Alex\] \[photo [^\]]* → (\S+)\]")
         summary, chart = child.before, tmp_path / child.match.group(1)
+        child.sendline("/agenda")
+        child.expect_exact(en.text(AGENDA.with_params(title=DEMO_TITLE)))
+        child.expect(r"\[bot → Alex\] \[photo [^\]]* → (\S+)\]")  # the agenda chart, after the text
+        agenda, agenda_chart = child.before, tmp_path / child.match.group(1)
         child.sendline("!crowd")
         child.expect("-- crowd: stopped: .* no longer collects ideas")  # a closed session takes no crowd
         child.sendline("!quit")
@@ -58,4 +65,9 @@ def test_a_new_user_fills_the_demo_session_with_a_crowd_and_sees_the_group_compa
     assert first["professional"] == first["resident"] == ["🙋", "Own"], "the others their own responsibility"
     assert en.text(DIFFERENCES) in summary
     assert chart.read_bytes().startswith(b"\x89PNG"), "the group comparison chart arrives"
+    for _theme, title, _owner, answers in AGENDA_OF_CROWD:
+        assert title in agenda, "each action the crowd agreed on is on the agenda"
+        assert str(answers[-1].get("note", "")) in agenda, "with its owner's latest words, months into its year"
+    assert en.text(PROGRESS_NAMES[Progress.ON_TRACK]) in agenda
+    assert agenda_chart.read_bytes().startswith(b"\x89PNG"), "and the chart of the months behind it"
     assert not LOG_LINE.search(shown(child)), "all the while, the bot's log stays out of the chat"
