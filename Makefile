@@ -8,7 +8,7 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test bench runtime setup catalogs lint typecheck imports unit guide catalogs-update clean
+.PHONY: run test bench runtime setup catalogs lint typecheck imports unit chromium guide catalogs-update clean
 
 run: runtime ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
@@ -52,8 +52,22 @@ typecheck: setup
 imports: setup
 	$(BIN)/lint-imports
 
-unit: setup
+unit: setup chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The web pages are tested in a real Chromium: the system's (Debian's package, or Homebrew's on macOS), driven by
+# Playwright; no test tool downloads a browser. INSPRAAK_CHROMIUM may point at one installed elsewhere.
+CHROMIUM_FOUND = command -v chromium || command -v chromium-browser || command -v google-chrome \
+	|| test -x "$$INSPRAAK_CHROMIUM" || test -x /Applications/Chromium.app/Contents/MacOS/Chromium
+chromium:
+	@($(CHROMIUM_FOUND)) >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the web page tests (once)..."; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then as_root=; elif sudo -n true 2>/dev/null; then as_root="sudo -n"; \
+	    else echo "make: Chromium is needed for the tests: run 'sudo apt-get install chromium' once, or set INSPRAAK_CHROMIUM" >&2; exit 1; fi; \
+	    $$as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$as_root apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v brew >/dev/null 2>&1; then brew install --cask --quiet chromium; \
+	  else echo "make: Chromium is needed for the tests: install it, or set INSPRAAK_CHROMIUM to its path" >&2; exit 1; fi; }
 
 guide: setup ## Play the coordinator guide's conversations against the bot and write them into the guide
 	$(BIN)/python -m tests.guide

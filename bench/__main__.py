@@ -17,6 +17,7 @@ from typing import Any
 
 from bench import figures
 from bench.figures import Broken
+from bench.projector import projector
 from bench.report import machine, render
 from bench.stage import ROOT
 
@@ -38,6 +39,8 @@ class Plan:
     pending: tuple[int, ...] = (0, 10_000, 100_000)
     sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
     growth_rate: float = 50.0
+    projector_seconds: float = 20.0
+    projector_rate: float = 30.0  # new ideas a second, into a session with 300 on the wall
 
 
 QUICK = Plan(
@@ -49,6 +52,7 @@ QUICK = Plan(
     history=10_000,
     pending=(0, 10_000),
     sizes=(1_000, 10_000),
+    projector_seconds=5.0,
 )
 
 
@@ -77,7 +81,7 @@ async def repeat(name: str, runs: int, one: Callable[[], Awaitable[dict[str, Any
     return combine(results)
 
 
-STAGES = ("saturation", "latency", "broadcast", "footprint", "growth")
+STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector")
 
 
 async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, Any]:
@@ -125,6 +129,11 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
         trace = work / "statements.json"
         await figures.growth(work, histories[max(plan.sizes)], 2.0, plan.growth_rate, trace)
         out["plans"] = figures.query_plans(work / "growth.sqlite3", json.loads(trace.read_text(encoding="utf-8")))
+    if "projector" in stages:
+        print("the projector page while ideas pour in", flush=True)
+        out["projector"] = await repeat(
+            "projector", plan.runs, lambda: projector(work, plan.projector_seconds, plan.projector_rate)
+        )
     return out
 
 

@@ -48,7 +48,7 @@ def fresh(path: Path) -> Path:
 async def _settled(crowd: Crowd) -> None:
     """Wait until every person has all the messages their steps earn (a late or doubled one shows here)."""
     with contextlib.suppress(Broken):  # said below, with who got what
-        await _until(lambda: not crowd.doubled_or_lost(), 5, "every answer")
+        await until(lambda: not crowd.doubled_or_lost(), 5, "every answer")
     await asyncio.sleep(0.3)  # anything extra on its way arrives now
     problems = crowd.doubled_or_lost()
     if problems:
@@ -121,7 +121,7 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": cut[49] * 1000, "p99": cut[98] * 1000, "max": ordered[-1] * 1000, "n": len(ordered)}
 
 
-async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+async def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
     """Poll until `condition` holds; Broken when it does not within `timeout` seconds."""
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -151,7 +151,7 @@ async def latency(
         await open_voting(db, vote)
         for person in people:
             voters.expected_posts[person.id] += 2  # "voting is open" and the question
-        await _until(lambda: all(watch.posts[p.id] >= voters.expected_posts[p.id] for p in people), 60, "vote notices")
+        await until(lambda: all(watch.posts[p.id] >= voters.expected_posts[p.id] for p in people), 60, "vote notices")
         start = time.perf_counter()
 
         async def votes(n: int, person: SandboxUser) -> float:
@@ -196,7 +196,7 @@ async def broadcast(workdir: Path, people: int, scale: float) -> dict[str, Any]:
         rates = {"overall": flood.overall_rate, "per_chat": flood.per_chat * scale, "burst": float(flood.burst)}
         bot = await stage.bot("inspraak", db, rates=rates)
         patience = 30 + 2 * people / min(flood.overall_rate, 100)  # the bot's own pace, when the limit is higher
-        await _until(lambda: len(arrivals) >= people, patience, "the broadcast")
+        await until(lambda: len(arrivals) >= people, patience, "the broadcast")
         await asyncio.sleep(1.0)  # a doubled message would arrive now
         await bot.stop()
         async with opened(db) as database:

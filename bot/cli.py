@@ -32,7 +32,8 @@ from bot.sandbox import StandIn, TerminalChat, stdin_lines
 from bot.sandbox.crowd import Crowd
 from bot.storage import Conn, Database, StorageError, meta, privacy, roles, sessions
 from bot.tg import PollingStopped, serve
-from bot.tg.runner import BOT_USERNAME, retention
+from bot.tg.runner import BOT_USERNAME, WebSide, retention
+from bot.web import listening_socket, pages
 
 log = logging.getLogger("inspraak")
 
@@ -308,8 +309,24 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 async def _run(config: Config) -> int:
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    await serve(config, stop)
+    local, web = web_side(config)
+    await serve(local, stop, web=web)
     return 0
+
+
+def web_side(config: Config) -> tuple[Config, WebSide | None]:
+    """The web pages' socket, bound now (so a taken port stops the start with a clear message), and the
+    configuration with the port it got; none when the pages are switched off."""
+    if config.web_port is None:
+        return config, None
+    try:
+        sock = listening_socket(config.web_host, config.web_port)
+    except OSError as error:
+        raise ConfigError(
+            f"the web pages cannot listen on {config.web_host}:{config.web_port} ({error.strerror}): "
+            "set INSPRAAK_WEB_PORT to a free port"
+        ) from None
+    return replace(config, web_port=sock.getsockname()[1]), partial(pages, sock=sock)
 
 
 def sandbox_token() -> str:
@@ -334,23 +351,28 @@ async def _sandbox_bot(config: Config, standin: StandIn, db: Path, log_file: Pat
     chat = TerminalChat(standin, files=config.db.with_name("sandbox-files"))
     chat.say(f"-- the bot logs to {log_file}, not into this chat")
     coordinator = chat.people[-1]  # one simulated person is an admin, to try the coordinator side
-    local = replace(
-        config,
-        token=standin.token,
-        api_url=standin.api_url,
-        file_url=standin.file_url,
-        db=db,
-        admins=config.admins | {coordinator.id},
+    local, web = web_side(
+        replace(
+            config,
+            token=standin.token,
+            api_url=standin.api_url,
+            file_url=standin.file_url,
+            db=db,
+            admins=config.admins | {coordinator.id},
+            web_port=0 if config.web_port is None else config.web_port,  # the sandbox has its pages, on this machine
+            web_host="127.0.0.1",
+        )
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    bot = asyncio.create_task(serve(local, stop))
+    bot = asyncio.create_task(serve(local, stop, web=web))
     try:
         await asyncio.wait_for(standin.polling.wait(), 30)
         chat.say(f"-- the bot is running against the stand-in (database {local.db})")
         code = await _demo_session(local, coordinator.id)
         chat.say(f"-- a demo session is open: type /start {code} to join it (as a participant would)")
         chat.say(f"-- @{coordinator.person.first_name.lower()} is an admin and coordinator: try /new, /sort, /status")
+        chat.say(f"-- the web pages are at {local.pages}: /projector gives the link to the demo session's projector")
         crowd = Crowd(standin, local.db, coordinator, chat.say, default_code=code)
         chat.commands["crowd"] = crowd.as_command()
         chat.say("-- type !crowd to fill the demo session with 30 people, to see the group comparison")

@@ -42,6 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "INSPRAAK_TIMEZONE", "Europe/Amsterdam", "IANA timezone for schedules."),
     Setting("language", "INSPRAAK_LANGUAGE", "nl", f"Default language ({', '.join(SUPPORTED)})."),
     Setting("log_level", "INSPRAAK_LOG_LEVEL", "INFO", "How much to log: DEBUG, INFO, WARNING or ERROR."),
+    Setting("web_port", "INSPRAAK_WEB_PORT", None, "Port of the web pages (projector); unset: no web pages."),
+    Setting("web_host", "INSPRAAK_WEB_HOST", "127.0.0.1", "Address the web pages listen on (behind a proxy, keep it)."),
+    Setting(
+        "web_url",
+        "INSPRAAK_WEB_URL",
+        None,
+        "Address people open the web pages at, e.g. https://inspraak.example.org; default http://HOST:PORT.",
+    ),
     Setting(
         "retention_months",
         "INSPRAAK_RETENTION_MONTHS",
@@ -64,6 +72,16 @@ class Config:
     language: str = "nl"
     retention_months: int = 24
     log_level: str = "INFO"
+    web_port: int | None = None  # None: no web pages
+    web_host: str = "127.0.0.1"
+    web_url: str | None = None  # as people reach the pages; None: http://web_host:web_port
+
+    @property
+    def pages(self) -> str | None:
+        """Where people open the web pages, without a trailing slash; None when they are switched off."""
+        if self.web_port is None:
+            return None
+        return (self.web_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     def require_token(self) -> str:
         """The token, or a clear error saying how to get one."""
@@ -134,7 +152,16 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
     months = raw["retention_months"] or "24"
     if not months.isdigit() or int(months) < 1:
         raise ConfigError("INSPRAAK_RETENTION_MONTHS must be a whole number of months, at least 1")
+    web_port = raw["web_port"]
+    if web_port is not None and (not web_port.isdigit() or int(web_port) > 65535):
+        raise ConfigError("INSPRAAK_WEB_PORT must be a port number (0 to 65535; 0: any free port)")
+    web_url = raw["web_url"]
+    if web_url is not None and not web_url.startswith(("http://", "https://")):
+        raise ConfigError("INSPRAAK_WEB_URL must start with http:// or https://")
     return Config(
+        web_port=None if web_port is None else int(web_port),
+        web_host=raw["web_host"] or "127.0.0.1",
+        web_url=web_url,
         retention_months=int(months),
         token=token,
         db=Path(raw["db"] or DEFAULT_DB),

@@ -10,6 +10,7 @@ HELP = Msg(
     "/use CODE – work on another session\n"
     "/phase – see and change the phase\n"
     "/status – live counts\n"
+    "/projector – a page to show the room: how to join, the ideas as they come, the results\n"
     "/themes – add, rename or remove themes\n"
     "/sort – sort ideas into themes\n"
     "/hidden – hidden ideas\n"

@@ -18,6 +18,7 @@ from bot.app import (  # noqa: F401
     pools,
     privacy,
     results,
+    room,
     sorting,
     start,
     texts,

@@ -27,6 +27,7 @@ class Services:
     timezone: str
     clock: Clock
     link: Callable[[str], str]  # a t.me link that opens the bot with a /start payload (made by the transport)
+    pages: str | None = None  # where the web pages are reached ("https://…", no trailing slash); None: switched off
 
     @property
     def zone(self) -> ZoneInfo:

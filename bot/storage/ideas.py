@@ -278,6 +278,31 @@ def counts(conn: Conn, session_id: int) -> Counts:
     return Counts(by_theme, unsorted, hidden_count, untranscribed)
 
 
+@dataclass(frozen=True)
+class ShownIdea:
+    """An idea as the room sees it: its words (a voice note's when written down) and a translation, no author."""
+
+    id: int
+    kind: str
+    text: str | None
+    language: str | None
+    translation: str | None
+    voice_duration: int | None
+
+
+def shown(conn: Conn, session_id: int, limit: int) -> tuple[list[ShownIdea], int]:
+    """The newest ideas anyone may see (not hidden, not a repeat of another), newest first, and how many there are."""
+    visible = "FROM idea WHERE session_id = ? AND hidden_reason IS NULL AND duplicate_of IS NULL"
+    found = rows(
+        conn,
+        "SELECT id, kind, COALESCE(text, transcription), language, translation, voice_duration "
+        f"{visible} ORDER BY id DESC LIMIT ?",
+        (session_id, limit),
+    )
+    total: Any = one(conn, f"SELECT COUNT(*) {visible}", (session_id,))
+    return [ShownIdea(*row) for row in found], int(total[0]) if total else 0
+
+
 def for_export(conn: Conn, session_id: int) -> list[ExportIdea]:
     """Every idea of a session with what an export shows: pseudonym, group, theme, status and time."""
     found = rows(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -50,7 +52,9 @@ CONFLICT = (
     "Stop the other one, or use a different bot token, then start again."
 )
 
-__all__ = ["BOT_USERNAME", "PollingStopped", "retention", "serve"]
+WebSide = Callable[[Services], AbstractAsyncContextManager[object]]
+
+__all__ = ["BOT_USERNAME", "PollingStopped", "WebSide", "retention", "serve"]
 
 
 def retention(config: Config) -> timedelta:
@@ -74,8 +78,10 @@ async def serve(
     tick: timedelta = TICK,
     limits: Mapping[str, float] | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
+    web: WebSide | None = None,
 ) -> None:
-    """Serve updates and send what the outbox holds until `stop` is set.
+    """Serve updates and send what the outbox holds until `stop` is set, and the web pages while it does (when
+    `web` is given: it serves them for the bot's services).
 
     `clock` and `tick` are injectable so a test can run a year of check-ins in seconds.
     """
@@ -101,61 +107,65 @@ async def serve(
             config.timezone,
             clock,
             partial(create_deep_linked_url, bot.username),
+            config.pages if web is not None else None,
         )
-        delivery = Delivery(svc)
+        async with web(svc) if web is not None else contextlib.nullcontext():
+            delivery = Delivery(svc)
 
-        async def deliver(row: OutboxRow) -> bool:
-            rendered = await database.read(partial(delivery.render, row=row))
-            if isinstance(rendered, Later):
-                raise NotYet(rendered.seconds)
-            if rendered is None:
-                return False
-            for out in rendered:
-                message_id = await perform(bot, out)
-                if isinstance(out, SendText) and out.slot and message_id and row.recipient is not None:
-                    slot = partial(keyboards.hold, participant_id=row.recipient, slot=out.slot, message_id=message_id)
-                    await database.write(slot)
-            return True
+            async def deliver(row: OutboxRow) -> bool:
+                rendered = await database.read(partial(delivery.render, row=row))
+                if isinstance(rendered, Later):
+                    raise NotYet(rendered.seconds)
+                if rendered is None:
+                    return False
+                for out in rendered:
+                    message_id = await perform(bot, out)
+                    if isinstance(out, SendText) and out.slot and message_id and row.recipient is not None:
+                        slot = partial(
+                            keyboards.hold, participant_id=row.recipient, slot=out.slot, message_id=message_id
+                        )
+                        await database.write(slot)
+                return True
 
-        async def run(row: OutboxRow) -> None:
-            await database.write(partial(run_job, svc, row=row))
+            async def run(row: OutboxRow) -> None:
+                await database.write(partial(run_job, svc, row=row))
 
-        sender = Sender(database, deliver, run, clock, stopped=partial(person_stopped, svc))
-        runtime = Runtime(svc, Driver(svc), sender)
-        application.bot_data[KEY] = runtime
-        menus: asyncio.Task[None] | None = None
-        try:
-            await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
-            menus = asyncio.create_task(_menus(bot, catalogs, config.language))
-            await sender.recover()  # rows a crash left "sending" go out again
-            await application.start()
-            _repeat(application, sender, tick, config, database, clock)
-
-            async def handle(batch: list[Update]) -> None:
-                processor = application.update_processor
-                await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in batch))
-
-            async def set_aside(aside: SetAside) -> None:
-                after(runtime, bot, await runtime.driver.set_aside(aside))
-
-            await _patiently(bot.delete_webhook, "switching to polling")
-            poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
-            log.info("inspraak is running as @%s", bot.username)
+            sender = Sender(database, deliver, run, clock, stopped=partial(person_stopped, svc))
+            runtime = Runtime(svc, Driver(svc), sender)
+            application.bot_data[KEY] = runtime
+            menus: asyncio.Task[None] | None = None
             try:
-                await poller.run(stop)
-            except PollingStopped:
-                log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
-                raise PollingStopped(CONFLICT) from None
-            except TokenRejected:
-                raise ConfigError(REJECTED) from None
-            log.info("stopped taking updates; delivering what is in hand")
-        finally:
-            if menus is not None:
-                menus.cancel()
-            await sender.close()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+                await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
+                menus = asyncio.create_task(_menus(bot, catalogs, config.language))
+                await sender.recover()  # rows a crash left "sending" go out again
+                await application.start()
+                _repeat(application, sender, tick, config, database, clock)
+
+                async def handle(batch: list[Update]) -> None:
+                    processor = application.update_processor
+                    await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in batch))
+
+                async def set_aside(aside: SetAside) -> None:
+                    after(runtime, bot, await runtime.driver.set_aside(aside))
+
+                await _patiently(bot.delete_webhook, "switching to polling")
+                poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
+                log.info("inspraak is running as @%s", bot.username)
+                try:
+                    await poller.run(stop)
+                except PollingStopped:
+                    log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
+                    raise PollingStopped(CONFLICT) from None
+                except TokenRejected:
+                    raise ConfigError(REJECTED) from None
+                log.info("stopped taking updates; delivering what is in hand")
+            finally:
+                if menus is not None:
+                    menus.cancel()
+                await sender.close()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
     finally:
         await database.close()
 

@@ -6,10 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 from bot import config as configuration
 from bot.config import Config
@@ -17,7 +19,9 @@ from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.storage import people
 from bot.tg import serve
+from bot.web import listening_socket, pages
 from tests.conftest import TOKEN
+from tests.e2e.browser import FLAGS, chromium
 from tests.store import read
 
 
@@ -109,6 +113,30 @@ async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: Sandb
     """The bot, running against the stand-in with a database of its own and one admin."""
     config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
     running = RunningBot(standin, config, catalogs)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium for the web pages."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium(), args=list(FLAGS), headless=True)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def web_bot(
+    standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser
+) -> AsyncIterator[RunningBot]:
+    """The bot with its web pages on a free port of 127.0.0.1 (`bot.config.pages` says where)."""
+    sock = listening_socket("127.0.0.1", 0)
+    config = replace(
+        config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}), web_port=sock.getsockname()[1]
+    )
+    running = RunningBot(standin, config, catalogs, web=partial(pages, sock=sock))
     await running.start()
     yield running
     await running.stop()

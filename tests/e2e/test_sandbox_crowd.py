@@ -4,6 +4,7 @@ through a pseudo-terminal, the crowd's people acting through the stand-in."""
 from __future__ import annotations
 
 import re
+import urllib.request
 from pathlib import Path
 
 import pexpect
@@ -25,6 +26,8 @@ def test_a_new_user_fills_the_demo_session_with_a_crowd_and_sees_the_group_compa
     en = catalogs.get("en")  # Alex, the sandbox's admin, has an English Telegram app
     child = spawn(tmp_path, "run")
     try:
+        child.expect(r"-- the web pages are at (http://127\.0\.0\.1:\d+)")
+        pages = child.match.group(1)
         child.expect(r"type !crowd to fill the demo session")
         child.expect_exact("!crowd [CODE]")  # in the help
         child.sendline("!crowd")
@@ -43,6 +46,10 @@ def test_a_new_user_fills_the_demo_session_with_a_crowd_and_sees_the_group_compa
         child.expect_exact(en.text(AGENDA.with_params(title=DEMO_TITLE)))
         child.expect(r"\[bot → Alex\] \[photo [^\]]* → (\S+)\]")  # the agenda chart, after the text
         agenda, agenda_chart = child.before, tmp_path / child.match.group(1)
+        child.sendline("/projector")
+        child.expect(re.escape(pages) + r"/projector/\S+")
+        with urllib.request.urlopen(child.match.group(0), timeout=10) as page:  # the sandbox serves its pages
+            shown_in_room = page.read().decode()
         child.sendline("!crowd")
         child.expect("-- crowd: stopped: .* no longer collects ideas")  # a closed session takes no crowd
         child.sendline("!quit")
@@ -70,4 +77,5 @@ def test_a_new_user_fills_the_demo_session_with_a_crowd_and_sees_the_group_compa
         assert str(answers[-1].get("note", "")) in agenda, "with its owner's latest words, months into its year"
     assert en.text(PROGRESS_NAMES[Progress.ON_TRACK]) in agenda
     assert agenda_chart.read_bytes().startswith(b"\x89PNG"), "and the chart of the months behind it"
+    assert "Own responsibility" in shown_in_room and 'class="standing"' in shown_in_room, "the room sees the result"
     assert not LOG_LINE.search(shown(child)), "all the while, the bot's log stays out of the chat"
