@@ -20,6 +20,7 @@ from bench.figures import Broken
 from bench.projector import projector
 from bench.report import machine, render
 from bench.stage import ROOT
+from bench.suggestions import suggestions
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Plan:
     growth_rate: float = 50.0
     projector_seconds: float = 20.0
     projector_rate: float = 30.0  # new ideas a second, into a session with 300 on the wall
+    suggestion_ideas: int = 300
 
 
 QUICK = Plan(
@@ -81,7 +83,7 @@ async def repeat(name: str, runs: int, one: Callable[[], Awaitable[dict[str, Any
     return combine(results)
 
 
-STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector")
+STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector", "suggestions")
 
 
 async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, Any]:
@@ -133,6 +135,11 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
         print("the projector page while ideas pour in", flush=True)
         out["projector"] = await repeat(
             "projector", plan.runs, lambda: projector(work, plan.projector_seconds, plan.projector_rate)
+        )
+    if "suggestions" in stages:
+        print("theme suggestions for 300 ideas, on this machine's own model", flush=True)
+        out["suggestions"] = await repeat(
+            "suggestions", plan.runs, lambda: asyncio.to_thread(suggestions, plan.suggestion_ideas)
         )
     return out
 

@@ -14,6 +14,7 @@ from bot.app import (  # noqa: F401
     content,
     coordinating,
     participation,
+    peers,
     pool_admin,
     pools,
     privacy,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -28,6 +28,8 @@ class Services:
     clock: Clock
     link: Callable[[str], str]  # a t.me link that opens the bot with a /start payload (made by the transport)
     pages: str | None = None  # where the web pages are reached ("https://…", no trailing slash); None: switched off
+    files: Callable[[str], Awaitable[bytes]] | None = None  # a file people sent, by its Telegram file id
+    web_app_key: bytes | None = None  # checks who opened a Mini App (derived from the token; None: no Mini Apps)
 
     @property
     def zone(self) -> ZoneInfo:

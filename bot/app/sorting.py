@@ -10,6 +10,7 @@ from typing import Any
 from bot.app import coord_texts as say
 from bot.app import texts
 from bot.app.answers import Annotate, Hide, ThemeAdd, ThemeRename
+from bot.app.board import board_link
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
@@ -76,8 +77,9 @@ def show_themes(step: Step, session: Session) -> None:
 
 @command("themes", Access.SESSION)
 def on_themes(step: Step, record: Coordinator, session: Session) -> None:
-    """`/themes`: see and change the session's themes."""
+    """`/themes`: see and change the session's themes (and, with the web pages on, a link to the board)."""
     show_themes(step, session)
+    board_link(step, session)
 
 
 @button(THEME_ADD, Access.SESSION)
@@ -189,7 +191,8 @@ def show_next_card(step: Step, session: Session, after: int = 0) -> None:
 
 @command("sort", Access.SESSION)
 def on_sort(step: Step, record: Coordinator, session: Session) -> None:
-    """`/sort`: one idea at a time."""
+    """`/sort`: one idea at a time (and, with the web pages on, a link to the board for all of them at once)."""
+    board_link(step, session)
     show_next_card(step, session)
 
 

@@ -41,6 +41,7 @@ MENU = (
     ("help", Msg("command.help", "What you can do")),
     ("language", Msg("command.language", "Choose your language")),
     ("vote", Msg("command.vote", "Choose what matters most")),
+    ("ideas", Msg("command.ideas", "See what others said")),
     ("history", Msg("command.history", "Consultations you took part in")),
     ("leave", Msg("command.leave", "Leave an expert pool")),
     ("mydata", Msg("command.mydata", "See what is held about you")),

@@ -14,34 +14,37 @@ class PageRole(StrEnum):
     """What a link opens; each role is its own page, so a link for one never opens another."""
 
     PROJECTOR = "projector"  # read-only, for the room: no pseudonyms, no hidden ideas
+    BOARD = "board"  # a coordinator's sorting board: acts as that coordinator, while they still run the session
 
 
 # How long a link works: a projector link lasts through a session's days of collecting and voting.
-LIFETIME = {PageRole.PROJECTOR: timedelta(days=14)}
+# A board link acts as its coordinator, so it lasts a working day.
+LIFETIME = {PageRole.PROJECTOR: timedelta(days=14), PageRole.BOARD: timedelta(hours=12)}
 _MAC_BYTES = 16
 
 
 @dataclass(frozen=True)
 class Grant:
-    """One role on one session, until a moment."""
+    """One role on one session, until a moment; for a board, as one coordinator (a participant id)."""
 
     role: PageRole
     session_id: int
     expires: datetime
+    person: int = 0
 
     def valid_at(self, moment: datetime) -> bool:
         """Whether the link still works at this moment."""
         return moment < self.expires
 
 
-def grant_for(role: PageRole, session_id: int, now: datetime) -> Grant:
+def grant_for(role: PageRole, session_id: int, now: datetime, person: int = 0) -> Grant:
     """A grant from now for as long as its role's links last."""
-    return Grant(role, session_id, (now + LIFETIME[role]).replace(microsecond=0))
+    return Grant(role, session_id, (now + LIFETIME[role]).replace(microsecond=0), person)
 
 
 def sign(secret: bytes, grant: Grant) -> str:
     """The grant as a URL-safe token: what it grants in the clear, and a MAC over that with the bot's secret."""
-    claim = f"{grant.role.value}.{grant.session_id}.{int(grant.expires.timestamp())}"
+    claim = f"{grant.role.value}.{grant.session_id}.{grant.person}.{int(grant.expires.timestamp())}"
     return f"{claim}.{_mac(secret, claim)}"
 
 
@@ -49,12 +52,17 @@ def verify(secret: bytes, token: str) -> Grant | None:
     """The grant a token carries, if the bot signed it; None for anything forged, altered or malformed."""
     claim, _, mac = token.rpartition(".")
     parts = claim.split(".")
-    if len(parts) != 3 or not hmac.compare_digest(mac, _mac(secret, claim)):
+    if len(parts) != 4 or not hmac.compare_digest(mac, _mac(secret, claim)):
         return None
-    role, session, expires = parts
-    if role not in {r.value for r in PageRole} or not session.isdigit() or not expires.isdigit():
+    role, session, person, expires = parts
+    if role not in {r.value for r in PageRole} or not all(p.isdigit() for p in (session, person, expires)):
         return None
-    return Grant(PageRole(role), int(session), datetime.fromtimestamp(int(expires), UTC))
+    return Grant(PageRole(role), int(session), datetime.fromtimestamp(int(expires), UTC), int(person))
+
+
+def csrf_for(secret: bytes, token: str) -> str:
+    """The key a page sends back with every change it asks for: only a page the bot served knows it."""
+    return _mac(secret, "csrf:" + token)
 
 
 def _mac(secret: bytes, claim: str) -> str:

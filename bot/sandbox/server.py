@@ -340,7 +340,8 @@ class StandIn:
         text = _checked_text(p.text("text"), p.text("parse_mode"), MAX_TEXT, "message is too long")
         if text is None:
             raise bad_request("message text is empty")
-        return await self._post(chat, text=text, reply_markup=_checked_markup(p.structure("reply_markup")))
+        markup = _checked_markup(p.structure("reply_markup"), chat.get("type") == "private")
+        return await self._post(chat, text=text, reply_markup=markup)
 
     async def _send_photo(self, p: Params) -> Any:
         chat = self._chat(p)
@@ -577,8 +578,9 @@ def _parse_entities(text: str, parse_mode: str) -> str:
     raise bad_request(f"unsupported parse_mode {parse_mode}")
 
 
-def _checked_markup(markup: Any) -> dict[str, Any] | None:
-    """Validate an inline keyboard as Telegram does (labels present, callback data 1-64 bytes)."""
+def _checked_markup(markup: Any, private: bool | None = None) -> dict[str, Any] | None:
+    """Validate an inline keyboard as Telegram does (labels present, callback data 1-64 bytes, Mini App buttons
+    with an HTTPS address and only in private chats; `private` None: not known here, as for an edit)."""
     if markup is None:
         return None
     if not isinstance(markup, dict):
@@ -595,7 +597,14 @@ def _checked_markup(markup: Any) -> dict[str, Any] | None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode("utf-8")) <= MAX_CALLBACK_DATA:
                 raise bad_request("BUTTON_DATA_INVALID")
-            if data is None and not any(key in button for key in ("url", "copy_text", "switch_inline_query")):
+            web_app = button.get("web_app")
+            if web_app is not None and not str(dict(web_app).get("url", "")).startswith("https://"):
+                raise bad_request("BUTTON_URL_INVALID")  # Mini Apps open only over HTTPS
+            if web_app is not None and private is False:
+                raise bad_request("BUTTON_TYPE_INVALID")  # and only in private chats
+            if data is None and not any(
+                key in button for key in ("url", "copy_text", "switch_inline_query", "web_app")
+            ):
                 raise bad_request("text buttons are unallowed in the inline keyboard")
     return markup
 

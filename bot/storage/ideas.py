@@ -86,6 +86,7 @@ _CARDS = {
     "sorted": _CARD + "WHERE i.session_id = ? AND i.theme_id IS NOT NULL AND i.hidden_reason IS NULL "
     "AND i.duplicate_of IS NULL ORDER BY i.theme_id, i.id",
     "hidden": _CARD + "WHERE i.session_id = ? AND i.hidden_reason IS NOT NULL ORDER BY i.id",
+    "all": _CARD + "WHERE i.session_id = ? ORDER BY i.id",
 }
 
 
@@ -176,6 +177,11 @@ def sorted_cards(conn: Conn, session_id: int) -> list[IdeaCard]:
     return _cards(conn, "sorted", (session_id,))
 
 
+def all_cards(conn: Conn, session_id: int) -> list[IdeaCard]:
+    """Every idea of a session, sorted or not, hidden or not, oldest first (the sorting board shows them all)."""
+    return _cards(conn, "all", (session_id,))
+
+
 def hidden(conn: Conn, session_id: int) -> list[IdeaCard]:
     """Hidden ideas, with the reason, so they can be restored."""
     return _cards(conn, "hidden", (session_id,))
@@ -221,6 +227,16 @@ def merge(conn: Conn, session_id: int, idea_id: int, original_id: int) -> bool:
         "updated_at = ? WHERE id = ? AND session_id = ? AND id != ? "
         "AND EXISTS (SELECT 1 FROM idea WHERE id = ? AND session_id = ?)",
         (original_id, original_id, session_id, utc_now(), idea_id, session_id, original_id, original_id, session_id),
+    )
+    return cursor.rowcount == 1
+
+
+def separate(conn: Conn, session_id: int, idea_id: int) -> bool:
+    """An idea marked a duplicate by mistake stands on its own again, unsorted."""
+    cursor = conn.execute(
+        "UPDATE idea SET duplicate_of = NULL, theme_id = NULL, updated_at = ? WHERE id = ? AND session_id = ? "
+        "AND duplicate_of IS NOT NULL",
+        (utc_now(), idea_id, session_id),
     )
     return cursor.rowcount == 1
 
@@ -290,16 +306,22 @@ class ShownIdea:
     voice_duration: int | None
 
 
-def shown(conn: Conn, session_id: int, limit: int) -> tuple[list[ShownIdea], int]:
-    """The newest ideas anyone may see (not hidden, not a repeat of another), newest first, and how many there are."""
-    visible = "FROM idea WHERE session_id = ? AND hidden_reason IS NULL AND duplicate_of IS NULL"
+def shown(
+    conn: Conn, session_id: int, limit: int, offset: int = 0, besides: int | None = None
+) -> tuple[list[ShownIdea], int]:
+    """The newest ideas anyone may see (not hidden, not a repeat of another), newest first, and how many there are;
+    `besides` leaves out one person's own (by membership)."""
+    visible = (
+        "FROM idea WHERE session_id = ? AND hidden_reason IS NULL AND duplicate_of IS NULL "
+        "AND membership_id != COALESCE(?, -1)"
+    )
     found = rows(
         conn,
         "SELECT id, kind, COALESCE(text, transcription), language, translation, voice_duration "
-        f"{visible} ORDER BY id DESC LIMIT ?",
-        (session_id, limit),
+        f"{visible} ORDER BY id DESC LIMIT ? OFFSET ?",
+        (session_id, besides, limit, offset),
     )
-    total: Any = one(conn, f"SELECT COUNT(*) {visible}", (session_id,))
+    total: Any = one(conn, f"SELECT COUNT(*) {visible}", (session_id, besides))
     return [ShownIdea(*row) for row in found], int(total[0]) if total else 0
 
 

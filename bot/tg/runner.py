@@ -29,6 +29,7 @@ from bot.app import (
 from bot.app.outgoing import SendText
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
+from bot.domain.webapp import web_app_key
 from bot.i18n import Catalogs
 from bot.scheduling import Clock, NotYet, Sender
 from bot.storage import Database, keyboards, load_or_create_secret, meta, privacy, updates
@@ -108,6 +109,8 @@ async def serve(
             clock,
             partial(create_deep_linked_url, bot.username),
             config.pages if web is not None else None,
+            partial(_download, bot),
+            web_app_key(config.require_token()),
         )
         async with web(svc) if web is not None else contextlib.nullcontext():
             delivery = Delivery(svc)
@@ -168,6 +171,12 @@ async def serve(
                 await application.shutdown()
     finally:
         await database.close()
+
+
+async def _download(bot: Bot, file_id: str) -> bytes:
+    """A file someone sent (a voice message), fetched from Telegram when a page plays it."""
+    found = await bot.get_file(file_id)
+    return bytes(await found.download_as_bytearray())
 
 
 async def _patiently(call: Callable[[], Awaitable[object]], what: str, tries: int = 6) -> None:

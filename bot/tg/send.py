@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.app.outgoing import EditText, Keyboard, Outgoing, SendDocument, SendPhoto, SendText, SendVoice
+from bot.domain.webapp import WEB_APP_PREFIX
 from bot.scheduling import Blocked, RateLimited, Refused, Transient
 from bot.tg.compat import seconds
 
@@ -21,9 +22,14 @@ def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
     """Rows of (label, data) as an inline keyboard."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in rows])
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    """A button that reports its press to the bot, or one that opens a Mini App."""
+    if data.startswith(WEB_APP_PREFIX):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(data.removeprefix(WEB_APP_PREFIX)))
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 async def _call(bot: Bot, out: Outgoing) -> int | None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import segno
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.app import room
+from bot.app import board, room, suggesting
+from bot.app import coord_texts as say
+from bot.app.board import BoardView, theme_title
 from bot.app.room import RoomView
 from bot.app.services import Services
-from bot.domain import Msg, Phase
+from bot.app.suggesting import IDEAS_IN_GROUP
+from bot.domain import Msg, Phase, Theme
 from bot.i18n import Translator, native_name
 from bot.i18n.bidi import unmarked
+from bot.suggest import Suggestion
 from bot.web.live import Parts
 
 FORBIDDEN = Msg(
@@ -22,7 +26,9 @@ FORBIDDEN = Msg(
     "This link does not open anything (any more). Links to these pages work for a while and for one session only: "
     "ask the coordinator for a new one.",
 )
+FAILED = Msg("page.failed", "That did not work. Please try again.")
 PROJECTOR_PARTS = ("phase", "join", "people", "ballots", "wall", "results")
+BOARD_PARTS = ("columns", "hidden", "actions")
 VOTING = frozenset({Phase.PRIORITISING, Phase.CLOSED, Phase.FOLLOW_UP})
 LABELS = {
     "join": room.JOIN,
@@ -37,6 +43,33 @@ LABELS = {
     "live": room.LIVE,
     "offline": room.OFFLINE,
     "language": room.LANGUAGE,
+    "failed": FAILED,
+    "unsorted": board.UNSORTED,
+    "hidden": board.HIDDEN,
+    "repeats": board.REPEATS,
+    "move_to": board.MOVE_TO,
+    "duplicate": say.DUPLICATE,
+    "duplicate_hint": board.DUPLICATE_HINT,
+    "hide": say.HIDE,
+    "restore": board.RESTORE,
+    "separate": board.SEPARATE,
+    "add_themes": board.ADD_THEMES,
+    "add": board.ADD,
+    "rename": board.RENAME,
+    "rename_prompt": board.RENAME_PROMPT,
+    "other_reason": board.OTHER_REASON,
+    "cancel": board.CANCEL,
+    "written": board.WRITTEN,
+    "suggest": suggesting.SUGGEST,
+    "suggested": suggesting.SUGGESTED,
+    "example": suggesting.EXAMPLE,
+    "name": suggesting.NAME,
+    "make_theme": suggesting.MAKE_THEME,
+    "add_to": suggesting.ADD_TO,
+    "leave": suggesting.LEAVE,
+    "too_few": suggesting.TOO_FEW,
+    "working": suggesting.WORKING,
+    "no_model": suggesting.NO_MODEL,
 }
 
 
@@ -55,14 +88,7 @@ class Renderer:
     def projector(self, view: RoomView, translator: Translator, token: str) -> web.Response:
         """The whole projector page; its script asks `token/events` for what changes."""
         parts = self.projector_parts(view, translator, token)
-        page = self.env.get_template("projector.html.j2").render(
-            view=view,
-            parts={k: Markup(v) for k, v in parts.items()},
-            token=token,
-            t=self._labels(translator),
-            **self._page(translator, view.offered),
-        )
-        return web.Response(text=page, content_type="text/html")
+        return self._live_page("projector.html.j2", parts, translator, view.offered, view=view, token=token)
 
     def projector_parts(self, view: RoomView, translator: Translator, token: str) -> Parts:
         """Each part of the projector page, as the page's live script puts it in place."""
@@ -77,8 +103,51 @@ class Renderer:
             "code": unmarked(translator.text(room.CODE.with_params(code=view.code))),
             "more": lambda count: unmarked(translator.text(room.MORE_IDEAS.with_params(count=count))),
         }
-        macros = self.env.get_template("projector_parts.j2").make_module(context)
-        return {name: str(getattr(macros, name)()).strip() for name in PROJECTOR_PARTS}
+        return self._parts("projector_parts.j2", PROJECTOR_PARTS, context)
+
+    def board(self, view: BoardView, translator: Translator, token: str, key: str) -> web.Response:
+        """The whole sorting board; `key` goes back with every change it asks for."""
+        parts = self.board_parts(view, translator, token)
+        return self._live_page("board.html.j2", parts, translator, view.offered, view=view, token=token, key=key)
+
+    def board_parts(self, view: BoardView, translator: Translator, token: str) -> Parts:
+        """Each live part of the board."""
+        context = {
+            "view": view,
+            "t": self._labels(translator),
+            "token": token,
+            "voice": lambda seconds: unmarked(translator.text(say.SORT_VOICE.with_params(seconds=seconds or 0))),
+        }
+        return self._parts("board_parts.j2", BOARD_PARTS, context)
+
+    def app_shell(self, translator: Translator, session: str) -> web.Response:
+        """The Mini App's first page, which hands Telegram's launch data on and opens the board."""
+        page = self.env.get_template("app.html.j2").render(
+            session=session, refused=unmarked(translator.text(FORBIDDEN)), root="../..", **self._page(translator, ())
+        )
+        return web.Response(text=page, content_type="text/html")
+
+    def suggestions(
+        self,
+        groups: Sequence[Suggestion],
+        words: Mapping[int, str],
+        existing: Sequence[Theme],
+        translator: Translator,
+        model_here: bool,
+    ) -> str:
+        """The panel of suggested groups: each with an example, a name to give it, or a theme to add it to."""
+        found = [
+            (g, words.get(g.representative, ""), translator.text(IDEAS_IN_GROUP.with_params(count=len(g.ideas))))
+            for g in groups
+        ]
+        return str(
+            self.env.get_template("suggestions.j2").render(
+                groups=[(g, example, unmarked(count)) for g, example, count in found],
+                existing=[(t.id, theme_title(t)) for t in existing],
+                t=self._labels(translator),
+                model_here=model_here,
+            )
+        ).strip()
 
     def forbidden(self, translator: Translator) -> web.Response:
         """A kind refusal, in the viewer's language, for a link that does not (or no longer) open a page."""
@@ -86,6 +155,23 @@ class Renderer:
             message=unmarked(translator.text(FORBIDDEN)), **self._page(translator, ())
         )
         return web.Response(text=page, content_type="text/html", status=403)
+
+    def _live_page(
+        self, template: str, parts: Parts, translator: Translator, offered: tuple[str, ...], **values: object
+    ) -> web.Response:
+        """A page whose parts its script keeps current, first filled with them as they are now."""
+        page = self.env.get_template(template).render(
+            parts={k: Markup(v) for k, v in parts.items()},
+            t=self._labels(translator),
+            **self._page(translator, offered),
+            **values,
+        )
+        return web.Response(text=page, content_type="text/html")
+
+    def _parts(self, template: str, names: tuple[str, ...], context: Mapping[str, object]) -> Parts:
+        """Each named macro of a parts template, rendered: what a live page's parts hold now."""
+        macros = self.env.get_template(template).make_module(dict(context))
+        return {name: str(getattr(macros, name)()).strip() for name in names}
 
     def _page(self, translator: Translator, offered: tuple[str, ...]) -> Mapping[str, object]:
         """What every page's frame needs: its language and direction, and the languages it can be read in."""

@@ -4,34 +4,25 @@ served by the bot itself (venues often have poor internet: nothing comes from el
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.app.room import room_view
 from bot.app.services import Services
-from bot.domain import Session
-from bot.domain.grant import PageRole, verify
-from bot.exports import load_results
-from bot.i18n import Translator
 from bot.reports.chart import font_files
-from bot.storage import sessions
+from bot.web.board import app_board, app_board_open, board_act, board_events, board_page, board_voice
+from bot.web.context import RENDERER, SERVICES, WATCHERS
 from bot.web.guard import RateLimit, guarded
-from bot.web.language import page_locale
-from bot.web.live import Parts, Watchers
+from bot.web.live import Watchers
+from bot.web.projector import projector_chart, projector_events, projector_page
 from bot.web.render import Renderer
+from bot.web.suggestions import HINTS, Hints, board_suggest
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
-SERVICES = web.AppKey("services", Services)
-RENDERER = web.AppKey("renderer", Renderer)
-WATCHERS = web.AppKey("watchers", Watchers)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -54,128 +45,31 @@ async def pages(svc: Services, sock: socket.socket, watchers: Watchers | None = 
         yield
     finally:
         await app[WATCHERS].close()
+        await app[HINTS].close()
         await runner.cleanup()
 
 
 def application(svc: Services, watchers: Watchers) -> web.Application:
     """The aiohttp application with every route."""
-    app = web.Application(middlewares=[guarded(RateLimit())])
-    app[SERVICES], app[RENDERER], app[WATCHERS] = svc, Renderer(svc), watchers
+    app = web.Application(middlewares=[guarded(RateLimit())], client_max_size=64 * 1024)
+    app[SERVICES], app[RENDERER], app[WATCHERS], app[HINTS] = svc, Renderer(svc), watchers, Hints()
     app.add_routes(
         [
             web.get("/projector/{token}", projector_page),
             web.get("/projector/{token}/events", projector_events),
             web.get("/projector/{token}/chart.png", projector_chart),
+            web.get("/board/{token}", board_page),
+            web.get("/board/{token}/events", board_events),
+            web.post("/board/{token}/act", board_act),
+            web.post("/board/{token}/suggest", board_suggest),
+            web.get("/board/{token}/voice/{idea}", board_voice),
+            web.get("/app/board/{session}", app_board),
+            web.post("/app/board/{session}/open", app_board_open),
             web.get("/static/{name}", static_file),
             web.get("/fonts/{name}", font_file),
         ]
     )
     return app
-
-
-# ---- the projector --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A request whose link grants its page: the bot's services, the page's language and the session."""
-
-    svc: Services
-    renderer: Renderer
-    translator: Translator
-    session: Session
-    token: str
-
-
-PageHandler = Callable[[web.Request, Opened], Awaitable[web.StreamResponse]]
-
-
-def granted(role: PageRole) -> Callable[[PageHandler], Callable[[web.Request], Awaitable[web.StreamResponse]]]:
-    """A handler that runs only when the request's link grants `role` now; a kind 403 page otherwise."""
-
-    def wrap(handler: PageHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        async def opened(request: web.Request) -> web.StreamResponse:
-            translator = _translator(request)
-            session = await _granted(request, role)
-            if session is None:
-                return request.app[RENDERER].forbidden(translator)
-            page = Opened(
-                request.app[SERVICES], request.app[RENDERER], translator, session, request.match_info["token"]
-            )
-            return await handler(request, page)
-
-        return opened
-
-    return wrap
-
-
-@granted(PageRole.PROJECTOR)
-async def projector_page(request: web.Request, page: Opened) -> web.StreamResponse:
-    """The projector page, as it is now; its script keeps it current."""
-    view = await page.svc.db.read(partial(room_view, svc=page.svc, session=page.session, translator=page.translator))
-    return page.renderer.projector(view, page.translator, page.token)
-
-
-@granted(PageRole.PROJECTOR)
-async def projector_events(request: web.Request, page: Opened) -> web.StreamResponse:
-    """Server-sent events: the parts of the projector page that changed, as they change."""
-
-    async def look() -> Parts | None:
-        found = await _granted(request, PageRole.PROJECTOR)  # expired, or the session removed: the page is gone
-        if found is None:
-            return None
-        view = await page.svc.db.read(partial(room_view, svc=page.svc, session=found, translator=page.translator))
-        return page.renderer.projector_parts(view, page.translator, page.token)
-
-    key = (PageRole.PROJECTOR, page.token, page.translator.locale)
-    return await _stream(request, request.app[WATCHERS], key, look)
-
-
-@granted(PageRole.PROJECTOR)
-async def projector_chart(request: web.Request, page: Opened) -> web.StreamResponse:
-    """The group comparison chart of a closed session, in the page's language."""
-    found = await page.svc.db.read(partial(load_results, session=page.session))
-    if found.results.overall.voters == 0:
-        raise web.HTTPNotFound()
-    return web.Response(body=found.chart(page.translator), content_type="image/png")
-
-
-# ---- shared ---------------------------------------------------------------------------------------------------
-
-
-async def _stream(
-    request: web.Request,
-    watchers: Watchers,
-    key: tuple[object, ...],
-    look: Callable[[], Awaitable[Parts | None]],
-) -> web.StreamResponse:
-    """Send a page's changed parts as server-sent events until the viewer leaves or the page is gone."""
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
-    await response.prepare(request)
-    async with watchers.follow(key, look) as queue:
-        while True:
-            parts = await queue.get()
-            if parts is None:
-                await response.write(b"event: gone\ndata: {}\n\n")
-                break
-            await response.write(f"data: {json.dumps(parts)}\n\n".encode())
-    return response
-
-
-async def _granted(request: web.Request, role: PageRole) -> Session | None:
-    """The session the link grants this role on, checked anew on every request; None if it does not."""
-    svc = request.app[SERVICES]
-    grant = verify(svc.secret, request.match_info["token"])
-    if grant is None or grant.role is not role or not grant.valid_at(svc.clock()):
-        return None
-    return await svc.db.read(partial(sessions.by_id, session_id=grant.session_id))
-
-
-def _translator(request: web.Request) -> Translator:
-    svc = request.app[SERVICES]
-    return svc.catalogs.get(
-        page_locale(request.query.get("lang"), request.headers.get("Accept-Language"), svc.language)
-    )
 
 
 async def static_file(request: web.Request) -> web.StreamResponse:

@@ -10,6 +10,7 @@
     }
     status.textContent = status.dataset.live;
     status.classList.remove("offline");
+    document.dispatchEvent(new Event("inspraak:updated"));
   };
   source.addEventListener("gone", () => {
     source.close();
