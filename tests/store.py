@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Session
+from bot.domain import DEFAULT_GROUPS, GroupDef, NewIdea, Phase, Session
 from bot.i18n import SUPPORTED
-from bot.storage import Conn, Database, outbox, roles, sessions
+from bot.storage import Conn, Database, ideas, members, outbox, people, roles, sessions, votes
 from bot.storage import themes as theme_store
 
 T = TypeVar("T")
@@ -65,3 +65,16 @@ def owned_session(
     for name, emoji in themes:
         theme_store.add(conn, session.id, name, emoji)
     return session
+
+
+def voted(conn: Conn, session: Session, ballots: Mapping[str, tuple[str, ...]], each: int) -> None:
+    """`each` people of every group join, agree, give an idea ("newcomer 0") and rank the themes (by name) as
+    their group's ballot says."""
+    named = {t.name: str(t.id) for t in theme_store.of_session(conn, session.id)}
+    for position, (group, ballot) in enumerate(ballots.items()):
+        for number in range(each):
+            person = people.ensure(conn, 7_000_000 + 100 * position + number)
+            membership, _ = members.enter(conn, person.id, session, f"P-{group[:3].upper()}{number:03d}", group)
+            members.agree(conn, membership.id)
+            ideas.add(conn, session.id, membership.id, [NewIdea(1, f"{group} {number}")])
+            votes.cast(conn, session.id, membership.id, "ranking", [named[name] for name in ballot])

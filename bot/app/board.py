@@ -20,7 +20,7 @@ from bot.domain.grant import Grant, PageRole, grant_for
 from bot.domain.webapp import web_app_action
 from bot.i18n import Translator
 from bot.i18n.bidi import unmarked
-from bot.storage import Conn, ideas, people, roles, themes
+from bot.storage import Conn, ideas, people, roles, sessions, themes
 from bot.storage.ideas import IdeaCard
 from bot.suggest import Placement, available
 
@@ -46,6 +46,13 @@ CANCEL = Msg("board.cancel", "Cancel")
 DONE = Msg("board.done", "Done.")
 GROUP_LANGUAGE = Msg("board.group_language", "{group} · {language}")
 WRITTEN = Msg("board.written", "Written down or translated")
+QUOTE = Msg("board.quote", "Quote in the report")
+UNQUOTE = Msg("board.unquote", "Do not quote")
+QUOTED = Msg("board.quoted", "Quoted in the report")
+INTRODUCTION = Msg(
+    "board.introduction", "Your introduction to the report: why this session, who took part, what happens next"
+)
+SAVE = Msg("board.save", "Save")
 
 
 class Op(StrEnum):
@@ -58,6 +65,8 @@ class Op(StrEnum):
     ADD_THEMES = "add_themes"
     RENAME = "rename"
     ACCEPT = "accept"  # a suggested group: into a new theme (`text` names it) or an existing one (`theme`)
+    QUOTE = "quote"  # to quote in the report, or (`text` "no") not any more
+    INTRODUCTION = "introduction"  # the coordinator's introduction to the report (`text`)
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ class Card:
     repeats: tuple[Card, ...] = ()
     hint: str | None = None  # a suggested theme for an unsorted idea ("Perhaps: Work?" when unsure)
     hint_theme: int | None = None
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ class BoardView:
     reasons: tuple[tuple[str, str], ...]  # (id, label) of the usual reasons to hide, "other" last
     offered: tuple[str, ...]
     suggestions: bool  # whether the model for theme suggestions is here
+    introduction: str
 
 
 def placement(card: IdeaCard) -> str:
@@ -194,6 +205,7 @@ def board_view(
             repeats,
             hint,
             placed.theme if hint is not None and placed is not None else None,
+            bool(card.quoted),
         )
 
     repeats: dict[int, list[Card]] = {}
@@ -208,7 +220,10 @@ def board_view(
     columns += [Column(t, theme_title(t), tuple(by_theme.get(t.id, ()))) for t in found]
     hidden = tuple(shown(c) for c in cards if c.hidden_reason is not None)
     reasons = tuple((c.id, unmarked(translator.text(c.label))) for c in fixed_options(svc.flows["hide"], "reason"))
-    return BoardView(session.title, tuple(columns), hidden, reasons, tuple(session.languages), available())
+    introduction = sessions.introduction(conn, session.id) or ""
+    return BoardView(
+        session.title, tuple(columns), hidden, reasons, tuple(session.languages), available(), introduction
+    )
 
 
 def theme_title(theme: Theme) -> str:
@@ -223,6 +238,9 @@ def act(conn: Conn, svc: Services, session: Session, action: Action, translator:
         for name, emoji in added:
             themes.add(conn, session.id, name, emoji)
         return Outcome(bool(added))
+    if action.op is Op.INTRODUCTION:
+        sessions.set_introduction(conn, session.id, action.text)
+        return Outcome(True)
     if action.op is Op.ACCEPT:
         return Outcome(suggesting.accept(conn, session, action.group, action.text, action.theme) > 0)
     if action.op is Op.RENAME:
@@ -260,6 +278,8 @@ def _on_card(conn: Conn, svc: Services, session: Session, card: IdeaCard, action
         return len(reason) >= 2 and ideas.hide(conn, session.id, card.id, reason)
     if action.op is Op.RESTORE:
         return ideas.restore(conn, session.id, card.id)
+    if action.op is Op.QUOTE:
+        return card.hidden_reason is None and ideas.quote(conn, session.id, card.id, action.text != "no")
     return False
 
 

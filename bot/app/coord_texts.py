@@ -18,6 +18,7 @@ HELP = Msg(
     "/broadcast – send a message to all participants\n"
     "/results – what matters most, per group, with a chart\n"
     "/export – the data and the report as files\n"
+    "/report – the report as a page to share\n"
     "/actions – the action agenda: add, pause, close\n"
     "/agenda – how every action is going\n"
     "/invite – invite a co-coordinator or translator\n"

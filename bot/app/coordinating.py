@@ -16,6 +16,7 @@ from bot.app.dispatch import Access, button, command
 from bot.app.outgoing import encode_text
 from bot.app.participation import JOIN_UNKNOWN
 from bot.app.pool_admin import offer_invite
+from bot.app.room import projector_hint
 from bot.app.step import Step
 from bot.app.wizard import finisher, start
 from bot.domain import (
@@ -102,6 +103,7 @@ def send_join_details(step: Step, session: Session) -> None:
     params = {"title": session.title, "phase": session.phase.label, "code": session.code}
     caption = say.QR_CAPTION.with_params(title=session.title)
     send_link_and_qr(step, say.CREATED.with_params(**params), step.svc.link(session.code), caption, session.id)
+    projector_hint(step, session)
 
 
 # ---- choosing a session --------------------------------------------------------------------------
@@ -236,6 +238,8 @@ def phase_confirmed(step: Step, record: Coordinator, session: Session, phase: st
         return
     sessions.set_phase(step.conn, session.id, target)
     step.edit(say.PHASE_MOVED.with_params(title=session.title, phase=target.label))
+    if target is Phase.COLLECTING:
+        projector_hint(step, session)
     tell = TELL_ON.get(target) if target is not Phase.COLLECTING or session.phase is Phase.DRAFT else None
     if tell is None:
         return

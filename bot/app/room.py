@@ -50,6 +50,18 @@ PAGES_OFF = Msg(
 )
 
 
+SHOW_THE_ROOM = Msg(
+    "room.show_the_room",
+    "To show the room how to join, and the ideas as they arrive, put the projector page on the screen: /projector",
+)
+
+
+def projector_hint(step: Step, session: Session) -> None:
+    """After a session is made or moved on, with the web pages on: where its projector page is to be had."""
+    if step.svc.pages is not None and session.phase.open_to_join:
+        step.say(SHOW_THE_ROOM)
+
+
 @command("projector", Access.SESSION)
 def on_projector(step: Step, record: Coordinator, session: Session) -> None:
     """`/projector`: a signed link to the session's projector page."""

@@ -15,11 +15,17 @@ class PageRole(StrEnum):
 
     PROJECTOR = "projector"  # read-only, for the room: no pseudonyms, no hidden ideas
     BOARD = "board"  # a coordinator's sorting board: acts as that coordinator, while they still run the session
+    REPORT = "report"  # the session's report, read-only, to share: no pseudonyms
 
 
 # How long a link works: a projector link lasts through a session's days of collecting and voting.
 # A board link acts as its coordinator, so it lasts a working day.
-LIFETIME = {PageRole.PROJECTOR: timedelta(days=14), PageRole.BOARD: timedelta(hours=12)}
+# A report link is shared with directors and partners while the year of follow-up runs.
+LIFETIME = {
+    PageRole.PROJECTOR: timedelta(days=14),
+    PageRole.BOARD: timedelta(hours=12),
+    PageRole.REPORT: timedelta(days=400),
+}
 _MAC_BYTES = 16
 
 

@@ -10,7 +10,7 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -33,7 +33,7 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
-from bot.storage import Conn, actions, ideas, members, themes, translations, votes
+from bot.storage import Conn, actions, ideas, members, sessions, themes, translations, votes
 from bot.storage.actions import CheckinRecord
 from bot.storage.ideas import ExportIdea
 
@@ -90,7 +90,15 @@ LABELS = {
     "help": Msg("report.help", "What would help"),
     "note": Msg("report.note", "Note"),
     "spoken": Msg("report.spoken", "The owner also answered with a voice message (kept in Telegram)."),
+    "findings": Msg("report.findings", "What stands out"),
+    "quotes": Msg("report.quotes", "In their own words"),
 }
+TOOK_PART = Msg(
+    "report.took_part",
+    "{people} people took part, in {groups} groups and {languages} languages. They gave {ideas} ideas, and {voters} "
+    "chose what matters most.",
+)
+FIRST_OVERALL = Msg("report.first_overall", "Everyone together put first: {theme} ({score}).")
 
 
 def mark(result: GroupResult, theme: str) -> str:
@@ -378,8 +386,10 @@ def report_data(
     translator: Translator,
     zone: tzinfo,
     agenda: Agenda = Agenda(),
+    introduction: str | None = None,
 ) -> ReportData:
-    """The report's content in the reader's language: numbers, results, and the ideas grouped by theme."""
+    """The report's content in the reader's language: the coordinator's introduction, what stands out in words,
+    the quotes they chose, the results, the actions, and the ideas grouped by theme."""
     now = datetime.now(UTC)
     locale = translator.locale
     visible = [i for i in given if i.hidden_reason is None]
@@ -411,25 +421,78 @@ def report_data(
         if found.results.overall.voters
         else ()
     )
-    notes = found.legend(translator) + found.notes(translator)
-    notes += [found.difference(d, translator) for d in found.results.differences]
+    session = found.session
+
+    def in_language(subject: str, original: str) -> str:
+        return translated(subject, original, session.source_locale, locale, found.translations) or original
+
     return ReportData(
         labels={key: translator.text(label) for key, label in LABELS.items()},
-        title=found.session.title,
-        question=found.session.question,
+        title=in_language("title", session.title),
+        question=in_language("question", session.question),
         generated=translator.moment(now, zone),
         by_group=tuple((found.group(g, translator), n) for g, n in by_group.items()),
         by_language=tuple((translator.language_name(code) if code else "?", n) for code, n in by_language.items()),
         sections=tuple(sections),
         results_header=header if rows else (),
         results_rows=rows,
-        notes=tuple(notes) if rows else (),
+        notes=tuple(found.legend(translator)) if rows else (),
         chart_png=found.chart(translator) if rows else None,
         direction="rtl" if translator.rtl else "ltr",
         language=locale.replace("_", "-"),
         actions=agenda.lines(translator, zone),
         agenda_png=agenda.chart(translator.text(LABELS["actions"]), translator, zone, now) if agenda.actions else None,
+        introduction=introduction,
+        findings=_findings(found, visible, by_group, by_language, translator),
+        quotes=tuple(line(i) for i in originals if i.quoted),
     )
+
+
+def _findings(
+    found: SessionResults,
+    visible: list[ExportIdea],
+    by_group: Mapping[str | None, int],
+    by_language: Mapping[str | None, int],
+    translator: Translator,
+) -> tuple[str, ...]:
+    """What stands out, in words with the numbers: who took part, what came first, where the groups differ most
+    and how much they agree."""
+    results = found.results
+    said = [
+        translator.text(
+            TOOK_PART.with_params(
+                people=sum(by_group.values()),
+                groups=len([g for g in by_group if g]),
+                languages=len([code for code in by_language if code]),
+                ideas=len(visible),
+                voters=results.overall.voters,
+            )
+        )
+    ]
+    if results.overall.voters and results.overall.order:
+        first = results.overall.order[0]
+        score = found.score(results.overall, first, translator)
+        said.append(
+            translator.text(FIRST_OVERALL.with_params(theme=found.theme(first, translator.locale), score=score))
+        )
+        said += [found.difference(d, translator) for d in results.differences]
+        said += found.notes(translator)
+    return tuple(said)
+
+
+def report(
+    conn: Conn, catalogs: Catalogs, session: Session, locale: str, zone: tzinfo, public: bool = False
+) -> ReportData:
+    """A session's report as it stands, in a language; `public` (the shared page): without the owners' pseudonyms."""
+    found = load_results(conn, session)
+    by_group, by_language = members.counts(conn, session.id)
+    agenda = load_agenda(conn, session)
+    given = ideas.for_export(conn, session.id)
+    introduction = sessions.introduction(conn, session.id)
+    data = report_data(found, given, by_group, by_language, catalogs.get(locale), zone, agenda, introduction)
+    if public:
+        data = replace(data, actions=tuple(replace(a, owner="") for a in data.actions))
+    return data
 
 
 def build(
@@ -444,7 +507,6 @@ def build(
     found = load_results(conn, session)
     given = ideas.for_export(conn, session.id)
     cast = votes.of_session(conn, session.id)
-    by_group, by_language = members.counts(conn, session.id)
     translator = catalogs.get(locale)
     prefix = session.code
     if "zip" in formats:  # one archive with every file, for a phone chat: nine documents are too many
@@ -458,7 +520,7 @@ def build(
     if "xlsx" in formats:
         files[f"{prefix}.xlsx"] = to_xlsx(table_list)
     if {"html", "md", "png"} & set(formats):
-        data = report_data(found, given, by_group, by_language, translator, zone, agenda)
+        data = report(conn, catalogs, session, locale, zone)
         if "html" in formats:
             files[f"{prefix}-report.html"] = unmarked(html(data)).encode("utf-8")
         if "md" in formats:

@@ -69,6 +69,10 @@ class ReportData:
     direction: str = "ltr"
     language: str = "en"
     extra: Mapping[str, str] = field(default_factory=dict)
+    introduction: str | None = None  # the coordinator's own words, first
+    findings: tuple[str, ...] = ()  # what stands out, in words with the numbers, before any table
+    quotes: tuple[IdeaLine, ...] = ()  # ideas the coordinator chose to quote, never with who said them
+    languages: tuple[tuple[str, str], ...] = ()  # (code, own name) to switch to, on the report page only
 
 
 _ENVIRONMENT = Environment(

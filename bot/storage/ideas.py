@@ -28,6 +28,7 @@ class IdeaCard:
     theme_id: int | None
     duplicate_of: int | None
     hidden_reason: str | None
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ExportIdea:
     duplicate_of: int | None
     hidden_reason: str | None
     created_at: str
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Counts:
 
 _CARD = (
     "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_file_id, i.voice_duration, "
-    "i.transcription, i.translation, i.theme_id, i.duplicate_of, i.hidden_reason FROM idea i "
+    "i.transcription, i.translation, i.theme_id, i.duplicate_of, i.hidden_reason, i.quoted = 1 FROM idea i "
     "JOIN membership m ON m.id = i.membership_id "
 )
 # Every way cards are looked up, as whole queries made once when the module loads.
@@ -241,6 +243,15 @@ def separate(conn: Conn, session_id: int, idea_id: int) -> bool:
     return cursor.rowcount == 1
 
 
+def quote(conn: Conn, session_id: int, idea_id: int, quoted: bool) -> bool:
+    """Mark an idea to quote in the report, or not any more."""
+    cursor = conn.execute(
+        "UPDATE idea SET quoted = ?, updated_at = ? WHERE id = ? AND session_id = ?",
+        (int(quoted), utc_now(), idea_id, session_id),
+    )
+    return cursor.rowcount == 1
+
+
 def hide(conn: Conn, session_id: int, idea_id: int, reason: str) -> bool:
     """Hide an idea from results and exports, with a reason; it is never deleted."""
     cursor = conn.execute(
@@ -330,7 +341,7 @@ def for_export(conn: Conn, session_id: int) -> list[ExportIdea]:
     found = rows(
         conn,
         "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
-        "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at FROM idea i "
+        "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at, i.quoted = 1 FROM idea i "
         "JOIN membership m ON m.id = i.membership_id LEFT JOIN theme t ON t.id = i.theme_id "
         "WHERE i.session_id = ? ORDER BY i.id",
         (session_id,),

@@ -103,6 +103,17 @@ def set_phase(conn: Conn, session_id: int, phase: Phase) -> None:
     conn.execute("UPDATE session SET phase = ? WHERE id = ?", (phase.value, session_id))
 
 
+def introduction(conn: Conn, session_id: int) -> str | None:
+    """The coordinator's introduction to the session's report, if they wrote one."""
+    row = one(conn, "SELECT introduction FROM session WHERE id = ?", (session_id,))
+    return None if row is None or not row[0] else str(row[0])
+
+
+def set_introduction(conn: Conn, session_id: int, text: str) -> None:
+    """Write (or clear, with "") the introduction to the session's report."""
+    conn.execute("UPDATE session SET introduction = ? WHERE id = ?", (text.strip() or None, session_id))
+
+
 def set_idea_limit(conn: Conn, session_id: int, limit: int) -> None:
     """Change how many ideas each participant may give."""
     conn.execute("UPDATE session SET idea_limit = ? WHERE id = ?", (limit, session_id))

@@ -58,7 +58,8 @@ def guarded(limit: RateLimit) -> Middleware:
             error.headers.update(HEADERS)
             raise
         if not response.prepared:
-            response.headers.update(HEADERS)
+            for name, value in HEADERS.items():  # a page may set a stricter (or its own) policy
+                response.headers.setdefault(name, value)
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

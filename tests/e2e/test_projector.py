@@ -10,19 +10,19 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from playwright.async_api import Browser, Page, expect
 
+from bot.app import coord_texts as say
 from bot.app import room
 from bot.app.room import page_link
-from bot.domain import DEFAULT_GROUPS, NewIdea, Phase, Session
+from bot.domain import DEFAULT_GROUPS, Phase, Session
 from bot.domain.grant import Grant, PageRole, grant_for, sign
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Conn, ideas, load_or_create_secret, members, people, sessions, votes
-from bot.storage import themes as theme_store
+from bot.storage import Conn, ideas, load_or_create_secret, members, people, sessions
 from bot.web.render import FORBIDDEN
 from tests.e2e.browser import artifact
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_coordinators import join_with
-from tests.store import owned_session, read, write
+from tests.store import owned_session, read, voted, write
 
 LIVE = 10_000  # ms a change may take to show before the test gives up (it shows within a second; see bench/)
 LINK = re.compile(r"https?://\S+/projector/\S+")
@@ -138,7 +138,7 @@ async def test_after_closing_the_projector_shows_how_the_groups_ordered_the_them
     await expect(page.locator("#join")).to_be_visible()
 
     ballots = {"newcomer": ("Taal", "Werk", "Wonen"), "professional": ("Werk", "Wonen", "Taal")}
-    await write(web_bot.config.db, lambda conn: _vote(conn, session, ballots, each=3))
+    await write(web_bot.config.db, lambda conn: voted(conn, session, ballots, each=3))
     await expect(page.locator("[data-count=ballots]")).to_have_text("6", timeout=LIVE)
     await write(web_bot.config.db, lambda conn: sessions.set_phase(conn, session.id, Phase.CLOSED))
 
@@ -151,17 +151,6 @@ async def test_after_closing_the_projector_shows_how_the_groups_ordered_the_them
     await expect(chart).to_be_visible()
     assert await chart.evaluate("image => image.complete && image.naturalWidth > 0"), "the chart loads"
     await expect(page.locator("#join")).to_be_hidden()  # a closed session takes nobody in
-
-
-def _vote(conn: Conn, session: Session, ballots: dict[str, tuple[str, ...]], each: int) -> None:
-    named = {t.name: str(t.id) for t in theme_store.of_session(conn, session.id)}
-    for position, (group, ballot) in enumerate(ballots.items()):
-        for number in range(each):
-            person = people.ensure(conn, 7_000_000 + 100 * position + number)
-            membership, _ = members.enter(conn, person.id, session, f"P-{group[:3]}{number}", group)
-            members.agree(conn, membership.id)
-            ideas.add(conn, session.id, membership.id, [NewIdea(1, f"{group} {number}")])
-            votes.cast(conn, session.id, membership.id, "ranking", [named[name] for name in ballot])
 
 
 async def test_forged_expired_and_other_links_are_refused_kindly(
@@ -193,3 +182,18 @@ async def test_forged_expired_and_other_links_are_refused_kindly(
     async with aiohttp.ClientSession() as client:  # a flood from one address is slowed down
         statuses = [(await client.get(f"{pages}/projector/nonsense")).status for _ in range(100)]
     assert 429 in statuses and statuses[0] == 403
+
+
+async def test_opening_collecting_points_the_coordinator_to_the_projector_page(
+    web_bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+    await session_of(web_bot, marloes, Phase.DRAFT)
+    await marloes.send("/phase")
+    offer = await marloes.reply()
+    await marloes.press(0, offer)
+    confirm = catalogs.get("nl").text(say.CONFIRM)
+    await standin.wait_until(lambda: confirm in offer.button_labels())
+    await marloes.press(confirm, offer)
+    hint = catalogs.get("nl").render(room.SHOW_THE_ROOM)
+    await marloes.sees(lambda message: message.text == hint)

@@ -23,6 +23,7 @@
     const [, duplicateOf, hidden] = chosen.dataset.seen.split(":");
     bar.dataset.hidden = hidden === "h" ? "yes" : "no";
     bar.dataset.duplicate = duplicateOf ? "yes" : "no";
+    bar.dataset.quoted = chosen.dataset.quoted;
   }
 
   async function send(action) {
@@ -65,6 +66,7 @@
         return;
       }
       if (op === "restore") { await onSelected({ op }); return; }
+      if (op === "quote") { await onSelected({ op, text: button.dataset.text || "" }); return; }
       if (op === "sort") { await onSelected({ op, theme: button.dataset.theme }); return; }
     }
     const rename = target.closest("button.rename");
@@ -107,6 +109,11 @@
     const theme = accept.dataset.accept === "new" ? "" : accept.dataset.accept;
     if (theme === "" && !name) { form.elements.name.focus(); return; }
     if (await send({ op: "accept", group, text: name, theme })) form.remove();
+  });
+
+  document.getElementById("introduction").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await send({ op: "introduction", text: event.target.elements.text.value });
   });
 
   document.getElementById("add-themes").addEventListener("submit", async (event) => {
