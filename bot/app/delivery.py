@@ -299,7 +299,8 @@ class Delivery:
         session = sessions.by_id(conn, int(row.payload["session"]))
         if session is None or not found:
             return None
-        lines = [translator.text(say.SUMMARY.with_params(title=session.title))]
+        title = shown(view_of(conn, session), "title", session.title, translator.locale)
+        lines = [translator.text(say.SUMMARY.with_params(title=title))]
         since = (self.svc.clock() - QUARTER).isoformat()
         for action in found:
             lines.append(translator.text(say.SUMMARY_LINE.with_params(action=action.title, status=action.shown_status)))

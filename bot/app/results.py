@@ -46,7 +46,8 @@ def summary(found: SessionResults, translator: Translator) -> str:
     results = found.results
     if results.overall.voters == 0:
         return translator.render(NO_VOTES)
-    lines = [translator.text(TITLE.with_params(title=found.session.title, count=results.overall.voters)), ""]
+    title = found.title(translator.locale)
+    lines = [translator.text(TITLE.with_params(title=title, count=results.overall.voters)), ""]
     for result in (results.overall, *results.groups):
         lines.append(
             translator.text(ORDER_OF.with_params(group=found.group(result.group, translator), count=result.voters))
@@ -62,7 +63,7 @@ def summary(found: SessionResults, translator: Translator) -> str:
 def for_participant(found: SessionResults, group_id: str | None, translator: Translator) -> str:
     """What one participant hears when the session closes: the top themes, their group's, and how it differed."""
     results, locale = found.results, translator.locale
-    lines = [translator.text(FOR_YOU.with_params(title=found.session.title))]
+    lines = [translator.text(FOR_YOU.with_params(title=found.title(locale)))]
     lines += _order_lines(found, results.overall, translator, TOP)
     mine = results.group(group_id) if group_id else None
     if mine is None and group_id in results.pooled:

@@ -115,6 +115,11 @@ class SessionResults:
     translations: Mapping[tuple[str, str], str]
     results: Results
 
+    def title(self, locale: str | None) -> str:
+        """The session's title in a language, falling back to the original."""
+        session = self.session
+        return translated("title", session.title, session.source_locale, locale, self.translations) or session.title
+
     def theme(self, theme_id: str, locale: str | None) -> str:
         """A theme's name (with its emoji) in a language, falling back to the original."""
         theme = next((t for t in self.themes if str(t.id) == theme_id), None)
@@ -422,14 +427,11 @@ def report_data(
         else ()
     )
     session = found.session
-
-    def in_language(subject: str, original: str) -> str:
-        return translated(subject, original, session.source_locale, locale, found.translations) or original
-
+    question = translated("question", session.question, session.source_locale, locale, found.translations)
     return ReportData(
         labels={key: translator.text(label) for key, label in LABELS.items()},
-        title=in_language("title", session.title),
-        question=in_language("question", session.question),
+        title=found.title(locale),
+        question=question or session.question,
         generated=translator.moment(now, zone),
         by_group=tuple((found.group(g, translator), n) for g, n in by_group.items()),
         by_language=tuple((translator.language_name(code) if code else "?", n) for code, n in by_language.items()),

@@ -16,7 +16,7 @@ from bot.domain.results import Method, Vote, compute
 from bot.i18n import Catalogs, native_name
 from bot.i18n.bidi import RLM
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import votes
+from bot.storage import translations, votes
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_coordinators import next_phase
 from tests.store import owned_session, read, write
@@ -154,12 +154,16 @@ async def test_three_groups_rank_their_top_three_and_the_coordinator_sees_how_th
     image = Image.open(io.BytesIO(admin.standin.world.files[picture.media["photo"][0]["file_id"]].data))
     assert image.format == "PNG" and image.size[0] >= 600
 
-    # Closing: everyone hears the outcome in their own language, with how their group differed.
+    # Closing: everyone hears the outcome in their own language, with how their group differed, under the title as
+    # translated into their language where it was (Arabic here; the others read it as written).
+    arabic = "في بيتنا في آسن"
+    await write(bot.config.db, lambda conn: translations.put(conn, session.id, "title", "ar", arabic))
     await next_phase(admin, standin, catalogs, told=(Phase.CLOSED, len(people)))
     for person, language, _ in people:
         outcome = await person.reply()
+        title = arabic if language == "ar" else "Thuis in Assen"
         assert outcome.content().startswith(
-            catalogs.get(language).render(rv.FOR_YOU.with_params(title="Thuis in Assen")).split("\n")[0]
+            catalogs.get(language).render(rv.FOR_YOU.with_params(title=title)).split("\n")[0]
         )
         assert "1. Ontmoeten" in outcome.content()
     newcomer_outcome = people[0][0].inbox[-1].content()
