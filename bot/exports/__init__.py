@@ -298,6 +298,7 @@ def _checkpoint(action: Action, checkin: CheckinRecord, translator: Translator, 
         checkin.help,
         checkin.note,
         bool(checkin.note_voice or checkin.help_voice),
+        f"{action.id}/{checkin.period}" if checkin.note_voice or checkin.help_voice else "",
     )
 
 

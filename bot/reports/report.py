@@ -36,6 +36,7 @@ class Checkpoint:
     help: str | None = None
     note: str | None = None
     spoken: bool = False  # the owner also answered by voice message (kept in Telegram)
+    voice: str = ""  # where the report page plays it from ("ACTION/PERIOD"); empty where it cannot
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class ReportData:
     findings: tuple[str, ...] = ()  # what stands out, in words with the numbers, before any table
     quotes: tuple[IdeaLine, ...] = ()  # ideas the coordinator chose to quote, never with who said them
     languages: tuple[tuple[str, str], ...] = ()  # (code, own name) to switch to, on the report page only
+    voices: str = ""  # on the report page: the address its owners' voice messages play from
 
 
 _ENVIRONMENT = Environment(

@@ -175,6 +175,18 @@ def checkins(conn: Conn, action_id: int) -> list[CheckinRecord]:
     return [CheckinRecord(*row) for row in found]
 
 
+def spoken_answer(conn: Conn, session_id: int, action_id: int, period: int) -> str | None:
+    """The file id of an owner's spoken answer at a check-in of one of the session's actions (their note, else
+    what would help)."""
+    row = one(
+        conn,
+        "SELECT COALESCE(c.note_voice, c.help_voice) FROM checkin c JOIN action a ON a.id = c.action_id "
+        "WHERE a.session_id = ? AND c.action_id = ? AND c.period = ?",
+        (session_id, action_id, period),
+    )
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def mark_sent(conn: Conn, action_id: int, period: int, moment: datetime) -> None:
     """The check-in question went out at `moment`; its reminder comes a set time after that (after downtime the
     question is late, and the reminder must not follow it within the minute)."""

@@ -3,7 +3,6 @@ as in the chat, refused when the card changed since it was seen, and seen live o
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from aiohttp import web
@@ -21,6 +20,7 @@ from bot.web.context import (
     Opened,
     granted,
     page_translator,
+    play,
     require_key,
     session_granted,
     stream,
@@ -28,8 +28,6 @@ from bot.web.context import (
 from bot.web.live import Parts
 from bot.web.render import FORBIDDEN
 from bot.web.suggestions import HINTS
-
-log = logging.getLogger(__name__)
 
 
 @granted(PageRole.BOARD)
@@ -88,14 +86,7 @@ async def board_voice(request: web.Request, page: Opened) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPNotFound() from None
     card = await page.svc.db.read(partial(ideas.card, session_id=page.session.id, idea_id=idea_id))
-    if card is None or card.voice_file_id is None or page.svc.files is None:
-        raise web.HTTPNotFound()
-    try:
-        data = await page.svc.files(card.voice_file_id)
-    except Exception:  # Telegram could not give it now: the player says it cannot play
-        log.warning("a voice message could not be fetched for the board")
-        raise web.HTTPBadGateway() from None
-    return web.Response(body=data, content_type="audio/ogg", headers={"Cache-Control": "private, max-age=3600"})
+    return await play(page, card.voice_file_id if card is not None else None)
 
 
 # ---- opened as a Telegram Mini App ----------------------------------------------------------------------------

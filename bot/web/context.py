@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,7 @@ from bot.web.language import page_locale
 from bot.web.live import Parts, Watchers
 from bot.web.render import Renderer
 
+log = logging.getLogger(__name__)
 KEY_HEADER = "X-Inspraak-Key"  # a change a page asks for carries the key only the page it came with knows
 SERVICES = web.AppKey("services", Services)
 RENDERER = web.AppKey("renderer", Renderer)
@@ -100,3 +102,15 @@ async def stream(
                 break
             await response.write(f"data: {json.dumps(parts)}\n\n".encode())
     return response
+
+
+async def play(page: Opened, file_id: str | None) -> web.StreamResponse:
+    """A voice message someone sent, fetched from Telegram as it is played (the bot keeps no copy)."""
+    if file_id is None or page.svc.files is None:
+        raise web.HTTPNotFound()
+    try:
+        data = await page.svc.files(file_id)
+    except Exception:  # Telegram could not give it now: the player says it cannot play
+        log.warning("a voice message could not be fetched for a page")
+        raise web.HTTPBadGateway() from None
+    return web.Response(body=data, content_type="audio/ogg", headers={"Cache-Control": "private, max-age=3600"})

@@ -13,11 +13,13 @@ from bot.exports import report
 from bot.i18n import native_name
 from bot.i18n.bidi import unmarked
 from bot.reports import html
-from bot.web.context import Opened, granted
+from bot.storage.actions import spoken_answer
+from bot.web.context import Opened, granted, play
 
 # The report is one self-contained document (its style and charts inside), as the HTML export is; it runs no script.
 POLICY = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src data:; base-uri 'none'; "
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src data:; media-src 'self'; "
+    "base-uri 'none'; "
     "form-action 'none'; "
     "frame-ancestors 'none'"
 )
@@ -30,7 +32,21 @@ async def report_page(request: web.Request, page: Opened) -> web.StreamResponse:
     made = partial(
         report, catalogs=svc.catalogs, session=session, locale=page.translator.locale, zone=svc.zone, public=True
     )
-    data = replace(await svc.db.read(made), languages=tuple((code, native_name(code)) for code in session.languages))
+    languages = tuple((code, native_name(code)) for code in session.languages)
+    data = replace(await svc.db.read(made), languages=languages, voices=f"{page.token}/voice")
     return web.Response(
         text=unmarked(html(data)), content_type="text/html", headers={"Content-Security-Policy": POLICY}
     )
+
+
+@granted(PageRole.REPORT)
+async def report_voice(request: web.Request, page: Opened) -> web.StreamResponse:
+    """An owner's spoken answer on an action's timeline, fetched from Telegram when played (no copy is kept)."""
+    try:
+        action_id, period = int(request.match_info["action"]), int(request.match_info["period"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    file_id = await page.svc.db.read(
+        partial(spoken_answer, session_id=page.session.id, action_id=action_id, period=period)
+    )
+    return await play(page, file_id)

@@ -19,7 +19,7 @@ from bot.web.guard import RateLimit, guarded
 from bot.web.live import Watchers
 from bot.web.projector import projector_chart, projector_events, projector_page
 from bot.web.render import Renderer
-from bot.web.report import report_page
+from bot.web.report import report_page, report_voice
 from bot.web.suggestions import HINTS, Hints, board_suggest
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ def application(svc: Services, watchers: Watchers) -> web.Application:
             web.post("/board/{token}/suggest", board_suggest),
             web.get("/board/{token}/voice/{idea}", board_voice),
             web.get("/report/{token}", report_page),
+            web.get("/report/{token}/voice/{action}/{period}", report_voice),
             web.get("/app/board/{session}", app_board),
             web.post("/app/board/{session}/open", app_board_open),
             web.get("/static/{name}", static_file),

