@@ -8,7 +8,7 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test bench runtime setup catalogs lint typecheck imports unit chromium guide catalogs-update clean
+.PHONY: run test bench runtime setup catalogs lint typecheck imports unit chromium guide catalogs-update review-export review-import clean
 
 run: runtime ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
@@ -71,6 +71,14 @@ chromium:
 
 guide: setup ## Play the coordinator guide's conversations against the bot and write them into the guide
 	$(BIN)/python -m tests.guide
+
+review-export: runtime ## CATALOG=nl: that language's translations nobody has confirmed, as a sheet (review-nl.csv)
+	$(BIN)/python -m bot.i18n.review export $(CATALOG) $(SHEET)
+
+review-import: runtime ## CATALOG=nl SHEET=review-nl.csv REVIEWER="Name": take the reviewed sheet in, then compile
+	$(BIN)/python -m bot.i18n.review import $(CATALOG) $(SHEET) "$(REVIEWER)"
+	@$(BIN)/pybabel --quiet compile --domain=messages --statistics \
+		--input-file=locales/$(CATALOG)/LC_MESSAGES/messages.po --output-file=locales/$(CATALOG)/LC_MESSAGES/messages.mo
 
 catalogs-update: $(STAMP) ## Extract every translatable text and merge it into all catalogs
 	$(BIN)/pybabel extract --mapping-file=babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
