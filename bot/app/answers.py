@@ -120,6 +120,7 @@ class NewSession(FlowAnswers):
 
     title: str
     question: str
+    written_in: str | None = None  # the language of the title and question (runs begun before it was asked: None)
     group_choice: Literal["usual", "own"]
     groups: str | None = None
     language_choice: Literal["all", "pick"]

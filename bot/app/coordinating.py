@@ -80,7 +80,7 @@ def session_wizard_done(step: Step, record: Coordinator, answers: Mapping[str, A
         languages,
         made.limit,
         Phase.DRAFT,
-        step.translator.locale,
+        made.written_in if made.written_in in SUPPORTED else step.translator.locale,
         made.voting,
     )
     roles.own(step.conn, record.participant.id, session.id)

@@ -75,19 +75,25 @@ async def become_coordinator(admin: SandboxUser, person: SandboxUser, catalogs: 
     return token.group(1)
 
 
-async def create_by_wizard(coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs) -> tuple[str, str]:
-    """Run /new with taps and two answers; returns the join link from the text and the one in the QR code."""
+async def create_by_wizard(
+    coordinator: SandboxUser, standin: StandIn, catalogs: Catalogs, locale: str = NL
+) -> tuple[str, str]:
+    """Run /new with taps and two answers written in Dutch, the coordinator's app in `locale`; returns the join link
+    from the text and the one in the QR code."""
     await coordinator.send("/new")
     await coordinator.reply()
     await coordinator.send("Thuis in Assen")
     await coordinator.reply()
     await coordinator.send("Wat helpt jou het meest om je thuis te voelen in Assen?")
-    await coordinator.reply()
-    await coordinator.press(label(catalogs, "new_session.groups.options.usual", "Use the usual groups"))
+    asked = await coordinator.reply()
+    assert native_name("nl") in asked.button_labels(), "which language the title and question are written in"
+    await coordinator.press(native_name("nl"), asked)
     await coordinator.replies(1)
-    await coordinator.press(label(catalogs, "new_session.languages.options.all", "All languages"))
+    await coordinator.press(label(catalogs, "new_session.groups.options.usual", "Use the usual groups", locale))
     await coordinator.replies(1)
-    await coordinator.press(label(catalogs, "new_session.idea_limit.options.n5", "5"))
+    await coordinator.press(label(catalogs, "new_session.languages.options.all", "All languages", locale))
+    await coordinator.replies(1)
+    await coordinator.press(label(catalogs, "new_session.idea_limit.options.n5", "5", locale))
     await coordinator.replies(1)
     await coordinator.press(0)  # ranking
     # "ready" with the code, the link on its own, the join sheet to project, the same sheet as an A4 PDF to print
@@ -628,3 +634,21 @@ async def test_while_sorting_a_coordinator_can_go_back_to_collecting_for_late_id
     await amal.send("دروس اللغة في المساء")
     await amal.reply()
     assert (await inspector.counts(session)).unsorted == 1, "the late idea is kept, ready to sort"
+
+
+async def test_a_session_written_in_dutch_by_a_coordinator_with_an_english_app_reads_as_written_in_dutch(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser
+) -> None:
+    alex = add_person(standin, "Alex", "en")
+    await write(bot.config.db, lambda conn: roles.make_coordinator(conn, alex.id))
+    link, _ = await create_by_wizard(alex, standin, catalogs, "en")
+    session = await Inspector(bot.config.db).session(link.rsplit("=", 1)[1])
+    assert session.source_locale == "nl", "the language it was written in, not the coordinator's app language"
+    await next_phase(alex, standin, catalogs, told=(Phase.COLLECTING, 0), title=session.title)
+    sanne = add_person(standin, "Sanne", "nl")
+    await sanne.start(session.code)
+    await sanne.reply()
+    await sanne.press(native_name(NL))
+    welcome = await sanne.sees(lambda message: "Thuis in Assen" in message.content())
+    untranslated = catalogs.get(NL).text(say.UNTRANSLATED.with_params(original="x")).replace("x", "").strip()
+    assert untranslated not in welcome.content(), "a Dutch reader is never told the Dutch title is untranslated"

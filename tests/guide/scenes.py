@@ -173,6 +173,7 @@ async def new_session(stage: Stage) -> None:
     await alex.send("/new")
     await alex.send(TITLE)
     await alex.send(QUESTION)
+    await alex.tap("English")
     await alex.tap("Use the usual groups")
     await alex.tap("All languages")
     await alex.tap("5")
