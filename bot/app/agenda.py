@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.app import action_texts as say
 from bot.app import texts
+from bot.app.action_words import words_for
 from bot.app.answers import ActionAdd, Checkin
 from bot.app.conversations import KINDS, Unit
 from bot.app.dispatch import Access, button, command
@@ -277,8 +278,9 @@ def owner_pressed(step: Step, token: str, choice: str) -> None:
         return
     if choice.startswith("l:") and choice[2:] in SUPPORTED:
         step.set_locale(choice[2:])
+        title, description = words_for(step.conn, action, choice[2:])
         invite = say.OWNER_INVITE.with_params(
-            action=action.title, description=action.description, cadence=say.CADENCE_NAMES[action.schedule.cadence]
+            action=title, description=description, cadence=say.CADENCE_NAMES[action.schedule.cadence]
         )
         buttons = (
             (

@@ -12,7 +12,7 @@ from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
 from bot.domain import Button, ButtonKind, Reply, Session, Verbatim, missing
 from bot.i18n import native_name
-from bot.storage import broadcasts, members, themes, translations
+from bot.storage import actions, broadcasts, members, themes, translations
 from bot.storage.broadcasts import Broadcast
 from bot.storage.roles import Coordinator
 
@@ -37,10 +37,11 @@ def on_translate(step: Step, record: Coordinator, session: Session) -> None:
     """Pick a language; then every text still missing in it is asked for, one at a time."""
     found = themes.of_session(step.conn, session.id)
     known = translations.of_session(step.conn, session.id)
+    agreed = actions.of_session(step.conn, session.id)
     rows = tuple(
         (
             Button(
-                Verbatim(f"{native_name(code)} ({len(missing(session, found, known, code))})"),
+                Verbatim(f"{native_name(code)} ({len(missing(session, found, known, code, agreed))})"),
                 TRANSLATE_INTO.pack(code=code),
             ),
         )
@@ -58,9 +59,9 @@ def language_picked(step: Step, record: Coordinator, session: Session, code: str
 
 def _ask_next(step: Step, record: Coordinator, session: Session, code: str, skipped: list[str]) -> None:
     found = themes.of_session(step.conn, session.id)
-    todo = [
-        m for m in missing(session, found, translations.of_session(step.conn, session.id), code) if m[0] not in skipped
-    ]
+    known = translations.of_session(step.conn, session.id)
+    agreed = actions.of_session(step.conn, session.id)
+    todo = [m for m in missing(session, found, known, code, agreed) if m[0] not in skipped]
     if not todo:
         step.say(say.TRANSLATE_DONE.with_params(language=step.translator.language_name(code)))
         return

@@ -12,6 +12,7 @@ from typing import Any
 from bot import exports
 from bot.app import action_texts as say
 from bot.app import coord_texts
+from bot.app.action_words import words_for
 from bot.app.agenda import agenda_lines
 from bot.app.outgoing import (
     EditText,
@@ -224,7 +225,8 @@ class Delivery:
         if action is None or action.ending is None:
             return None
         last = next((c for c in reversed(actions.checkins(conn, action.id)) if c.answered_at is not None), None)
-        lines = [translator.text(say.YEAR_ENDED.with_params(action=action.title, ending=action.shown_status))]
+        title = words_for(conn, action, translator.locale)[0]
+        lines = [translator.text(say.YEAR_ENDED.with_params(action=title, ending=action.shown_status))]
         if last is not None and last.note:
             lines.append(translator.text(say.OWNER_WORDS.with_params(note=last.note)))
         sent: list[Outgoing] = [SendText(row.chat, translator.directed("\n\n".join(lines)))]
@@ -283,10 +285,17 @@ class Delivery:
             return None
         if len(found) == 1:
             action, status = found[0]
-            lines = [translator.text(say.UPDATE.with_params(action=action.title, status=status))]
+            lines = [
+                translator.text(
+                    say.UPDATE.with_params(action=words_for(conn, action, translator.locale)[0], status=status)
+                )
+            ]
         else:
             lines = [translator.text(say.NEWS)]
-            lines += [translator.text(say.SUMMARY_LINE.with_params(action=a.title, status=s)) for a, s in found]
+            lines += [
+                translator.text(say.SUMMARY_LINE.with_params(action=words_for(conn, a, translator.locale)[0], status=s))
+                for a, s in found
+            ]
         for action, _status in found:  # the owner's last words on a year that ended were meant for them too
             last = actions.checkins(conn, action.id)[-1:] if action.ending is not None else []
             if last and last[0].note:
@@ -303,7 +312,8 @@ class Delivery:
         lines = [translator.text(say.SUMMARY.with_params(title=title))]
         since = (self.svc.clock() - QUARTER).isoformat()
         for action in found:
-            lines.append(translator.text(say.SUMMARY_LINE.with_params(action=action.title, status=action.shown_status)))
+            named = words_for(conn, action, translator.locale)[0]
+            lines.append(translator.text(say.SUMMARY_LINE.with_params(action=named, status=action.shown_status)))
             lately = [
                 translator.text(PROGRESS_NAMES[Progress(c.status)])
                 for c in actions.checkins(conn, action.id)

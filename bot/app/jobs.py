@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.app import action_texts as say
+from bot.app.action_words import owners_words
 from bot.app.agenda import CHECKIN_FLOW
 from bot.app.conversations import open_run
 from bot.app.coord_texts import NOTICE_PRIORITISING
@@ -95,7 +96,7 @@ def _checkin(job: JobStep) -> bool:
         return False
     assert action.owner is not None
     period = int(row.payload["period"])
-    answers = {"action": action.id, "period": period, "action_title": action.title}
+    answers = {"action": action.id, "period": period, "action_title": owners_words(job.conn, action)[0]}
     if not actions.is_last(job.conn, action.id, period):
         answers["ongoing"] = 1  # every check-in but the year's last asks how it is going
     open_run(job, job, action.owner, RunPurpose.CHECKIN, action.id, CHECKIN_FLOW, Facts(), answers)
@@ -125,7 +126,7 @@ def _reminder(job: JobStep) -> bool:
     this = checkins.get(period)
     if this is None or this.sent_at is None or this.answered_at is not None:
         return False
-    job.say(say.REMINDER.with_params(action=action.title))
+    job.say(say.REMINDER.with_params(action=owners_words(job.conn, action)[0]))
     actions.reminded(job.conn, action.id, period)
     before = checkins.get(period - 1)
     if before is not None and before.sent_at is not None and before.answered_at is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import action_texts as say
+from bot.app import coord_texts
 from bot.domain import ENDING_NAMES, STATUS_NAMES, ActionStatus, Ending, Msg, NewIdea, Phase, Session
 from bot.domain.action import UNREACHABLE
 from bot.domain.results import Method
@@ -554,3 +555,43 @@ async def test_an_owner_who_blocked_the_bot_and_comes_back_is_answered_and_gets_
     await bram.sees(lambda m: m.text == asked)
     found = await read(bot.config.db, lambda conn: actions.of_session(conn, session.id))
     assert not found[0].owner_unreachable, "and the action no longer shows him as unreachable"
+
+
+async def test_an_action_translated_with_translate_is_read_in_tigrinya_by_its_tigrinya_owner(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs, admin: SandboxUser, clock: Clock
+) -> None:
+    session = await follow_up_session(bot, admin)
+    token = await add_action(admin, catalogs, standin, "Taalcafé", "monthly")
+    await admin.send("/translate")
+    picker = await admin.reply()
+    tigrinya = next(label for label in picker.button_labels() if label.startswith(native_name("ti")))
+    await admin.press(tigrinya, picker)
+    words = {"Taalcafé: elke week samen oefenen.": "ቤት ቡና ቋንቋ: ኩሉ ሰሙን ብሓባር ምልምማድ።", "Taalcafé": "ቤት ቡና ቋንቋ"}
+    dutch = catalogs.get("nl")
+    done = dutch.render(coord_texts.TRANSLATE_DONE.with_params(language=dutch.language_name("ti")))
+    asked = []
+    while (question := await admin.reply()).text != done:  # every text still untranslated, one at a time
+        if not question.buttons:
+            continue  # the thanks for the one before
+        original = next((text for text in words if text in question.text), None)  # the longer one first
+        asked.append(original)
+        if original is None:
+            await admin.press(0, question)  # Skip: what this story does not translate (title, question, theme)
+        else:
+            await admin.send(words[original])
+    assert set(words) <= set(asked), "the action's title and description are asked for too"
+
+    dawit = add_person(standin, "Dawit", "ti")
+    await dawit.start(token)
+    languages = await dawit.reply()
+    await dawit.press(native_name("ti"), languages)
+    await standin.wait_until(lambda: "ቤት ቡና ቋንቋ" in languages.content())
+    assert "ኩሉ ሰሙን ብሓባር ምልምማድ" in languages.content(), "the owner reads the action in their language"
+    await standin.wait_until(lambda: len(languages.button_labels()) == 2)
+    await dawit.press(0, languages)
+    await standin.wait_until(lambda: "10:00" in languages.button_labels())
+    await dawit.press("10:00", languages)
+    await standin.wait_until(lambda: not languages.buttons)  # accepted: the year's check-ins are planned
+    first = await read(bot.config.db, lambda conn: checkins_of(conn, session, "Taalcafé")[0])
+    await at(clock, datetime.fromisoformat(first.due_at))
+    assert questions(dawit, "ቤት ቡና ቋንቋ", catalogs, "ti"), "and is asked about it in Tigrinya"
