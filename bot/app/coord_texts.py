@@ -172,6 +172,11 @@ VOICE_PLACEHOLDER = Msg("idea.voice", "(voice message)")
 TRANSLATE_PICK = Msg("translate.pick", "Into which language do you want to translate this session's texts?")
 TRANSLATE_DONE = Msg("translate.done", "Everything of this session is translated into {language}.")
 UNTRANSLATED = Msg("content.untranslated", "{original} (not yet translated)")
+TRANSLATE_OFFER = Msg(
+    "session.translate_offer",
+    "A room that opens with the question in one language loses those who read another. Translate the title and "
+    "the question into the session's other languages now: /translate",
+)
 BROADCAST_CONFIRM = Msg(
     "broadcast.confirm", "Ready to send to {count} participants:\n\n{text}\n\nTranslated into: {languages}"
 )

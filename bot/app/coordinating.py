@@ -86,6 +86,8 @@ def session_wizard_done(step: Step, record: Coordinator, answers: Mapping[str, A
     roles.own(step.conn, record.participant.id, session.id)
     roles.use(step.conn, record.participant.id, session.id)
     send_join_details(step, session)
+    if any(code != session.source_locale for code in session.languages):
+        step.say(say.TRANSLATE_OFFER)
     offer_invite(step, record, session)
 
 

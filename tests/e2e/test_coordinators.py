@@ -111,6 +111,8 @@ async def create_by_wizard(
     printable = (await coordinator.reply()).media["document"]
     assert printable["file_name"] == f"join-{link.group(0).rsplit('=', 1)[1]}.pdf"
     assert standin.world.files[printable["file_id"]].data.startswith(b"%PDF")
+    offer = await coordinator.reply()  # then, since it offers more languages than it is written in: translate it
+    assert offer.text == catalogs.get(locale).render(say.TRANSLATE_OFFER)
     return link.group(0), decoded[0].text
 
 
