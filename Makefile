@@ -69,7 +69,7 @@ chromium:
 	  elif command -v brew >/dev/null 2>&1; then brew install --cask --quiet chromium; \
 	  else echo "make: Chromium is needed for the tests: install it, or set INSPRAAK_CHROMIUM to its path" >&2; exit 1; fi; }
 
-guide: setup ## Play the coordinator guide's conversations against the bot and write them into the guide
+guide: setup chromium ## Play the coordinator guide's conversations against the bot and write them (and pictures of the web pages) into the guide
 	$(BIN)/python -m tests.guide
 
 review-export: runtime ## CATALOG=nl: that language's translations nobody has confirmed, as a sheet (review-nl.csv)

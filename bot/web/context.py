@@ -95,12 +95,15 @@ async def stream(
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
     await response.prepare(request)
     async with request.app[WATCHERS].follow(key, look) as queue:
-        while True:
-            parts = await queue.get()
-            if parts is None:
-                await response.write(b"event: gone\ndata: {}\n\n")
-                break
-            await response.write(f"data: {json.dumps(parts)}\n\n".encode())
+        try:
+            while True:
+                parts = await queue.get()
+                if parts is None:
+                    await response.write(b"event: gone\ndata: {}\n\n")
+                    break
+                await response.write(f"data: {json.dumps(parts)}\n\n".encode())
+        except ConnectionResetError:  # the viewer closed the page or went elsewhere
+            pass
     return response
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.i18n import Catalogs
 from tests.guide.document import GUIDE, marked, with_transcripts
+from tests.guide.pages import take
 from tests.guide.scenes import play
 
 
@@ -19,6 +20,8 @@ async def main() -> int:
     wanted = marked(text)
     with tempfile.TemporaryDirectory() as directory:
         played = await play(wanted, Path(directory), Catalogs())
+        pictures = await take(Path(directory), Catalogs())
+    print(f"{GUIDE.name}: pictures of the web pages in {pictures[0].parent}")
     updated = with_transcripts(text, played)
     if updated == text:
         print(f"{GUIDE.name}: its {len(wanted)} conversations are what the bot says")
