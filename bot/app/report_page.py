@@ -4,10 +4,10 @@ document as the HTML and Markdown exports, in the reader's language, and current
 from __future__ import annotations
 
 from bot.app.dispatch import Access, command
-from bot.app.room import PAGES_OFF, page_link
+from bot.app.room import send_page_link
 from bot.app.step import Step
-from bot.domain import Msg, Session, Verbatim
-from bot.domain.grant import PageRole, grant_for
+from bot.domain import Msg, Session
+from bot.domain.grant import PageRole
 from bot.storage.roles import Coordinator
 
 REPORT_LINK = Msg(
@@ -22,10 +22,4 @@ REPORT_LINK = Msg(
 @command("report", Access.SESSION)
 def on_report(step: Step, record: Coordinator, session: Session) -> None:
     """`/report`: a signed, read-only link to the session's report page."""
-    if step.svc.pages is None:
-        step.say(PAGES_OFF)
-        return
-    grant = grant_for(PageRole.REPORT, session.id, step.now)
-    expires = step.translator.day(grant.expires, step.svc.zone)
-    step.say(REPORT_LINK.with_params(title=session.title, expires=expires))
-    step.say(Verbatim(page_link(step.svc.pages, step.svc.secret, grant)))
+    send_page_link(step, session, PageRole.REPORT, REPORT_LINK)

@@ -4,6 +4,7 @@ end how the groups' priorities compare. Telegram-free and web-free: the web side
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.app.dispatch import Access, command
 from bot.app.participation import view_of
@@ -19,6 +20,7 @@ from bot.storage import Conn, ideas, members, votes
 from bot.storage.ideas import ShownIdea
 from bot.storage.roles import Coordinator
 
+LONG_LIVED = timedelta(days=30)  # a link that lasts longer is said to work until a day, not a minute
 WALL_SIZE = 48  # the newest ideas on the wall; more would not be readable from the back of a room
 
 JOIN = Msg("room.join", "Scan the code with your phone, or open")
@@ -65,12 +67,18 @@ def projector_hint(step: Step, session: Session) -> None:
 @command("projector", Access.SESSION)
 def on_projector(step: Step, record: Coordinator, session: Session) -> None:
     """`/projector`: a signed link to the session's projector page."""
+    send_page_link(step, session, PageRole.PROJECTOR, PROJECTOR_LINK)
+
+
+def send_page_link(step: Step, session: Session, role: PageRole, about: Msg) -> None:
+    """What a page is and until when its link works (to the day for a long-lived one), then the link on its own,
+    so it forwards cleanly; or that the web pages are off."""
     if step.svc.pages is None:
         step.say(PAGES_OFF)
         return
-    grant = grant_for(PageRole.PROJECTOR, session.id, step.now)
-    expires = step.translator.moment(grant.expires, step.svc.zone)
-    step.say(PROJECTOR_LINK.with_params(title=session.title, expires=expires))
+    grant = grant_for(role, session.id, step.now)
+    when = step.translator.day if grant.expires - step.now >= LONG_LIVED else step.translator.moment
+    step.say(about.with_params(title=session.title, expires=when(grant.expires, step.svc.zone)))
     step.say(Verbatim(page_link(step.svc.pages, step.svc.secret, grant)))
 
 

@@ -266,8 +266,8 @@ class StandIn:
         self._poll_generation += 1
         generation = self._poll_generation
         kicks = self._kicks
-        await self.notify()  # an older long poll still waiting now ends with a 409
         self._confirm(offset)
+        await self.notify()  # an older long poll still waiting now ends with a 409; waiters see the confirmation
         self.polling.set()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

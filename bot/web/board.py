@@ -8,12 +8,12 @@ from functools import partial
 from aiohttp import web
 
 from bot.app.board import Action, BoardView, act, board_grant, board_view
-from bot.app.suggesting import for_model
+from bot.app.suggesting import Ideas, for_model
 from bot.domain import Session
 from bot.domain.grant import PageRole, csrf_for, sign
 from bot.domain.webapp import launched_by
 from bot.i18n.bidi import unmarked
-from bot.storage import ideas
+from bot.storage import Conn, ideas
 from bot.web.context import (
     RENDERER,
     SERVICES,
@@ -39,11 +39,15 @@ async def board_page(request: web.Request, page: Opened) -> web.StreamResponse:
 
 async def _view(request: web.Request, page: Opened, session: Session) -> BoardView:
     """The board now, with the themes suggested for unsorted ideas as far as they are worked out."""
-    model = await page.svc.db.read(partial(for_model, session_id=session.id))
-    hints = request.app[HINTS].of(session.id, model)
-    return await page.svc.db.read(
-        partial(board_view, svc=page.svc, session=session, translator=page.translator, hints=hints)
-    )
+    hints = request.app[HINTS]
+
+    def both(conn: Conn) -> tuple[Ideas, BoardView]:  # one trip to the store for what the model and page need
+        view = board_view(conn, page.svc, session, page.translator, hints.known(session.id))
+        return for_model(conn, session.id), view
+
+    model, view = await page.svc.db.read(both)
+    hints.refresh(session.id, model)
+    return view
 
 
 @granted(PageRole.BOARD)

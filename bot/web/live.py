@@ -59,8 +59,9 @@ class Watchers:
         while watch.viewers:
             try:
                 now = await watch.look()
-            except Exception:  # a failed look is tried again; the viewers keep what they have
-                log.exception("a live page could not be brought up to date")
+            except Exception as error:  # a failed look is tried again; the viewers keep what they have
+                # by the kind of error only: a message could quote what the page shows (people's words)
+                log.warning("a live page could not be brought up to date (%s)", type(error).__name__)
                 now = watch.parts
             if now is None:
                 for viewer in watch.viewers:

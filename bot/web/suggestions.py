@@ -26,20 +26,25 @@ class Hints:
         self._done: dict[int, tuple[tuple[object, ...], Mapping[int, Placement]]] = {}
         self._working: dict[int, asyncio.Task[None]] = {}
 
-    def of(self, session_id: int, found: Ideas) -> Mapping[int, Placement]:
-        """The hints as they are (none until ready); starts working them out again when the ideas moved since."""
+    def known(self, session_id: int) -> Mapping[int, Placement]:
+        """The hints as last worked out (none until ready)."""
+        done = self._done.get(session_id)
+        return done[1] if done is not None else {}
+
+    def refresh(self, session_id: int, found: Ideas) -> None:
+        """Start working the hints out again when the ideas moved since they were."""
         done = self._done.get(session_id)
         stale = done is None or done[0] != found.fingerprint
         if stale and session_id not in self._working and available() and found.unsorted and found.by_theme:
             self._working[session_id] = asyncio.create_task(self._work_out(session_id, found))
-        return done[1] if done is not None else {}
 
     async def _work_out(self, session_id: int, found: Ideas) -> None:
         try:
             placed = await asyncio.to_thread(place, found.by_theme, found.unsorted)
             self._done[session_id] = (found.fingerprint, {p.idea: p for p in placed})
-        except Exception:  # suggestions are a help: the board works on without them
-            log.exception("themes could not be suggested for a session's ideas")
+        except Exception as error:  # suggestions are a help: the board works on without them
+            # by the kind of error only: a message could quote the ideas' words
+            log.warning("themes could not be suggested for a session's ideas (%s)", type(error).__name__)
         finally:
             self._working.pop(session_id, None)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import textwrap
 from collections.abc import Mapping
@@ -89,12 +88,8 @@ class Recorder:
     async def quiet(self, timeout: float = 10.0) -> None:
         """Wait until the bot has handled every update and has sent everything due by its clock."""
         world = self.standin.world
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while world.updates:  # an update is confirmed, so handled, with the bot's next getUpdates
-            if loop.time() > deadline:
-                raise TimeoutError(f"the bot did not take its updates within {timeout}s")
-            await asyncio.sleep(0.01)  # a look at the stand-in, again, until the condition holds
+        # An update is confirmed, so handled, with the bot's next getUpdates, which the stand-in tells its waiters.
+        await self.standin.wait_until(lambda: not world.updates, timeout)
         await delivered(self.db, self.clock, timeout)
 
     async def at(self, moment: datetime) -> None:
