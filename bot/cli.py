@@ -134,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
-    configure_logging(getattr(logging, config.log_level), secrets=[config.token] if config.token else [])
+    keys = [secret for secret in (config.token, config.translator_key) if secret]
+    configure_logging(getattr(logging, config.log_level), secrets=keys)
     try:
         if command == "flows":
             return _flows(task)

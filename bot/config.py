@@ -56,7 +56,26 @@ SETTINGS: tuple[Setting, ...] = (
         "24",
         "Months after a closed session's last activity before its personal data is purged.",
     ),
+    Setting(
+        "translator",
+        "INSPRAAK_TRANSLATOR",
+        "none",
+        "Machine translation service for participants' texts: none, libretranslate or deepl.",
+    ),
+    Setting(
+        "translator_url",
+        "INSPRAAK_TRANSLATOR_URL",
+        None,
+        "Address of the translation service: required for libretranslate; for deepl, overrides the API address.",
+    ),
+    Setting(
+        "translator_key",
+        "INSPRAAK_TRANSLATOR_KEY",
+        None,
+        "API key of the translation service: required for deepl, optional for libretranslate.",
+    ),
 )
+TRANSLATORS = ("none", "libretranslate", "deepl")
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,9 @@ class Config:
     web_port: int | None = None  # None: no web pages
     web_host: str = "127.0.0.1"
     web_url: str | None = None  # as people reach the pages; None: http://web_host:web_port
+    translator: str = "none"  # the machine translation service: none, libretranslate or deepl
+    translator_url: str | None = None
+    translator_key: str | None = None  # a secret: never in logs or errors
 
     @property
     def pages(self) -> str | None:
@@ -158,7 +180,11 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
     web_url = raw["web_url"]
     if web_url is not None and not web_url.startswith(("http://", "https://")):
         raise ConfigError("INSPRAAK_WEB_URL must start with http:// or https://")
+    translator, translator_url, translator_key = _translator(raw)
     return Config(
+        translator=translator,
+        translator_url=translator_url,
+        translator_key=translator_key,
         web_port=None if web_port is None else int(web_port),
         web_host=raw["web_host"] or "127.0.0.1",
         web_url=web_url,
@@ -184,3 +210,25 @@ def _admins(text: str) -> frozenset[int]:
             raise ConfigError("INSPRAAK_ADMINS must be Telegram user ids (digits) separated by commas")
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _translator(raw: Mapping[str, str | None]) -> tuple[str, str | None, str | None]:
+    kind = (raw["translator"] or "none").lower()
+    if kind not in TRANSLATORS:
+        raise ConfigError(f"INSPRAAK_TRANSLATOR must be one of: {', '.join(TRANSLATORS)}")
+    url, key = raw["translator_url"], raw["translator_key"]
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ConfigError("INSPRAAK_TRANSLATOR_URL must start with http:// or https://")
+    if kind == "libretranslate" and url is None:
+        raise ConfigError(
+            "INSPRAAK_TRANSLATOR=libretranslate needs INSPRAAK_TRANSLATOR_URL: the address of your LibreTranslate "
+            "server, e.g. http://127.0.0.1:5000"
+        )
+    if kind == "deepl" and key is None:
+        raise ConfigError(
+            "INSPRAAK_TRANSLATOR=deepl needs INSPRAAK_TRANSLATOR_KEY: the authentication key from your DeepL API "
+            "account (a free key ends in :fx)"
+        )
+    if key is not None and (key != key.strip() or any(not c.isprintable() for c in key)):
+        raise ConfigError("INSPRAAK_TRANSLATOR_KEY holds spaces or control characters: copy the key again")
+    return kind, url, key

@@ -63,6 +63,7 @@ YEAR_ENDED = Msg("action.year_ended", "“{action}” has finished its year of c
 OWNER_WORDS = Msg("action.owner_words", "In the owner's words: {note}")
 HELP_SPOKEN = Msg("action.help_spoken", "(a voice message, which follows)")
 AGENDA_WORDS = Msg("agenda.owner_words", "   the owner said ({when}): {words}")
+MACHINE_WORDS = Msg("agenda.machine_words", "   machine translation ({service}), not checked by a person: {text}")
 SPOKEN = Msg("agenda.spoken", "🎤 a voice message (/agenda plays the latest)")
 SUMMARY_LATELY = Msg("updates.summary_lately", "   in the last three months: {answers}")
 NEWS = Msg("updates.several", "News about your ideas:")

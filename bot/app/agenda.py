@@ -126,7 +126,17 @@ def _owner_words(checkins: list[CheckinRecord], translator: Translator, zone: An
     when = translator.day(datetime.fromisoformat(words.answered_at), zone)
     written = words.note or words.help
     said: Text = Verbatim(written) if written else say.SPOKEN
-    return [translator.text(say.AGENDA_WORDS.with_params(when=when, words=said))]
+    lines = [translator.text(say.AGENDA_WORDS.with_params(when=when, words=said))]
+    translated = machine_words(words, "note" if words.note else "help")
+    return lines + ([translator.text(translated)] if translated is not None else [])
+
+
+def machine_words(checkin: CheckinRecord, part: str) -> Msg | None:
+    """A machine's translation of an owner's note or help request into the session's language, marked as such."""
+    text = checkin.note_translation if part == "note" else checkin.help_translation
+    if not text:
+        return None
+    return say.MACHINE_WORDS.with_params(service=checkin.translation_machine or "?", text=text)
 
 
 @command("agenda", Access.SESSION)

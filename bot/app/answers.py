@@ -189,7 +189,10 @@ class Translate(FlowAnswers):
     """One text of a session, or a broadcast, in one language (None: skipped)."""
 
     FLOW = "translate"
-    CARRIED = frozenset({"purpose", "session", "locale", "subject", "skipped", "language", "original", "broadcast"})
+    CARRIED = frozenset(
+        {"purpose", "session", "locale", "subject", "skipped", "language", "original", "broadcast", "draft"}
+        | {"machine", "no_draft"}
+    )
 
     purpose: Literal["content", "broadcast"]
     session: int
@@ -197,6 +200,8 @@ class Translate(FlowAnswers):
     subject: str | None = None
     skipped: list[str] = []
     broadcast: int | None = None
+    draft: str | None = None  # a machine's translation to keep or rewrite
+    verdict: Literal["keep", "rewrite"] | None = None
     text: str | None = None
 
 

@@ -46,6 +46,7 @@ CANCEL = Msg("board.cancel", "Cancel")
 DONE = Msg("board.done", "Done.")
 GROUP_LANGUAGE = Msg("board.group_language", "{group} · {language}")
 WRITTEN = Msg("board.written", "Written down or translated")
+MACHINE_MADE = Msg("board.machine_made", "Machine translation ({service}), not checked by a person")
 QUOTE = Msg("board.quote", "Quote in the report")
 UNQUOTE = Msg("board.unquote", "Do not quote")
 QUOTED = Msg("board.quoted", "Quoted in the report")
@@ -127,13 +128,14 @@ class Card:
     language: str | None
     about: str  # "Newcomer · Arabic"
     voice_seconds: int | None
-    written: str | None  # a coordinator's transcription or translation
+    written: str | None  # a coordinator's transcription, a translation
     seen: str
     hidden_reason: str | None
     repeats: tuple[Card, ...] = ()
     hint: str | None = None  # a suggested theme for an unsorted idea ("Perhaps: Work?" when unsure)
     hint_theme: int | None = None
     quoted: bool = False
+    machine: str | None = None  # "Machine translation (DeepL), not checked by a person" when a machine made it
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,9 @@ def board_view(
         group_name = (group.name or translator.text(group.label)) if group is not None else "?"
         language = translator.language_name(card.language) if card.language else "?"
         about = unmarked(translator.text(GROUP_LANGUAGE.with_params(group=group_name, language=language)))
-        written = card.transcription or card.translation
+        written = "\n".join(words for words in (card.transcription, card.translation) if words) or None
+        machine = card.translation_machine
+        made = unmarked(translator.text(MACHINE_MADE.with_params(service=machine))) if machine else None
         placed = (hints or {}).get(card.id) if card.theme_id is None else None
         hint = None
         if placed is not None and placed.theme in titles:
@@ -206,6 +210,7 @@ def board_view(
             hint,
             placed.theme if hint is not None and placed is not None else None,
             bool(card.quoted),
+            made,
         )
 
     repeats: dict[int, list[Card]] = {}

@@ -6,17 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.app import coord_texts as say
+from bot.app import texts
 from bot.app.answers import BroadcastText, Translate
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
-from bot.domain import Button, ButtonKind, Reply, Session, Verbatim, missing
+from bot.domain import Button, ButtonKind, Reply, Session, Verbatim, missing, translatable
 from bot.i18n import native_name
-from bot.storage import actions, broadcasts, members, themes, translations
+from bot.storage import actions, broadcasts, machine, members, themes, translations
 from bot.storage.broadcasts import Broadcast
 from bot.storage.roles import Coordinator
 
 TRANSLATE_INTO = ButtonKind("k:tl", (("code", str),))
+MACHINE_ALL = ButtonKind("k:tm")
+MACHINE_MODE = ButtonKind("k:ty", (("auto", int),))
 SEND = ButtonKind("k:bc", (("broadcast", int),))
 DROP = ButtonKind("k:bd", (("broadcast", int),))
 # The same buttons on a broadcast prepared before broadcasts had rows of their own: the coordinator's latest.
@@ -35,19 +38,52 @@ def _targets(session: Session) -> list[str]:
 @command("translate", Access.SESSION)
 def on_translate(step: Step, record: Coordinator, session: Session) -> None:
     """Pick a language; then every text still missing in it is asked for, one at a time."""
-    found = themes.of_session(step.conn, session.id)
-    known = translations.of_session(step.conn, session.id)
-    agreed = actions.of_session(step.conn, session.id)
-    rows = tuple(
+    rows = [
         (
             Button(
-                Verbatim(f"{native_name(code)} ({len(missing(session, found, known, code, agreed))})"),
+                Verbatim(f"{native_name(code)} ({len(_to_do(step, session, code, []))})"),
                 TRANSLATE_INTO.pack(code=code),
             ),
         )
         for code in _targets(session)
-    )
-    step.say(Reply(say.TRANSLATE_PICK, rows))
+    ]
+    if step.svc.machine is not None:
+        rows.append((Button(say.MACHINE_DRAFT_ALL, MACHINE_ALL.pack()),))
+        auto = machine.mode(step.conn, session.id) == machine.AUTO
+        switch = say.MACHINE_AUTO_ON if auto else say.MACHINE_AUTO_OFF
+        rows.append((Button(switch, MACHINE_MODE.pack(auto=int(not auto))),))
+    step.say(Reply(say.TRANSLATE_PICK, tuple(rows)))
+
+
+def _to_do(step: Step, session: Session, code: str, skipped: list[str]) -> list[tuple[str, str]]:
+    """The texts to translate into `code`, then the machine's drafts in it that no person has confirmed."""
+    found = themes.of_session(step.conn, session.id)
+    known = translations.of_session(step.conn, session.id)
+    agreed = actions.of_session(step.conn, session.id)
+    drafted = translations.machine_made(step.conn, session.id)
+    todo = missing(session, found, known, code, agreed)
+    todo += [(s, text) for s, text in translatable(session, found, agreed) if (s, code) in drafted]
+    return [(subject, text) for subject, text in todo if subject not in skipped]
+
+
+@button(MACHINE_ALL, Access.SESSION)
+def machine_drafts_asked(step: Step, record: Coordinator, session: Session) -> None:
+    """Ask the translation service for a draft of every text still missing in every offered language."""
+    if step.svc.machine is None:
+        step.answer(texts.BUTTON_EXPIRED, alert=True)
+        return
+    machine.request(step.conn, "session", session.id, step.now, by=record.participant.id)
+    step.say(say.MACHINE_DRAFTS_ASKED.with_params(service=step.svc.machine))
+
+
+@button(MACHINE_MODE, Access.SESSION)
+def machine_mode_switched(step: Step, record: Coordinator, session: Session, auto: int) -> None:
+    """Translate ideas and check-in answers as they come, or only when asked."""
+    if step.svc.machine is None:
+        step.answer(texts.BUTTON_EXPIRED, alert=True)
+        return
+    machine.set_mode(step.conn, session.id, machine.AUTO if auto else machine.DEMAND)
+    step.edit(say.MACHINE_AUTO_SWITCHED if auto else say.MACHINE_DEMAND_SWITCHED)
 
 
 @button(TRANSLATE_INTO, Access.SESSION)
@@ -58,15 +94,13 @@ def language_picked(step: Step, record: Coordinator, session: Session, code: str
 
 
 def _ask_next(step: Step, record: Coordinator, session: Session, code: str, skipped: list[str]) -> None:
-    found = themes.of_session(step.conn, session.id)
-    known = translations.of_session(step.conn, session.id)
-    agreed = actions.of_session(step.conn, session.id)
-    todo = [m for m in missing(session, found, known, code, agreed) if m[0] not in skipped]
+    todo = _to_do(step, session, code, skipped)
     if not todo:
         step.say(say.TRANSLATE_DONE.with_params(language=step.translator.language_name(code)))
         return
     subject, original = todo[0]
-    answers = {
+    draft = translations.of_session(step.conn, session.id).get((subject, code))
+    answers: dict[str, Any] = {
         "purpose": "content",
         "session": session.id,
         "locale": code,
@@ -75,6 +109,11 @@ def _ask_next(step: Step, record: Coordinator, session: Session, code: str, skip
         "language": step.translator.language_name(code),
         "original": original,
     }
+    drafted_by = translations.machine_made(step.conn, session.id).get((subject, code))
+    if draft is not None and drafted_by is not None:
+        answers |= {"draft": draft, "machine": drafted_by}
+    else:
+        answers["no_draft"] = 1
     start(step, record, "translate", answers)
 
 
@@ -95,10 +134,11 @@ def translated_one(step: Step, record: Coordinator, answers: Mapping[str, Any]) 
         _next_broadcast_language(step, record, session, broadcast.id, skipped)
         return
     skipped = list(given.skipped)
-    if given.text is None:
+    confirmed = given.draft if given.verdict == "keep" else given.text
+    if confirmed is None:
         skipped.append(str(given.subject))
     else:
-        translations.put(step.conn, session.id, str(given.subject), given.locale, given.text.strip())
+        translations.put(step.conn, session.id, str(given.subject), given.locale, confirmed.strip())
     _ask_next(step, record, session, given.locale, skipped)
 
 
@@ -143,6 +183,7 @@ def _next_broadcast_language(
             "skipped": skipped,
             "language": step.translator.language_name(code),
             "original": broadcast.text,
+            "no_draft": 1,
         }
         start(step, record, "translate", answers)
         return

@@ -4,10 +4,12 @@ engine says is journaled, its buttons naming the run they belong to."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.app.services import Services
+from bot.app.texts import OUTSIDE_TRANSLATION
 from bot.conversation import (
     Answer,
     Edit,
@@ -23,7 +25,7 @@ from bot.conversation import (
     proceed,
     step,
 )
-from bot.domain import Button, ButtonKind, Reply, Run, RunPurpose, Text
+from bot.domain import Button, ButtonKind, Reply, Run, RunPurpose, Text, Verbatim
 from bot.storage import Conn, runs
 
 # A flow's button: the run it belongs to, then the engine's own data (`node:value`).
@@ -99,6 +101,15 @@ def packed(reply: Reply, run: Run) -> Reply:
     return Reply(reply.text, rows, reply.slot)
 
 
+def installed(facts: Facts, svc: Services) -> Facts:
+    """What every flow may know of the installation: which outside service people's words are sent to (the
+    consent text names it)."""
+    outside: Text = Verbatim("")
+    if svc.machine is not None:
+        outside = OUTSIDE_TRANSLATION.with_params(service=svc.machine)
+    return replace(facts, params={**facts.params, "outside": outside})
+
+
 def show(speaker: Speaker, run: Run, outputs: tuple[Output, ...]) -> None:
     """Journal what the engine said for this run."""
     for output in outputs:
@@ -125,7 +136,9 @@ def drive(unit: Unit, speaker: Speaker, run: Run, event: Event, locale: str | No
     if closed is not None:
         show(speaker, run, (closed,))
         return
-    transition = stepped(flows, state, event, lambda lang: kind.facts(conn, run, lang, hint), locale)
+    transition = stepped(
+        flows, state, event, lambda lang: installed(kind.facts(conn, run, lang, hint), unit.svc), locale
+    )
     chosen = next((r.value for r in transition.results if isinstance(r, Answer) and r.key == "locale"), None)
     if chosen is not None:
         unit.set_locale(str(chosen))
@@ -146,7 +159,7 @@ def open_run(
 ) -> Run:
     """Begin a flow as a person's run of this purpose (replacing one about the same subject) and ask its first
     question."""
-    opening = begin(unit.svc.flows[flow_id], facts, answers)
+    opening = begin(unit.svc.flows[flow_id], installed(facts, unit.svc), answers)
     run = runs.start(unit.conn, participant_id, purpose, subject, opening.state.to_json())
     show(speaker, run, opening.outputs)
     return run

@@ -187,3 +187,39 @@ BROADCAST_DONE = Msg(
 )
 NO_RECIPIENTS = Msg("broadcast.nobody", "Nobody has joined this session yet.")
 NONE_YET = Msg("common.none", "none")
+
+# ---- machine translation -------------------------------------------------------------------------
+TRANSLATION_BY_MACHINE = Msg(
+    "sort.translation_machine", "Machine translation ({service}), not checked by a person: {text}"
+)
+TRANSLATION_BY_PERSON = Msg("sort.translation_person", "Translation by a coordinator: {text}")
+MACHINE_TRANSLATE = Msg("sort.machine_translate", "🌐 Translate by machine")
+MACHINE_ASKED = Msg("sort.machine_asked", "Asked for a machine translation: it comes as a message when it is ready.")
+MACHINE_CANNOT = Msg("sort.machine_cannot", "The translation service cannot translate this idea's language.")
+MACHINE_IDEA_DONE = Msg(
+    "machine.idea_done",
+    "Machine translation of the idea “{original}”:\n\n{text}\n\n"
+    "No person has checked it: correct it with “Write down / translate” in /sort.",
+)
+MACHINE_DRAFTS_DONE = Msg(
+    "machine.drafts_done",
+    "Machine drafts of this session's texts are ready ({count}). Check them with /translate: until a person "
+    "confirms them, they are marked as machine-made.",
+)
+MACHINE_UNSUPPORTED = Msg(
+    "machine.unsupported", "{service} cannot translate between these languages: {languages}. Nothing was sent again."
+)
+MACHINE_DRAFT_ALL = Msg("translate.machine_all", "🌐 Machine drafts of every missing text")
+MACHINE_DRAFTS_ASKED = Msg(
+    "translate.machine_asked", "Asked {service} for drafts of every missing text: they come as a message when ready."
+)
+MACHINE_AUTO_ON = Msg("translate.auto_on", "Ideas translated as they come: on (tap to switch off)")
+MACHINE_AUTO_OFF = Msg("translate.auto_off", "Ideas translated as they come: off (tap to switch on)")
+MACHINE_AUTO_SWITCHED = Msg(
+    "translate.auto_switched",
+    "Ideas and check-in answers in other languages are now machine-translated into the session's language as "
+    "they come.",
+)
+MACHINE_DEMAND_SWITCHED = Msg(
+    "translate.demand_switched", "Ideas are now machine-translated only when you ask, with the button in /sort."
+)

@@ -13,7 +13,7 @@ from bot import exports
 from bot.app import action_texts as say
 from bot.app import coord_texts
 from bot.app.action_words import words_for
-from bot.app.agenda import agenda_lines
+from bot.app.agenda import agenda_lines, machine_words
 from bot.app.outgoing import (
     EditText,
     Keyboard,
@@ -255,6 +255,9 @@ class Delivery:
             return None
         answer = next((c for c in actions.checkins(conn, action.id) if c.period == int(row.payload["period"])), None)
         help_text: Text = Verbatim(answer.help) if answer and answer.help else say.HELP_NOT_GIVEN
+        translated = machine_words(answer, "help") if answer is not None else None
+        if answer is not None and answer.help and translated is not None:
+            help_text = Verbatim(f"{answer.help}\n{translator.text(translated).strip()}")
         if answer is not None and answer.help_voice:
             help_text = say.HELP_SPOKEN
         message = say.STUCK_ALERT.with_params(action=action.title, owner=action.owner_pseudonym or "?", help=help_text)

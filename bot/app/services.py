@@ -30,6 +30,7 @@ class Services:
     pages: str | None = None  # where the web pages are reached ("https://…", no trailing slash); None: switched off
     files: Callable[[str], Awaitable[bytes]] | None = None  # a file people sent, by its Telegram file id
     web_app_key: bytes | None = None  # checks who opened a Mini App (derived from the token; None: no Mini Apps)
+    machine: str | None = None  # the machine translation service's name; None: participants' words never leave
 
     @property
     def zone(self) -> ZoneInfo:

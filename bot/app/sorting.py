@@ -15,9 +15,9 @@ from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
 from bot.conversation import fixed_options
-from bot.domain import Button, ButtonKind, Reply, Session, Theme, Verbatim, theme_names
+from bot.domain import Button, ButtonKind, Msg, Reply, Session, Theme, Verbatim, theme_names
 from bot.i18n import Translator
-from bot.storage import ideas, themes
+from bot.storage import ideas, machine, themes
 from bot.storage.ideas import IdeaCard
 from bot.storage.roles import Coordinator
 
@@ -36,6 +36,7 @@ PAGE = 8  # originals offered at once under "duplicate of…"
 SORT_HIDE = ButtonKind("k:sh", (("idea", int),))
 SORT_ANNOTATE = ButtonKind("k:sa", (("idea", int),))
 SORT_SKIP = ButtonKind("k:ss", (("idea", int),))
+SORT_MACHINE = ButtonKind("k:sx", (("idea", int),))
 RESTORE_IDEA = ButtonKind("k:hr", (("idea", int),))
 MOVE_START = ButtonKind("k:mv")
 MOVE_FROM = ButtonKind("k:mf", (("theme", int), ("page", int)))  # a page of the ideas in a theme
@@ -144,14 +145,34 @@ def card_text(card: IdeaCard, session: Session, left: int, translator: Translato
         else translator.text(say.SORT_VOICE.with_params(seconds=card.voice_duration or 0))
     )
     lines = [header, "", body]
-    written = card.transcription or card.translation
-    if written:
-        lines += ["", translator.text(say.SORT_WRITTEN.with_params(text=written))]
+    if card.transcription:
+        lines += ["", translator.text(say.SORT_WRITTEN.with_params(text=card.transcription))]
+    if card.translation:
+        lines += ["", translator.text(translation_line(card))]
     return "\n".join(lines)
 
 
-def card_buttons(card: IdeaCard, found: list[Theme]) -> tuple[tuple[Button, ...], ...]:
-    """A button per theme, then new theme, duplicate, hide, write down and skip."""
+def translation_line(card: IdeaCard) -> Msg:
+    """An idea's translation, saying whether a machine made it (unchecked) or a coordinator wrote it."""
+    if card.translation_machine is not None:
+        return say.TRANSLATION_BY_MACHINE.with_params(service=card.translation_machine, text=card.translation)
+    return say.TRANSLATION_BY_PERSON.with_params(text=card.translation)
+
+
+def machine_can_translate(card: IdeaCard, session: Session, service: str | None) -> bool:
+    """Whether a translation service could put this idea into the session's language (and has not yet)."""
+    words = card.text or card.transcription
+    return (
+        service is not None
+        and card.translation is None
+        and words is not None
+        and card.language is not None
+        and card.language != session.source_locale
+    )
+
+
+def card_buttons(card: IdeaCard, found: list[Theme], machine: bool = False) -> tuple[tuple[Button, ...], ...]:
+    """A button per theme, then new theme, duplicate, hide, write down (and translate by machine) and skip."""
     theme_buttons = [Button(Verbatim(theme_label(t)), SORT_INTO.pack(idea=card.id, theme=t.id)) for t in found]
     rows = [tuple(theme_buttons[i : i + 2]) for i in range(0, len(theme_buttons), 2)]
     rows.append(
@@ -163,6 +184,8 @@ def card_buttons(card: IdeaCard, found: list[Theme]) -> tuple[tuple[Button, ...]
     rows.append(
         (Button(say.HIDE, SORT_HIDE.pack(idea=card.id)), Button(say.ANNOTATE, SORT_ANNOTATE.pack(idea=card.id)))
     )
+    if machine:
+        rows.append((Button(say.MACHINE_TRANSLATE, SORT_MACHINE.pack(idea=card.id)),))
     rows.append((Button(say.SKIP, SORT_SKIP.pack(idea=card.id)),))
     return tuple(rows)
 
@@ -175,9 +198,16 @@ def show_card(step: Step, session: Session, card: IdeaCard | None) -> None:
     left = ideas.counts(step.conn, session.id).unsorted
     if card.voice_file_id is not None and card.transcription is None:
         step.attach("voice", file_id=card.voice_file_id)  # to listen to before writing it down
+    offer = machine_can_translate(card, session, step.svc.machine) and not translation_asked(step, card)
     step.say_lines(
-        [card_text(card, session, left, step.translator)], card_buttons(card, themes.of_session(step.conn, session.id))
+        [card_text(card, session, left, step.translator)],
+        card_buttons(card, themes.of_session(step.conn, session.id), offer),
     )
+
+
+def translation_asked(step: Step, card: IdeaCard) -> bool:
+    """Whether the idea waits for the translation service already, or the service said it cannot translate it."""
+    return machine.waiting(step.conn, "idea", card.id) or machine.refused(step.conn, "idea", card.id)
 
 
 def show_next_card(step: Step, session: Session, after: int = 0) -> None:
@@ -337,7 +367,9 @@ def annotate_pressed(step: Step, record: Coordinator, session: Session, idea: in
         session,
         idea,
         "annotate",
-        lambda card: {"field": "transcription" if card.kind == "voice" else "translation"},
+        lambda card: {
+            "field": "transcription" if card.kind == "voice" and card.transcription is None else "translation"
+        },
     )
 
 
@@ -346,8 +378,23 @@ def annotated(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> No
     """Keep the text next to the original and show the idea again to sort it."""
     given = Annotate.of(answers)
     session = session_in(step, record, answers)
-    if session is not None and ideas.annotate(step.conn, session.id, given.idea, given.field, given.text):
+    if session is not None and ideas.annotate(
+        step.conn, session.id, given.idea, given.field, given.text, record.participant.id
+    ):
         show_card(step, session, ideas.card(step.conn, session.id, given.idea))
+
+
+@button(SORT_MACHINE, Access.SESSION)
+def machine_asked(step: Step, record: Coordinator, session: Session, idea: int) -> None:
+    """Ask the translation service for the idea; the translation comes as a message when it is ready."""
+    card = ideas.card(step.conn, session.id, idea)
+    if card is None or not machine_can_translate(card, session, step.svc.machine):
+        step.answer(texts.BUTTON_EXPIRED, alert=True)
+        return
+    if machine.request(step.conn, "idea", card.id, step.now, by=record.participant.id):
+        step.answer(say.MACHINE_ASKED)
+    else:
+        step.answer(say.MACHINE_CANNOT, alert=True)
 
 
 @button(SORT_SKIP, Access.SESSION)

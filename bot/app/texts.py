@@ -47,3 +47,8 @@ MENU = (
     ("mydata", Msg("command.mydata", "See what is held about you")),
     ("forgetme", Msg("command.forgetme", "Have everything about you removed")),
 )
+OUTSIDE_TRANSLATION = Msg(
+    "consent.outside_translation",
+    "So that coordinators can read them in their language, your written words are sent to a translation "
+    "service ({service}).",
+)

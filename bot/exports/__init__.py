@@ -92,6 +92,7 @@ LABELS = {
     "spoken": Msg("report.spoken", "The owner also answered with a voice message (kept in Telegram)."),
     "findings": Msg("report.findings", "What stands out"),
     "quotes": Msg("report.quotes", "In their own words"),
+    "machine": Msg("report.machine", "machine translation, not checked by a person"),
 }
 TOOK_PART = Msg(
     "report.took_part",
@@ -329,6 +330,7 @@ def tables(
             i.voice_duration,
             i.transcription,
             i.translation,
+            i.translation_machine or ("coordinator" if i.translation else None),
             i.theme,
             "duplicate" if i.duplicate_of else "original",
             i.duplicate_of,
@@ -372,6 +374,7 @@ def tables(
                 "voice_seconds",
                 "written_down",
                 "translation",
+                "translated_by",
                 "theme",
                 "status",
                 "duplicate_of",
@@ -407,7 +410,9 @@ def report_data(
     def line(idea: ExportIdea) -> IdeaLine:
         text = idea.text if idea.text is not None else (idea.transcription or "🎤")
         written = idea.translation or (idea.transcription if idea.text is not None else None)
-        return IdeaLine(text, idea.language or "", written, tuple(line(d) for d in duplicates.get(idea.id, ())))
+        by_machine = idea.translation is not None and idea.translation_machine is not None
+        repeats = tuple(line(d) for d in duplicates.get(idea.id, ()))
+        return IdeaLine(text, idea.language or "", written, repeats, by_machine)
 
     originals = [i for i in visible if i.duplicate_of is None]
     sections = [

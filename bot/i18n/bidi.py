@@ -6,8 +6,8 @@ RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
 
 def isolate(value: str) -> str:
-    """Wrap an inserted value so its direction cannot reorder the sentence around it."""
-    return f"{FSI}{value}{PDI}"
+    """Wrap an inserted value so its direction cannot reorder the sentence around it (nothing has no direction)."""
+    return f"{FSI}{value}{PDI}" if value else value
 
 
 def start_rtl(text: str) -> str:

@@ -17,6 +17,7 @@ class IdeaLine:
     language: str
     translation: str | None = None
     duplicates: tuple[IdeaLine, ...] = ()
+    machine: bool = False  # the translation is a machine's, not checked by a person
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class CheckinRecord:
     answered_at: str | None
     note_voice: str | None = None  # a spoken note, by its Telegram file id
     help_voice: str | None = None  # a spoken answer to "what would help?", likewise
+    note_translation: str | None = None  # the note in the session's language, by machine
+    help_translation: str | None = None
+    translation_machine: str | None = None  # the service that translated them
 
 
 def _action(row: Any) -> Action:
@@ -167,8 +170,8 @@ def checkins(conn: Conn, action_id: int) -> list[CheckinRecord]:
     """An action's check-ins, in order."""
     found = rows(
         conn,
-        "SELECT period, due_at, sent_at, status, help, note, answered_at, note_voice, help_voice FROM checkin "
-        "WHERE action_id = ? "
+        "SELECT period, due_at, sent_at, status, help, note, answered_at, note_voice, help_voice, note_translation, "
+        "help_translation, translation_machine FROM checkin WHERE action_id = ? "
         "ORDER BY period",
         (action_id,),
     )

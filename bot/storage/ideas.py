@@ -29,6 +29,7 @@ class IdeaCard:
     duplicate_of: int | None
     hidden_reason: str | None
     quoted: bool = False
+    translation_machine: str | None = None  # the service that made the translation; None: a person wrote it
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class ExportIdea:
     hidden_reason: str | None
     created_at: str
     quoted: bool = False
+    translation_machine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,8 @@ class Counts:
 
 _CARD = (
     "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_file_id, i.voice_duration, "
-    "i.transcription, i.translation, i.theme_id, i.duplicate_of, i.hidden_reason, i.quoted = 1 FROM idea i "
-    "JOIN membership m ON m.id = i.membership_id "
+    "i.transcription, i.translation, i.theme_id, i.duplicate_of, i.hidden_reason, i.quoted = 1, i.translation_machine "
+    "FROM idea i JOIN membership m ON m.id = i.membership_id "
 )
 # Every way cards are looked up, as whole queries made once when the module loads.
 _CARDS = {
@@ -132,7 +134,9 @@ def withdraw(conn: Conn, membership_id: int, seqs: Iterable[int]) -> None:
 def edit(conn: Conn, membership_id: int, source_message_id: int, text: str) -> bool:
     """Replace the text of the idea that came from an edited message; False if there is none."""
     cursor = conn.execute(
-        "UPDATE idea SET text = ?, updated_at = ? WHERE membership_id = ? AND source_message_id = ? AND kind = 'text'",
+        "UPDATE idea SET text = ?, updated_at = ?, "
+        "translation = CASE WHEN translation_machine IS NULL THEN translation END, translation_machine = NULL "
+        "WHERE membership_id = ? AND source_message_id = ? AND kind = 'text'",
         (text, utc_now(), membership_id, source_message_id),
     )
     return cursor.rowcount == 1
@@ -271,15 +275,20 @@ def restore(conn: Conn, session_id: int, idea_id: int) -> bool:
     return cursor.rowcount == 1
 
 
-_ANNOTATE = {
-    "transcription": "UPDATE idea SET transcription = ?, updated_at = ? WHERE id = ? AND session_id = ?",
-    "translation": "UPDATE idea SET translation = ?, updated_at = ? WHERE id = ? AND session_id = ?",
-}
-
-
-def annotate(conn: Conn, session_id: int, idea_id: int, field: str, text: str) -> bool:
-    """Keep a coordinator's transcription or translation next to the original, never replacing it."""
-    cursor = conn.execute(_ANNOTATE[field], (text, utc_now(), idea_id, session_id))
+def annotate(conn: Conn, session_id: int, idea_id: int, field: str, text: str, by: int | None = None) -> bool:
+    """Keep a coordinator's transcription or translation next to the original, never replacing it; a translation
+    keeps who wrote or corrected it (theirs replaces a machine's)."""
+    if field == "transcription":
+        cursor = conn.execute(
+            "UPDATE idea SET transcription = ?, updated_at = ? WHERE id = ? AND session_id = ?",
+            (text, utc_now(), idea_id, session_id),
+        )
+    else:
+        cursor = conn.execute(
+            "UPDATE idea SET translation = ?, translation_machine = NULL, translation_by = ?, updated_at = ? "
+            "WHERE id = ? AND session_id = ?",
+            (text, by, utc_now(), idea_id, session_id),
+        )
     return cursor.rowcount == 1
 
 
@@ -341,7 +350,8 @@ def for_export(conn: Conn, session_id: int) -> list[ExportIdea]:
     found = rows(
         conn,
         "SELECT i.id, m.pseudonym, m.group_id, i.language, i.kind, i.text, i.voice_duration, i.transcription, "
-        "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at, i.quoted = 1 FROM idea i "
+        "i.translation, t.name, i.duplicate_of, i.hidden_reason, i.created_at, i.quoted = 1, i.translation_machine "
+        "FROM idea i "
         "JOIN membership m ON m.id = i.membership_id LEFT JOIN theme t ON t.id = i.theme_id "
         "WHERE i.session_id = ? ORDER BY i.id",
         (session_id,),

@@ -155,7 +155,8 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
         conn.execute("DELETE FROM idea WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
         conn.execute("DELETE FROM vote WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
         conn.execute(
-            "UPDATE checkin SET help = NULL, note = NULL, note_voice = NULL, help_voice = NULL "
+            "UPDATE checkin SET help = NULL, note = NULL, note_voice = NULL, help_voice = NULL, "
+            "note_translation = NULL, help_translation = NULL, translation_machine = NULL "
             "WHERE action_id IN (SELECT id FROM action WHERE owner = ?)",
             (participant_id,),
         )

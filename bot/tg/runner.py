@@ -27,10 +27,12 @@ from bot.app import (
     run_job,
 )
 from bot.app.outgoing import SendText
+from bot.app.translating import Translating
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.domain.webapp import web_app_key
 from bot.i18n import Catalogs
+from bot.mt import build as build_translator
 from bot.scheduling import Clock, NotYet, Sender
 from bot.storage import Database, keyboards, load_or_create_secret, meta, privacy, updates
 from bot.storage.db import BUSY_TIMEOUT
@@ -92,6 +94,7 @@ async def serve(
     database = await Database.open(config.db, busy_timeout)
     try:
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
+        translator = build_translator(config.translator, config.translator_url, config.translator_key)
         application = build_application(config, limits)
         try:
             await _patiently(application.initialize, "reaching the Bot API")
@@ -111,6 +114,7 @@ async def serve(
             config.pages if web is not None else None,
             partial(_download, bot),
             web_app_key(config.require_token()),
+            translator.name if translator is not None else None,
         )
         async with web(svc) if web is not None else contextlib.nullcontext():
             delivery = Delivery(svc)
@@ -137,12 +141,17 @@ async def serve(
             runtime = Runtime(svc, Driver(svc), sender)
             application.bot_data[KEY] = runtime
             menus: asyncio.Task[None] | None = None
+            translating = asyncio.Event()  # set: machine translation stops looking for work
+            background: asyncio.Task[None] | None = None
             try:
                 await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
                 menus = asyncio.create_task(_menus(bot, catalogs, config.language))
                 await sender.recover()  # rows a crash left "sending" go out again
                 await application.start()
                 _repeat(application, sender, tick, config, database, clock)
+                if translator is not None:
+                    worker = Translating(svc, translator).run(translating, tick.total_seconds())
+                    background = asyncio.create_task(worker)  # never inside anyone's step
 
                 async def handle(batch: list[Update]) -> None:
                     processor = application.update_processor
@@ -163,6 +172,9 @@ async def serve(
                     raise ConfigError(REJECTED) from None
                 log.info("stopped taking updates; delivering what is in hand")
             finally:
+                translating.set()
+                if background is not None:
+                    await background
                 if menus is not None:
                     menus.cancel()
                 await sender.close()

@@ -51,9 +51,13 @@ async def test_a_coordinator_shares_a_report_page_with_findings_first_their_intr
     card = next(
         c for c in await read(web_bot.config.db, lambda conn: ideas.all_cards(conn, session.id)) if c.text == quoted
     )
-    await write(
-        web_bot.config.db, lambda conn: ideas.annotate(conn, session.id, card.id, "translation", "nieuwkomer 2")
-    )
+
+    def translate(conn: Conn) -> bool:
+        coordinator = people.by_telegram(conn, marloes.id)
+        assert coordinator is not None
+        return ideas.annotate(conn, session.id, card.id, "translation", "nieuwkomer 2", coordinator.id)
+
+    await write(web_bot.config.db, translate)
 
     board_page = await (await browser.new_context(locale="nl")).new_page()
     await board_page.goto(await board_link(marloes))

@@ -77,3 +77,79 @@ def test_the_log_level_comes_from_the_environment_and_a_flag_overrides_it(tmp_pa
     assert flagged.log_level == "ERROR"
     with pytest.raises(ConfigError, match="INSPRAAK_LOG_LEVEL must be one of: DEBUG, INFO, WARNING, ERROR"):
         configuration.load(environ={"INSPRAAK_LOG_LEVEL": "LOUD"}, env_file=None)
+
+
+def test_machine_translation_is_off_unless_a_service_is_configured() -> None:
+    config = configuration.load(environ={}, env_file=None)
+    assert (config.translator, config.translator_url, config.translator_key) == ("none", None, None)
+
+
+def test_a_libretranslate_server_is_configured_by_its_address_and_an_optional_key() -> None:
+    config = configuration.load(
+        environ={"INSPRAAK_TRANSLATOR": "LibreTranslate", "INSPRAAK_TRANSLATOR_URL": "http://127.0.0.1:5000"},
+        env_file=None,
+    )
+    assert (config.translator, config.translator_url, config.translator_key) == (
+        "libretranslate",
+        "http://127.0.0.1:5000",
+        None,
+    )
+    keyed = configuration.load(
+        overrides={"translator_key": "lt-key"},
+        environ={"INSPRAAK_TRANSLATOR": "libretranslate", "INSPRAAK_TRANSLATOR_URL": "https://lt.example.org"},
+        env_file=None,
+    )
+    assert keyed.translator_key == "lt-key"
+
+
+def test_deepl_is_configured_by_its_key_and_an_optional_address(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("INSPRAAK_TRANSLATOR=deepl\nINSPRAAK_TRANSLATOR_KEY=0f1e2d3c-aaaa-bbbb-cccc-123456789abc:fx\n")
+    config = configuration.load(environ={}, env_file=env_file)
+    assert (config.translator, config.translator_url) == ("deepl", None)
+    assert config.translator_key == "0f1e2d3c-aaaa-bbbb-cccc-123456789abc:fx"
+    local = configuration.load(environ={"INSPRAAK_TRANSLATOR_URL": "http://127.0.0.1:8090"}, env_file=env_file)
+    assert local.translator_url == "http://127.0.0.1:8090"
+
+
+SECRET_KEY = "0f1e2d3c-dddd-eeee-ffff-123456789abc:fx"
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"INSPRAAK_TRANSLATOR": "google"}, "INSPRAAK_TRANSLATOR must be one of: none, libretranslate, deepl"),
+        ({"INSPRAAK_TRANSLATOR": "libretranslate"}, "needs INSPRAAK_TRANSLATOR_URL"),
+        (
+            {"INSPRAAK_TRANSLATOR": "libretranslate", "INSPRAAK_TRANSLATOR_KEY": SECRET_KEY},
+            "needs INSPRAAK_TRANSLATOR_URL",
+        ),
+        ({"INSPRAAK_TRANSLATOR": "deepl"}, "needs INSPRAAK_TRANSLATOR_KEY"),
+        ({"INSPRAAK_TRANSLATOR": "deepl", "INSPRAAK_TRANSLATOR_URL": "http://x"}, "needs INSPRAAK_TRANSLATOR_KEY"),
+        (
+            {"INSPRAAK_TRANSLATOR": "deepl", "INSPRAAK_TRANSLATOR_KEY": SECRET_KEY, "INSPRAAK_TRANSLATOR_URL": "api.x"},
+            "INSPRAAK_TRANSLATOR_URL must start with http:// or https://",
+        ),
+        (
+            {
+                "INSPRAAK_TRANSLATOR": "libretranslate",
+                "INSPRAAK_TRANSLATOR_URL": "ftp://lt",
+                "INSPRAAK_TRANSLATOR_KEY": SECRET_KEY,
+            },
+            "INSPRAAK_TRANSLATOR_URL must start with http:// or https://",
+        ),
+    ],
+)
+def test_a_translation_service_that_cannot_work_is_refused_saying_what_to_set(
+    environ: dict[str, str], complaint: str
+) -> None:
+    with pytest.raises(ConfigError, match=complaint) as refused:
+        configuration.load(environ=environ, env_file=None)
+    assert SECRET_KEY not in str(refused.value) and SECRET_KEY.split(":")[0] not in str(refused.value)
+
+
+def test_a_key_with_a_line_break_is_refused_without_repeating_it() -> None:
+    broken = SECRET_KEY[:10] + "\n" + SECRET_KEY[10:]
+    with pytest.raises(ConfigError, match="INSPRAAK_TRANSLATOR_KEY") as refused:
+        configuration.load(overrides={"translator": "deepl", "translator_key": broken}, environ={}, env_file=None)
+    assert SECRET_KEY[:10] not in str(refused.value) and SECRET_KEY[10:] not in str(refused.value)
