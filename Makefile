@@ -8,7 +8,7 @@ PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 BABEL_KEYWORDS := -k Msg:1c,2
 
-.PHONY: run test bench runtime setup catalogs lint typecheck imports unit chromium guide catalogs-update review-export review-import clean
+.PHONY: run test bench runtime setup catalogs lint typecheck imports unit chromium espeak-ng guide catalogs-update review-export review-import clean
 
 run: runtime ## Run the bot (without INSPRAAK_TOKEN: the local sandbox chat)
 	$(BIN)/inspraak $(ARGS)
@@ -52,7 +52,7 @@ typecheck: setup
 imports: setup
 	$(BIN)/lint-imports
 
-unit: setup chromium
+unit: setup chromium espeak-ng
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The web pages are tested in a real Chromium: the system's (Debian's package, or Homebrew's on macOS), driven by
@@ -68,6 +68,18 @@ chromium:
 	    $$as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$as_root apt-get install -y -qq chromium >/dev/null; \
 	  elif command -v brew >/dev/null 2>&1; then brew install --cask --quiet chromium; \
 	  else echo "make: Chromium is needed for the tests: install it, or set INSPRAAK_CHROMIUM to its path" >&2; exit 1; fi; }
+
+# A test speaks a Dutch voice note with espeak-ng, for the real Whisper model to transcribe: Debian's package (as root,
+# or with sudo that asks no password) or Homebrew's on macOS.
+espeak-ng:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  echo "Installing espeak-ng for the voice note tests (once)..."; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then as_root=; elif sudo -n true 2>/dev/null; then as_root="sudo -n"; \
+	    else echo "make: espeak-ng is needed for the tests: run 'sudo apt-get install espeak-ng' once" >&2; exit 1; fi; \
+	    $$as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$as_root apt-get install -y -qq espeak-ng >/dev/null; \
+	  elif command -v brew >/dev/null 2>&1; then brew install --quiet espeak-ng; \
+	  else echo "make: espeak-ng is needed for the tests: install it from your system's packages" >&2; exit 1; fi; }
 
 guide: setup chromium ## Play the coordinator guide's conversations against the bot and write them (and pictures of the web pages) into the guide
 	$(BIN)/python -m tests.guide

@@ -21,6 +21,7 @@ from bench.projector import projector
 from bench.report import machine, render
 from bench.stage import ROOT
 from bench.suggestions import suggestions
+from bench.transcription import transcription
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ async def repeat(name: str, runs: int, one: Callable[[], Awaitable[dict[str, Any
     return combine(results)
 
 
-STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector", "suggestions")
+STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector", "suggestions", "transcription")
 
 
 async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, Any]:
@@ -141,6 +142,9 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
         out["suggestions"] = await repeat(
             "suggestions", plan.runs, lambda: asyncio.to_thread(suggestions, plan.suggestion_ideas)
         )
+    if "transcription" in stages:
+        print("writing down a voice note with the Whisper base model, on this machine", flush=True)
+        out["transcription"] = await repeat("transcription", plan.runs, transcription)
     return out
 
 

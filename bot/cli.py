@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
-    keys = [secret for secret in (config.token, config.translator_key) if secret]
+    keys = [secret for secret in (config.token, config.translator_key, config.transcriber_key) if secret]
     configure_logging(getattr(logging, config.log_level), secrets=keys)
     try:
         if command == "flows":

@@ -74,8 +74,36 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "API key of the translation service: required for deepl, optional for libretranslate.",
     ),
+    Setting(
+        "transcriber",
+        "INSPRAAK_TRANSCRIBER",
+        "none",
+        "Who writes down voice notes: none, local (faster-whisper on this machine) or openai (a compatible server).",
+    ),
+    Setting(
+        "transcriber_url",
+        "INSPRAAK_TRANSCRIBER_URL",
+        None,
+        "Address of the OpenAI-compatible transcription server (required for openai).",
+    ),
+    Setting(
+        "transcriber_key", "INSPRAAK_TRANSCRIBER_KEY", None, "API key of the transcription server, if it asks one."
+    ),
+    Setting(
+        "transcriber_model",
+        "INSPRAAK_TRANSCRIBER_MODEL",
+        None,
+        "local: a folder with a larger faster-whisper model (default: Whisper base, shipped); openai: a model name.",
+    ),
+    Setting(
+        "voice_max_seconds",
+        "INSPRAAK_VOICE_MAX_SECONDS",
+        "120",
+        "Voice notes longer than this are kept as recordings but not written down.",
+    ),
 )
 TRANSLATORS = ("none", "libretranslate", "deepl")
+TRANSCRIBERS = ("none", "local", "openai")
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,11 @@ class Config:
     translator: str = "none"  # the machine translation service: none, libretranslate or deepl
     translator_url: str | None = None
     translator_key: str | None = None  # a secret: never in logs or errors
+    transcriber: str = "none"  # who writes down voice notes: none, local or openai
+    transcriber_url: str | None = None
+    transcriber_key: str | None = None  # a secret: never in logs or errors
+    transcriber_model: str | None = None
+    voice_max_seconds: int = 120
 
     @property
     def pages(self) -> str | None:
@@ -181,7 +214,26 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
     if web_url is not None and not web_url.startswith(("http://", "https://")):
         raise ConfigError("INSPRAAK_WEB_URL must start with http:// or https://")
     translator, translator_url, translator_key = _translator(raw)
+    transcriber = (raw["transcriber"] or "none").lower()
+    if transcriber not in TRANSCRIBERS:
+        raise ConfigError(f"INSPRAAK_TRANSCRIBER must be one of: {', '.join(TRANSCRIBERS)}")
+    transcriber_url = raw["transcriber_url"]
+    if transcriber_url is not None and not transcriber_url.startswith(("http://", "https://")):
+        raise ConfigError("INSPRAAK_TRANSCRIBER_URL must start with http:// or https://")
+    if transcriber == "openai" and transcriber_url is None:
+        raise ConfigError(
+            "INSPRAAK_TRANSCRIBER=openai needs INSPRAAK_TRANSCRIBER_URL: the address of an OpenAI-compatible "
+            "server with /v1/audio/transcriptions"
+        )
+    seconds = raw["voice_max_seconds"] or "120"
+    if not seconds.isdigit() or int(seconds) < 1:
+        raise ConfigError("INSPRAAK_VOICE_MAX_SECONDS must be a whole number of seconds, at least 1")
     return Config(
+        transcriber=transcriber,
+        transcriber_url=transcriber_url,
+        transcriber_key=raw["transcriber_key"],
+        transcriber_model=raw["transcriber_model"],
+        voice_max_seconds=int(seconds),
         translator=translator,
         translator_url=translator_url,
         translator_key=translator_key,

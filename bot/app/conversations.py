@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.app.services import Services
-from bot.app.texts import OUTSIDE_TRANSLATION
+from bot.app.texts import OUTSIDE_BOTH, OUTSIDE_TRANSCRIPTION, OUTSIDE_TRANSLATION
 from bot.conversation import (
     Answer,
     Edit,
@@ -104,9 +104,13 @@ def packed(reply: Reply, run: Run) -> Reply:
 def installed(facts: Facts, svc: Services) -> Facts:
     """What every flow may know of the installation: which outside service people's words are sent to (the
     consent text names it)."""
+    said = [OUTSIDE_TRANSLATION.with_params(service=svc.machine)] if svc.machine is not None else []
+    said += [OUTSIDE_TRANSCRIPTION.with_params(service=svc.heard_outside)] if svc.heard_outside is not None else []
     outside: Text = Verbatim("")
-    if svc.machine is not None:
-        outside = OUTSIDE_TRANSLATION.with_params(service=svc.machine)
+    if len(said) == 1:
+        outside = said[0]
+    elif said:
+        outside = OUTSIDE_BOTH.with_params(translation=said[0], transcription=said[1])
     return replace(facts, params={**facts.params, "outside": outside})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.app import action_texts, texts
+from bot.app import action_texts, hearing, texts
 from bot.app.conversations import KINDS, Speaker, Unit, drive, open_run
 from bot.app.coord_texts import UNTRANSLATED
 from bot.app.dispatch import button, command
@@ -23,6 +23,7 @@ from bot.conversation import (
     OtherIn,
     Output,
     Press,
+    TextIn,
     Toast,
     Transition,
     Withdrawal,
@@ -50,7 +51,7 @@ from bot.domain import (
 from bot.domain.cadence import months_after
 from bot.domain.content import Translations
 from bot.i18n import native_name
-from bot.storage import Conn, ideas, members, people, runs, sessions, themes, translations, votes
+from bot.storage import Conn, ideas, members, people, runs, sessions, themes, translations, voices, votes
 from bot.storage.outbox import Letter, enqueue
 
 JOIN_FLOW = "intake"
@@ -157,6 +158,10 @@ class SessionRuns:
         a clear answer that says what was not kept."""
         if node is None or isinstance(event, OtherIn):
             return None
+        if isinstance(event, TextIn) and event.attachment is None:
+            words = hearing.typed(conn, run.participant_id, event.text)  # a voice note's words, as promised
+            if words is not None:
+                return words
         session = sessions.by_id(conn, run.subject)
         assert session is not None
         gathering = session.phase in (Phase.DRAFT, Phase.COLLECTING)
@@ -193,6 +198,9 @@ class SessionRuns:
                 return False
         if new_ideas:
             ideas.add(conn, membership.session.id, membership.id, new_ideas)
+            if unit.svc.transcriber is not None:
+                spoken = [idea.seq for idea in new_ideas if idea.voice_file_id is not None]
+                voices.request(conn, membership.id, spoken, unit.svc.clock())
         return True
 
 

@@ -31,6 +31,8 @@ class Services:
     files: Callable[[str], Awaitable[bytes]] | None = None  # a file people sent, by its Telegram file id
     web_app_key: bytes | None = None  # checks who opened a Mini App (derived from the token; None: no Mini Apps)
     machine: str | None = None  # the machine translation service's name; None: participants' words never leave
+    transcriber: str | None = None  # who writes down voice notes ("local" or a server); None: nobody
+    heard_outside: str | None = None  # the server voice notes are sent to; None: they stay on this machine
 
     @property
     def zone(self) -> ZoneInfo:

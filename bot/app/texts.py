@@ -52,3 +52,8 @@ OUTSIDE_TRANSLATION = Msg(
     "So that coordinators can read them in their language, your written words are sent to a translation "
     "service ({service}).",
 )
+OUTSIDE_TRANSCRIPTION = Msg(
+    "consent.outside_transcription",
+    "Your voice messages are sent to a transcription service ({service}) to be written down.",
+)
+OUTSIDE_BOTH = Msg("consent.outside_both", "{translation}\n{transcription}")

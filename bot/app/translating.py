@@ -5,7 +5,6 @@ down or slow is tried again later; one that cannot translate a language is told 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from datetime import datetime
 from functools import partial
 
 from bot.app import coord_texts as say
+from bot.app.background import LONG_WAIT, backoff, keep_looking
 from bot.app.outgoing import encode_reply
 from bot.app.services import Services
 from bot.domain import Msg, Purpose, Reply, translatable
@@ -25,7 +25,6 @@ from bot.storage.outbox import Letter, enqueue
 log = logging.getLogger(__name__)
 
 BATCH = 20  # requests taken per look
-MISCONFIGURED_WAIT = 3600.0  # a wrong key or address is not fixed in seconds
 
 
 @dataclass(frozen=True)
@@ -78,14 +77,8 @@ class Translating:
         self.service = service
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
-        """Look for work every `every` seconds until `stop` is set; an unexpected failure waits for the next look."""
-        while not stop.is_set():
-            try:
-                await self.tick()
-            except Exception as error:  # the bot goes on; what waits is tried at the next look
-                log.error("machine translation failed (%s); trying again later", type(error).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), every)
+        """Look for work every `every` seconds until `stop` is set."""
+        await keep_looking(self.tick, stop, every, "machine translation")
 
     async def tick(self) -> int:
         """Translate what is due; how many requests were settled."""
@@ -108,9 +101,9 @@ class Translating:
             except Unsupported:  # named by the language that is not the session's own
                 unsupported.append(target if work.request.kind == "session" else source)
             except (Unavailable, Misconfigured) as error:
-                wait = error.retry_after if isinstance(error, Unavailable) else MISCONFIGURED_WAIT
+                wait = error.retry_after if isinstance(error, Unavailable) else LONG_WAIT
                 log.warning("the translation service could not answer (%s); trying again later", type(error).__name__)
-                at = self.svc.clock() + machine.backoff(work.request.attempts, wait)
+                at = self.svc.clock() + backoff(work.request.attempts, wait)
                 await self.svc.db.write(partial(self._keep, work=work, results=results, at=at))
                 return 0
         await self.svc.db.write(partial(self._keep, work=work, results=results, unsupported=unsupported))

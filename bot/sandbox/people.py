@@ -48,15 +48,15 @@ class SandboxUser:
         """Open the bot as a t.me link does: `/start`, with the link's payload if any."""
         return await self.send("/start" if payload is None else f"/start {payload}")
 
-    async def voice(self, duration: int = 3) -> ChatMessage:
-        """Record and send a voice note."""
-        stored = self.standin.world.store_file(VOICE_BYTES, "voice", "oga")
+    async def voice(self, duration: int = 3, data: bytes = VOICE_BYTES) -> ChatMessage:
+        """Record and send a voice note (`data`: the recording, OGG/Opus as Telegram's apps make it)."""
+        stored = self.standin.world.store_file(data, "voice", "oga")
         voice = {
             "file_id": stored.file_id,
             "file_unique_id": stored.unique_id,
             "duration": duration,
             "mime_type": "audio/ogg",
-            "file_size": len(VOICE_BYTES),
+            "file_size": len(data),
         }
         return await self._message(media={"voice": voice})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.storage.db import Conn, one, rows
@@ -200,10 +200,3 @@ def put_content(conn: Conn, session_id: int, subject: str, locale: str, text: st
         "ON CONFLICT (session_id, subject, locale) DO NOTHING",
         (session_id, subject, locale, text, machine),
     )
-
-
-def backoff(attempts: int, retry_after: float | None) -> timedelta:
-    """How long to wait after a failed try: the service's own word, else doubling from 30 s up to an hour."""
-    if retry_after is not None:
-        return timedelta(seconds=max(1.0, min(retry_after, 3600.0)))
-    return timedelta(seconds=min(30 * 2**attempts, 3600))

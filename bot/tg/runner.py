@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -26,11 +27,13 @@ from bot.app import (
     person_stopped,
     run_job,
 )
+from bot.app.hearing import Hearing
 from bot.app.outgoing import SendText
 from bot.app.translating import Translating
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.domain.webapp import web_app_key
+from bot.hear import build as build_transcriber
 from bot.i18n import Catalogs
 from bot.mt import build as build_translator
 from bot.scheduling import Clock, NotYet, Sender
@@ -95,6 +98,9 @@ async def serve(
     try:
         secret = await asyncio.to_thread(load_or_create_secret, config.db)
         translator = build_translator(config.translator, config.translator_url, config.translator_key)
+        transcriber = build_transcriber(
+            config.transcriber, config.transcriber_url, config.transcriber_key, config.transcriber_model
+        )
         application = build_application(config, limits)
         try:
             await _patiently(application.initialize, "reaching the Bot API")
@@ -115,6 +121,8 @@ async def serve(
             partial(_download, bot),
             web_app_key(config.require_token()),
             translator.name if translator is not None else None,
+            transcriber.name if transcriber is not None else None,
+            urlsplit(config.transcriber_url).hostname if transcriber is not None and config.transcriber_url else None,
         )
         async with web(svc) if web is not None else contextlib.nullcontext():
             delivery = Delivery(svc)
@@ -141,17 +149,20 @@ async def serve(
             runtime = Runtime(svc, Driver(svc), sender)
             application.bot_data[KEY] = runtime
             menus: asyncio.Task[None] | None = None
-            translating = asyncio.Event()  # set: machine translation stops looking for work
-            background: asyncio.Task[None] | None = None
+            quitting = asyncio.Event()  # set: the work beside the chat stops looking for more
+            background: list[asyncio.Task[None]] = []
             try:
                 await database.write(partial(meta.put, key=BOT_USERNAME, value=bot.username))
                 menus = asyncio.create_task(_menus(bot, catalogs, config.language))
                 await sender.recover()  # rows a crash left "sending" go out again
                 await application.start()
                 _repeat(application, sender, tick, config, database, clock)
+                every = tick.total_seconds()  # never inside anyone's step:
                 if translator is not None:
-                    worker = Translating(svc, translator).run(translating, tick.total_seconds())
-                    background = asyncio.create_task(worker)  # never inside anyone's step
+                    background.append(asyncio.create_task(Translating(svc, translator).run(quitting, every)))
+                if transcriber is not None:
+                    hearing = Hearing(svc, transcriber, config.voice_max_seconds)
+                    background.append(asyncio.create_task(hearing.run(quitting, every)))
 
                 async def handle(batch: list[Update]) -> None:
                     processor = application.update_processor
@@ -172,9 +183,8 @@ async def serve(
                     raise ConfigError(REJECTED) from None
                 log.info("stopped taking updates; delivering what is in hand")
             finally:
-                translating.set()
-                if background is not None:
-                    await background
+                quitting.set()
+                await asyncio.gather(*background)
                 if menus is not None:
                     menus.cancel()
                 await sender.close()

@@ -153,3 +153,31 @@ def test_a_key_with_a_line_break_is_refused_without_repeating_it() -> None:
     with pytest.raises(ConfigError, match="INSPRAAK_TRANSLATOR_KEY") as refused:
         configuration.load(overrides={"translator": "deepl", "translator_key": broken}, environ={}, env_file=None)
     assert SECRET_KEY[:10] not in str(refused.value) and SECRET_KEY[10:] not in str(refused.value)
+
+
+def test_voice_notes_are_written_down_only_when_a_transcriber_is_configured() -> None:
+    default = configuration.load(environ={}, env_file=None)
+    assert (default.transcriber, default.voice_max_seconds) == ("none", 120)
+    local = configuration.load(
+        environ={"INSPRAAK_TRANSCRIBER": "Local", "INSPRAAK_VOICE_MAX_SECONDS": "60"}, env_file=None
+    )
+    assert (local.transcriber, local.voice_max_seconds, local.transcriber_url) == ("local", 60, None)
+    server = configuration.load(
+        environ={"INSPRAAK_TRANSCRIBER": "openai", "INSPRAAK_TRANSCRIBER_URL": "http://127.0.0.1:8000"},
+        env_file=None,
+    )
+    assert (server.transcriber, server.transcriber_url) == ("openai", "http://127.0.0.1:8000")
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"INSPRAAK_TRANSCRIBER": "siri"}, "INSPRAAK_TRANSCRIBER must be one of: none, local, openai"),
+        ({"INSPRAAK_TRANSCRIBER": "openai"}, "INSPRAAK_TRANSCRIBER=openai needs INSPRAAK_TRANSCRIBER_URL"),
+        ({"INSPRAAK_TRANSCRIBER_URL": "ftp://x"}, "INSPRAAK_TRANSCRIBER_URL must start with http"),
+        ({"INSPRAAK_VOICE_MAX_SECONDS": "0"}, "INSPRAAK_VOICE_MAX_SECONDS must be a whole number"),
+    ],
+)
+def test_a_transcriber_that_cannot_work_is_refused_saying_what_to_set(environ: dict[str, str], complaint: str) -> None:
+    with pytest.raises(ConfigError, match=complaint.replace("=", ".")):
+        configuration.load(environ=environ, env_file=None)

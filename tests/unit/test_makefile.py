@@ -43,19 +43,23 @@ def test_make_run_on_a_fresh_mac_or_a_machine_without_apt_get_installs_only_what
 def test_make_test_adds_the_development_tools(tmp_path: Path) -> None:
     plan = _plan("test", tmp_path)
     assert "'.[dev]'" in plan and "pytest" in plan
-    assert "apt-get" not in plan.replace(_chromium_step(plan), ""), "only Chromium may come from the system"
+    rest = plan.replace(_system_step(plan, "chromium"), "").replace(_system_step(plan, "espeak-ng"), "")
+    assert "apt-get" not in rest, "only Chromium and espeak-ng may come from the system"
 
 
-def _chromium_step(plan: str) -> str:
-    """The recipe that finds Chromium, or installs it when there is none."""
-    start = plan.index("command -v chromium")
+def _system_step(plan: str, tool: str) -> str:
+    """The recipe that finds a system tool, or installs it when there is none."""
+    start = plan.index(f"command -v {tool}")
     return plan[start : plan.index("fi; }", start) + len("fi; }")]
 
 
-def _make_chromium(tmp_path: Path, tools: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`make chromium` on a PATH with only make, a shell and the given fake tools (name: script)."""
+def _make_system_tool(
+    tmp_path: Path, tools: dict[str, str], target: str = "chromium"
+) -> subprocess.CompletedProcess[str]:
+    """`make chromium` (or another system tool's target) on a PATH with only make, a shell and the given fake tools
+    (name: script)."""
     bare = tmp_path / "bin"
-    bare.mkdir()
+    bare.mkdir(parents=True)
     for tool in ("make", "sh", "id"):
         found = shutil.which(tool)
         assert found, tool
@@ -65,16 +69,16 @@ def _make_chromium(tmp_path: Path, tools: dict[str, str]) -> subprocess.Complete
         (bare / name).chmod(0o755)
     outer = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "INSPRAAK_CHROMIUM")
     env = {**{k: v for k, v in os.environ.items() if k not in outer}, "PATH": str(bare)}
-    return subprocess.run(["make", "-s", "chromium"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(["make", "-s", target], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
 def test_the_web_page_tests_use_the_chromium_already_installed(tmp_path: Path) -> None:
-    done = _make_chromium(tmp_path, {"chromium": "exit 0", "apt-get": "echo APT-GET RAN; exit 1"})
+    done = _make_system_tool(tmp_path, {"chromium": "exit 0", "apt-get": "echo APT-GET RAN; exit 1"})
     assert done.returncode == 0 and "APT-GET RAN" not in done.stdout + done.stderr
 
 
 def test_without_chromium_or_a_way_to_install_it_make_test_says_what_to_do(tmp_path: Path) -> None:
-    done = _make_chromium(tmp_path, {})
+    done = _make_system_tool(tmp_path, {})
     assert done.returncode != 0
     assert "Chromium is needed for the tests" in done.stderr and "INSPRAAK_CHROMIUM" in done.stderr
 
@@ -82,6 +86,20 @@ def test_without_chromium_or_a_way_to_install_it_make_test_says_what_to_do(tmp_p
 def test_on_debian_without_chromium_make_test_installs_debians_package(tmp_path: Path) -> None:
     log = tmp_path / "apt.log"
     apt = f'echo "$@" >> {log}'
-    done = _make_chromium(tmp_path, {"apt-get": apt, "sudo": 'shift; "$@"'})
+    done = _make_system_tool(tmp_path, {"apt-get": apt, "sudo": 'shift; "$@"'})
     assert done.returncode == 0, done.stderr
     assert "install -y -qq chromium" in log.read_text()
+
+
+def test_the_voice_note_tests_use_espeak_ng_already_installed_or_debians_package(tmp_path: Path) -> None:
+    found = _make_system_tool(
+        tmp_path / "found", {"espeak-ng": "exit 0", "apt-get": "echo APT-GET RAN; exit 1"}, "espeak-ng"
+    )
+    assert found.returncode == 0 and "APT-GET RAN" not in found.stdout + found.stderr
+    log = tmp_path / "apt.log"
+    apt = f'echo "$@" >> {log}'
+    done = _make_system_tool(tmp_path / "debian", {"apt-get": apt, "sudo": 'shift; "$@"'}, "espeak-ng")
+    assert done.returncode == 0, done.stderr
+    assert "install -y -qq espeak-ng" in log.read_text()
+    missing = _make_system_tool(tmp_path / "bare", {}, "espeak-ng")
+    assert missing.returncode != 0 and "espeak-ng is needed for the tests" in missing.stderr
