@@ -191,11 +191,12 @@ class Translate(FlowAnswers):
     FLOW = "translate"
     CARRIED = frozenset(
         {"purpose", "session", "locale", "subject", "skipped", "language", "original", "broadcast", "draft"}
-        | {"machine", "no_draft"}
+        | {"machine", "no_draft", "pool"}
     )
 
-    purpose: Literal["content", "broadcast"]
-    session: int
+    purpose: Literal["content", "broadcast", "pool"]
+    session: int | None = None
+    pool: int | None = None
     locale: str
     subject: str | None = None
     skipped: list[str] = []
@@ -241,6 +242,7 @@ class PoolNew(FlowAnswers):
     name: str
     region: str
     description: str
+    written_in: str | None = None  # the language of its words (runs begun before it was asked: None)
     topics: list[str]
     fields: list[str] = []
     limit: Literal["m1", "m2", "m4"]

@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.app import coord_texts as say
-from bot.app import texts
+from bot.app import pool_admin, texts
 from bot.app.answers import BroadcastText, Translate
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
 from bot.app.wizard import finisher, session_in, start
 from bot.domain import Button, ButtonKind, Reply, Session, Verbatim, missing, translatable
+from bot.domain.pool import POOL_TEXTS
 from bot.i18n import native_name
-from bot.storage import actions, broadcasts, machine, members, themes, translations
+from bot.storage import actions, broadcasts, machine, members, pools, themes, translations
 from bot.storage.broadcasts import Broadcast
 from bot.storage.roles import Coordinator
 
@@ -121,6 +122,14 @@ def _ask_next(step: Step, record: Coordinator, session: Session, code: str, skip
 def translated_one(step: Step, record: Coordinator, answers: Mapping[str, Any]) -> None:
     """Store one translation (or note the skip) and ask for the next."""
     given = Translate.of(answers)
+    if given.purpose == "pool":
+        pool = pools.owned(step.conn, record.participant.id, given.pool or 0)
+        if pool is not None and given.subject in POOL_TEXTS:
+            if given.text is not None:
+                pools.translate(step.conn, pool.id, given.subject, given.locale, given.text.strip())
+            skipped = [*given.skipped, *([given.subject] if given.text is None else [])]
+            pool_admin.ask_next(step, record, pool, given.locale, skipped)
+        return
     session = session_in(step, record, answers)
     if session is None:
         return

@@ -12,6 +12,7 @@ from typing import Any
 from bot.app import coord_texts as say
 from bot.app.answers import NewSession
 from bot.app.authority import coordinator_of
+from bot.app.content import MACHINE_ALL
 from bot.app.dispatch import Access, button, command
 from bot.app.outgoing import encode_text
 from bot.app.participation import JOIN_UNKNOWN
@@ -87,7 +88,9 @@ def session_wizard_done(step: Step, record: Coordinator, answers: Mapping[str, A
     roles.use(step.conn, record.participant.id, session.id)
     send_join_details(step, session)
     if any(code != session.source_locale for code in session.languages):
-        step.say(say.TRANSLATE_OFFER)
+        machine = step.svc.machine is not None  # a draft of every text in one tap, to check in /translate
+        rows = ((Button(say.MACHINE_DRAFT_ALL, MACHINE_ALL.pack()),),) if machine else ()
+        step.say(Reply(say.TRANSLATE_OFFER, rows))
     offer_invite(step, record, session)
 
 

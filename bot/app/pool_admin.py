@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.app import coord_texts
@@ -19,6 +19,7 @@ from bot.conversation import fixed_options
 from bot.domain import DEFAULT_GROUPS, Button, ButtonKind, Reply, Session, Text, Verbatim
 from bot.domain.pool import (
     CHOICE_FIELDS,
+    POOL_TEXTS,
     PROFILE_FIELDS,
     TOPICS,
     Audience,
@@ -29,7 +30,7 @@ from bot.domain.pool import (
     profile_values,
 )
 from bot.domain.results import MIN_GROUP
-from bot.i18n import Translator, native_name
+from bot.i18n import SUPPORTED, Translator, native_name
 from bot.reports.tables import Table
 from bot.storage import pools, roles
 from bot.storage.pools import Consultation
@@ -43,6 +44,8 @@ INVITE = ButtonKind("p:pi", (("pool", int), ("session", int)))
 AUDIENCE = ButtonKind("p:pa", (("pool", int), ("session", int), ("kind", str), ("value", str)))
 SEND = ButtonKind("p:ps", (("pool", int), ("session", int), ("kind", str), ("value", str)))
 CANCEL = ButtonKind("p:pc", (("pool", int),))
+TRANSLATE = ButtonKind("p:pt", (("pool", int),))
+TRANSLATE_INTO = ButtonKind("p:pu", (("pool", int), ("code", str)))
 
 
 @command("pool", Access.COORDINATOR)
@@ -79,6 +82,7 @@ def pool_wizard_done(step: Step, record: Coordinator, answers: Mapping[str, Any]
         tuple(t for t in TOPICS if t in given.topics),
         tuple(f for f in PROFILE_FIELDS if f in given.fields),
         given.monthly_limit,
+        given.written_in if given.written_in in SUPPORTED else step.translator.locale,
     )
     _send_link(step, pool)
 
@@ -149,8 +153,63 @@ def overview_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
         lines.append(f"• {translator.text(line)}")
     if not consultations:
         lines.append(translator.text(say.NO_CONSULTATIONS))
-    rows = ((Button(say.LINK_BUTTON, LINK.pack(pool=pool.id)), Button(say.EXPORT_BUTTON, EXPORT.pack(pool=pool.id))),)
+    rows = (
+        (Button(say.LINK_BUTTON, LINK.pack(pool=pool.id)), Button(say.EXPORT_BUTTON, EXPORT.pack(pool=pool.id))),
+        (Button(say.TRANSLATE_BUTTON, TRANSLATE.pack(pool=pool.id)),),
+    )
     step.say_lines(lines, rows)
+
+
+# ---- its words in the members' languages ----------------------------------------------------------------
+
+
+def _missing(step: Step, pool: Pool, code: str, skipped: Sequence[str] = ()) -> list[str]:
+    known = pools.translations_of(step.conn, pool.id)
+    return [subject for subject in POOL_TEXTS if (subject, code) not in known and subject not in skipped]
+
+
+@button(TRANSLATE, Access.POOL)
+def translate_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
+    """Pick a language; then each of the pool's words still missing in it is asked for."""
+    rows = tuple(
+        (
+            Button(
+                Verbatim(f"{native_name(code)} ({len(_missing(step, pool, code))})"),
+                TRANSLATE_INTO.pack(pool=pool.id, code=code),
+            ),
+        )
+        for code in SUPPORTED
+        if code != pool.source_locale
+    )
+    step.say(Reply(say.TRANSLATE_PICK, rows))
+
+
+@button(TRANSLATE_INTO, Access.POOL)
+def pool_language_picked(step: Step, record: Coordinator, pool: Pool, code: str) -> None:
+    """Start with the first of the pool's words missing in the tapped language."""
+    if code in SUPPORTED and code != pool.source_locale:
+        ask_next(step, record, pool, code, [])
+
+
+def ask_next(step: Step, record: Coordinator, pool: Pool, code: str, skipped: list[str]) -> None:
+    """Ask for the next of the pool's words missing in `code` (skipped ones aside), or say all are there."""
+    todo = _missing(step, pool, code, skipped)
+    language = step.translator.language_name(code)
+    if not todo:
+        step.say(say.TRANSLATE_DONE.with_params(pool=pool.name, language=language))
+        return
+    subject = todo[0]
+    answers = {
+        "purpose": "pool",
+        "pool": pool.id,
+        "locale": code,
+        "subject": subject,
+        "skipped": skipped,
+        "language": language,
+        "original": getattr(pool, subject),
+        "no_draft": 1,
+    }
+    start(step, record, "translate", answers)
 
 
 @button(LINK, Access.POOL)

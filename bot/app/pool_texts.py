@@ -76,3 +76,8 @@ USAGE = Msg(
     "pool.usage",
     "/pool new creates an expert pool, /pool lists yours, and /pool invite invites one to your current session.",
 )
+TRANSLATE_BUTTON = Msg("pool.translate", "Translate")
+TRANSLATE_PICK = Msg(
+    "pool.translate_pick", "Into which language do you want to translate the pool's name, region and description?"
+)
+TRANSLATE_DONE = Msg("pool.translate_done", "The words of “{pool}” are translated into {language}.")

@@ -24,7 +24,7 @@ from bot.domain import (
     pool_pseudonym,
     session_pseudonym,
 )
-from bot.domain.pool import PROFILE_FIELDS, TOPICS, Pool, pool_code_in, profile_from
+from bot.domain.pool import PROFILE_FIELDS, TOPICS, Pool, pool_code_in, pool_in, profile_from
 from bot.exports import load_results
 from bot.i18n import SUPPORTED, Translator
 from bot.storage import Conn, actions, ideas, members, people, pools, runs, sessions
@@ -34,6 +34,11 @@ JOIN_POOL_FLOW = "pool_join"
 INVITATION = ButtonKind("pi", (("choice", str), ("invitation", int)))  # y: take part, n: not this time
 LEAVE = ButtonKind("pl", (("pool", int),))
 TOP = 3
+
+
+def pool_for(conn: Conn, pool: Pool, locale: str | None) -> Pool:
+    """The pool with its words in the reader's language, where the coordinator translated them."""
+    return pool_in(pool, locale, pools.translations_of(conn, pool.id))
 
 
 def pool_facts(pool: Pool, first_language: str | None) -> Facts:
@@ -64,7 +69,7 @@ class PoolRuns:
     def facts(self, conn: Conn, run: Run, locale: str | None, hint: str | None) -> Facts:
         pool = pools.by_id(conn, run.subject)
         assert pool is not None
-        return pool_facts(pool, locale or hint)
+        return pool_facts(pool_for(conn, pool, locale), locale or hint)
 
     def gate(self, conn: Conn, run: Run, node: Node | None, event: Event) -> Output | None:
         return None
@@ -109,7 +114,7 @@ def join(step: Step, payload: str) -> bool:
         drive(step, step, run, Enter(), step.locale, step.hint)
         return True
     if member is not None and member.consented:
-        step.say(say.ALREADY_MEMBER.with_params(pool=pool.name))
+        step.say(say.ALREADY_MEMBER.with_params(pool=pool_for(step.conn, pool, step.locale).name))
         return True
     pools.start_join(step.conn, person.id, pool, pool_pseudonym(step.svc.secret, step.telegram_id, pool.id))
     facts = pool_facts(pool, person.locale or step.hint)
@@ -178,7 +183,10 @@ def on_leave(step: Step) -> None:
     elif not found:
         step.say(say.LEAVE_NONE)
     else:
-        rows = tuple((Button(Verbatim(m.pool.name), LEAVE.pack(pool=m.pool.id)),) for m in found)
+        rows = tuple(
+            (Button(Verbatim(pool_for(step.conn, m.pool, step.locale).name), LEAVE.pack(pool=m.pool.id)),)
+            for m in found
+        )
         step.say(Reply(say.LEAVE_WHICH, rows))
 
 
@@ -195,7 +203,7 @@ def _leave(step: Step, pool_id: int) -> bool:
     left = pools.leave(step.conn, step.person.id, pool_id) if step.person else None
     if left is None:
         return False
-    step.say(say.LEFT.with_params(pool=left.name))
+    step.say(say.LEFT.with_params(pool=pool_for(step.conn, left, step.locale).name))
     return True
 
 
@@ -257,7 +265,7 @@ def invitation_text(conn: Conn, pool: Pool, session: Session, translator: Transl
     locale = translator.locale
     view = view_of(conn, session)
     lines = [
-        translator.text(say.INVITATION.with_params(pool=pool.name)),
+        translator.text(say.INVITATION.with_params(pool=pool_for(conn, pool, locale).name)),
         "",
         translator.text(shown(view, "title", session.title, locale)),
         translator.text(shown(view, "question", session.question, locale)),

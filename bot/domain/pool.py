@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain.message import Msg
@@ -51,6 +51,7 @@ class Pool:
     topics: tuple[str, ...]
     fields: tuple[str, ...]
     monthly_limit: int
+    source_locale: str | None = None  # the language its words were written in (pools made before it was asked: None)
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,14 @@ def json_list(text: str) -> tuple[str, ...]:
     """A stored JSON list of ids."""
     found = json.loads(text)
     return tuple(str(v) for v in found) if isinstance(found, list) else ()
+
+
+POOL_TEXTS = ("name", "region", "description")  # a pool's words, each translatable
+
+
+def pool_in(pool: Pool, locale: str | None, translations: Mapping[tuple[str, str], str]) -> Pool:
+    """The pool with its words in `locale` where translated (as written where not, or when read in the original)."""
+    if locale is None or locale == pool.source_locale:
+        return pool
+    words = {subject: translations.get((subject, locale), getattr(pool, subject)) for subject in POOL_TEXTS}
+    return replace(pool, **words)

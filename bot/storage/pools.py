@@ -15,7 +15,7 @@ from bot.storage.db import Conn, one, rows
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.stamps import iso, utc_now
 
-_POOL = "SELECT id, code, name, region, description, topics, fields, monthly_limit FROM pool "
+_POOL = "SELECT id, code, name, region, description, topics, fields, monthly_limit, source_locale FROM pool "
 # Every way a pool is looked up, as whole queries.
 _POOLS = {
     "id": _POOL + "WHERE id = ?",
@@ -73,7 +73,15 @@ class Reach:
 
 def _pool(row: Any) -> Pool:
     return Pool(
-        int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), json_list(row[5]), json_list(row[6]), row[7]
+        int(row[0]),
+        str(row[1]),
+        str(row[2]),
+        str(row[3]),
+        str(row[4]),
+        json_list(row[5]),
+        json_list(row[6]),
+        row[7],
+        row[8],
     )
 
 
@@ -107,11 +115,12 @@ def create(
     topics: tuple[str, ...],
     fields: tuple[str, ...],
     monthly_limit: int,
+    source_locale: str | None = None,
 ) -> Pool:
     """A new pool owned by this coordinator (by participant id), with a fresh join code."""
     cursor = conn.execute(
-        "INSERT INTO pool (code, owner, name, region, description, topics, fields, monthly_limit, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pool (code, owner, name, region, description, topics, fields, monthly_limit, created_at, "
+        "source_locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             sessions.free_code(conn, "pool"),
             owner,
@@ -122,6 +131,7 @@ def create(
             json.dumps(fields),
             monthly_limit,
             utc_now(),
+            source_locale,
         ),
     )
     found = by_id(conn, int(cursor.lastrowid or 0))
@@ -334,3 +344,21 @@ def _audience(
     fresh = [m for m in candidates if m.id not in busy]
     eligible = [m for m in fresh if counts.get(m.id, 0) < pool.monthly_limit]
     return eligible, len(fresh) - len(eligible)
+
+
+# ---- its words in other languages --------------------------------------------------------------------------
+
+
+def translations_of(conn: Conn, pool_id: int) -> dict[tuple[str, str], str]:
+    """Every translation of a pool's words, by (subject, locale)."""
+    found = rows(conn, "SELECT subject, locale, text FROM pool_translation WHERE pool_id = ?", (pool_id,))
+    return {(str(r[0]), str(r[1])): str(r[2]) for r in found}
+
+
+def translate(conn: Conn, pool_id: int, subject: str, locale: str, text: str) -> None:
+    """Store (or replace) one translation of a pool's words."""
+    conn.execute(
+        "INSERT INTO pool_translation (pool_id, subject, locale, text) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (pool_id, subject, locale) DO UPDATE SET text = excluded.text",
+        (pool_id, subject, locale, text),
+    )

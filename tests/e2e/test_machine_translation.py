@@ -19,17 +19,18 @@ from bot.app import coord_texts as say
 from bot.app import texts
 from bot.app.action_texts import MACHINE_WORDS
 from bot.app.board import MACHINE_MADE
+from bot.config import Config
 from bot.domain import Cadence, Phase, Schedule, Session
 from bot.exports import load_results, report_data
 from bot.i18n import Catalogs, native_name
 from bot.i18n.bidi import unmarked
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Conn, actions, ideas, machine, people, translations
+from bot.storage import Conn, actions, ideas, machine, people, roles, translations
 from bot.storage.ideas import IdeaCard
 from bot.web import listening_socket, pages
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_board import board_link
-from tests.e2e.test_coordinators import join_with
+from tests.e2e.test_coordinators import create_by_wizard, join_with
 from tests.mt_standins import LibreTranslateStandIn, libretranslate_standin
 from tests.store import owned_session, read, write
 
@@ -52,16 +53,17 @@ async def translating_bot(
 ) -> AsyncIterator[RunningBot]:
     """The bot with LibreTranslate configured and its web pages on."""
     sock = listening_socket("127.0.0.1", 0)
-    config = replace(
-        config_for(standin, tmp_path / "inspraak.sqlite3"),
-        web_port=sock.getsockname()[1],
-        translator="libretranslate",
-        translator_url=service.url,
-    )
+    config = replace(translated_config(standin, tmp_path, service), web_port=sock.getsockname()[1])
     running = RunningBot(standin, config, catalogs, web=partial(pages, sock=sock))
     await running.start()
     yield running
     await running.stop()
+
+
+def translated_config(standin: StandIn, tmp_path: Path, service: LibreTranslateStandIn) -> Config:
+    """The bot's configuration with LibreTranslate as its translation service."""
+    config = config_for(standin, tmp_path / "inspraak.sqlite3")
+    return replace(config, translator="libretranslate", translator_url=service.url)
 
 
 async def until(path: Path, look: Callable[[Conn], T | None], timeout: float = 10.0) -> T:
@@ -262,3 +264,22 @@ async def test_an_arabic_owners_check_in_answers_reach_the_coordinator_in_dutch_
     await marloes.send("/agenda")
     agenda = await marloes.sees(lambda m: WORK_AR in m.content())
     assert nl.render(MACHINE_WORDS.with_params(service=SERVICE, text="werk")).strip() in agenda.content()
+
+
+async def test_the_new_session_wizard_ends_offering_machine_drafts_of_the_title_and_question(
+    standin: StandIn, tmp_path: Path, catalogs: Catalogs, service: LibreTranslateStandIn
+) -> None:
+    nl = catalogs.get("nl")
+    marloes = add_person(standin, "Marloes", "nl")
+    running = RunningBot(standin, translated_config(standin, tmp_path, service), catalogs)
+    await running.start()
+    try:
+        await write(running.config.db, lambda conn: roles.make_coordinator(conn, marloes.id))
+        await create_by_wizard(marloes, standin, catalogs)
+        offer = next(m for m in marloes.inbox if m.text == nl.render(say.TRANSLATE_OFFER))
+        await marloes.press(nl.text(say.MACHINE_DRAFT_ALL), offer)
+        assert (await marloes.sees(lambda m: SERVICE in (m.text or ""))).text == nl.render(
+            say.MACHINE_DRAFTS_ASKED.with_params(service=SERVICE)
+        )
+    finally:
+        await running.stop()

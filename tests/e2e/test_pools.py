@@ -19,6 +19,7 @@ from bot.domain import DEFAULT_GROUPS, Cadence, Msg, Phase, Schedule, Session
 from bot.domain.pool import PROFILE_FIELDS, TOPICS, Pool
 from bot.domain.results import Method
 from bot.i18n import Catalogs, native_name
+from bot.i18n.bidi import unmarked
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.world import ChatMessage
 from bot.storage import Conn, actions, ideas, members, people, pools, privacy, roles, sessions, themes
@@ -48,6 +49,8 @@ async def create_pool(admin: SandboxUser, standin: StandIn, catalogs: Catalogs) 
     await admin.send("Drenthe")
     await admin.reply()
     await admin.send("De provincie en de gemeenten vragen nieuwkomers om advies over opvang en inburgering.")
+    written_in = await admin.reply()
+    await admin.press(native_name("nl"), written_in)
     topics = await admin.reply()
     await admin.press(nl(catalogs, TOPICS["reception"]), topics)
     await admin.press(nl(catalogs, TOPICS["integration"]), topics)
@@ -367,3 +370,39 @@ async def test_mydata_shows_the_pool_and_forgetme_or_declining_leaves_nothing_of
     assert (await nour.reply()).text == catalogs.get("ar").render(say.LEAVE_NONE)
     assert await read(bot.config.db, lambda conn: people.by_telegram(conn, nour.id)) is None
     assert await read(bot.config.db, lambda conn: pools.people_of(conn, pool.id)) == []
+
+
+async def test_a_tigrinya_member_reads_the_pools_name_and_description_in_tigrinya_once_translated(
+    bot: RunningBot, standin: StandIn, admin: SandboxUser, catalogs: Catalogs
+) -> None:
+    payload = await create_pool(admin, standin, catalogs)
+    await admin.send("/pool")
+    listing = await admin.reply()
+    await admin.press(0, listing)
+    overview = await admin.reply()
+    await admin.press(nl(catalogs, say.TRANSLATE_BUTTON), overview)
+    picker = await admin.reply()
+    assert native_name("nl") not in " ".join(picker.button_labels()), "not into the language it is written in"
+    await admin.press(next(b for b in picker.button_labels() if native_name("ti") in unmarked(b)), picker)
+    words = {"name": "ፓነል ሓደስቲ መጻእቲ ድረንተ", "region": "ድረንተ", "description": "ኣውራጃን ምምሕዳራትን ንሓደስቲ መጻእቲ ምኽሪ ይሓቱ።"}
+    for subject in ("name", "region", "description"):
+        asked = await admin.reply()
+        assert catalogs.get("nl").language_name("ti") in asked.content()
+        await admin.send(words[subject])
+        await admin.reply()  # thank you
+    done = await admin.reply()
+    assert done.text == catalogs.get("nl").render(
+        say.TRANSLATE_DONE.with_params(pool=POOL, language=catalogs.get("nl").language_name("ti"))
+    )
+
+    dawit = add_person(standin, "Dawit", "ti")
+    await dawit.start(payload)
+    await dawit.reply()
+    await dawit.press(native_name("ti"))
+    consent = await dawit.reply()
+    assert words["name"] in consent.text and POOL not in consent.text, "the pool's own words, in Tigrinya"
+    olena = add_person(standin, "Olena", "uk")
+    await olena.start(payload)
+    await olena.reply()
+    await olena.press(native_name("uk"))
+    assert POOL in (await olena.reply()).text, "as written, where nobody translated it"

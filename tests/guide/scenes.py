@@ -291,6 +291,7 @@ async def expert_pool(stage: Stage) -> None:
     await alex.send(POOL)
     await alex.send("Drenthe")
     await alex.send("The province and the municipalities ask newcomers for advice on reception and integration.")
+    await alex.tap("English")
     await alex.tap("Reception and housing")
     await alex.tap("Civic integration and language")
     await alex.tap("Done")
