@@ -17,6 +17,7 @@ from typing import Any
 
 from bench import figures
 from bench.figures import Broken
+from bench.hearing import voice_while_chatting
 from bench.projector import projector
 from bench.report import machine, render
 from bench.stage import ROOT
@@ -44,6 +45,8 @@ class Plan:
     projector_seconds: float = 20.0
     projector_rate: float = 30.0  # new ideas a second, into a session with 300 on the wall
     suggestion_ideas: int = 300
+    chatting_rate: float = 10.0  # steps a second: 30 people each doing something every 3 seconds
+    chatting_seconds: float = 20.0
 
 
 QUICK = Plan(
@@ -56,6 +59,7 @@ QUICK = Plan(
     pending=(0, 10_000),
     sizes=(1_000, 10_000),
     projector_seconds=5.0,
+    chatting_seconds=8.0,
 )
 
 
@@ -84,7 +88,17 @@ async def repeat(name: str, runs: int, one: Callable[[], Awaitable[dict[str, Any
     return combine(results)
 
 
-STAGES = ("saturation", "latency", "broadcast", "footprint", "growth", "projector", "suggestions", "transcription")
+STAGES = (
+    "saturation",
+    "latency",
+    "broadcast",
+    "footprint",
+    "growth",
+    "projector",
+    "suggestions",
+    "transcription",
+    "hearing",
+)
 
 
 async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, Any]:
@@ -145,6 +159,11 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
     if "transcription" in stages:
         print("writing down a voice note with the Whisper base model, on this machine", flush=True)
         out["transcription"] = await repeat("transcription", plan.runs, transcription)
+    if "hearing" in stages:
+        print("voice notes written down while 30 people chat", flush=True)
+        out["hearing"] = await repeat(
+            "hearing", plan.runs, lambda: voice_while_chatting(work, plan.chatting_rate, plan.chatting_seconds)
+        )
     return out
 
 
@@ -179,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     seconds = time.perf_counter() - started
     if args.only:
-        results = {**json.loads(figures_file.read_text(encoding="utf-8")), **results}
+        before = json.loads(figures_file.read_text(encoding="utf-8"))
+        here = results["machine"]
+        results = {**before, **results, "machine": before["machine"]}  # the machine most figures were made on
         results.setdefault("remeasured", {}).update({stage: round(seconds) for stage in stages})
+        elsewhere = {stage: f"{here['cpu']}, {here['cores']} cores" for stage in stages}
+        if here["cpu"] != before["machine"]["cpu"] or here["cores"] != before["machine"]["cores"]:
+            results.setdefault("remeasured_on", {}).update(elsewhere)
     else:
         results["seconds"] = seconds
     figures_file.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -39,11 +39,10 @@ def limits(args: argparse.Namespace) -> dict[str, float]:
 
 async def run_inspraak(args: argparse.Namespace, stop: asyncio.Event) -> None:
     """inspraak exactly as `make run` starts it, pointed at the stand-in."""
-    config = configuration.load(
-        overrides={"token": args.token, "api_url": args.api_url, "db": args.db, "admins": args.admins},
-        environ={},
-        env_file=None,
-    )
+    overrides = {"token": args.token, "api_url": args.api_url, "db": args.db, "admins": args.admins}
+    if args.transcriber:
+        overrides["transcriber"] = args.transcriber
+    config = configuration.load(overrides=overrides, environ={}, env_file=None)
     await serve(config, stop, Catalogs(), tick=timedelta(seconds=args.tick), limits=limits(args))
 
 
@@ -139,6 +138,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tick", type=float, default=5.0, help="seconds between looks at the outbox")
     parser.add_argument("--profile", help="write a pyinstrument profile of the run here")
     parser.add_argument("--trace-sql", help="write every distinct SQL statement here (JSON)")
+    parser.add_argument("--transcriber", help="who writes down voice notes (local: the shipped Whisper model)")
     return parser.parse_args(argv)
 
 

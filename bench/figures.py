@@ -45,7 +45,7 @@ def fresh(path: Path) -> Path:
     return path
 
 
-async def _settled(crowd: Crowd) -> None:
+async def settled(crowd: Crowd) -> None:
     """Wait until every person has all the messages their steps earn (a late or doubled one shows here)."""
     with contextlib.suppress(Broken):  # said below, with who got what
         await until(lambda: not crowd.doubled_or_lost(), 5, "every answer")
@@ -66,7 +66,7 @@ async def saturation(workdir: Path, seconds: float, warmup: float = 3.0) -> dict
         crowd = newcomers(stage, session.code)
         await crowd.saturate(CONCURRENCY, warmup)
         figures.update(await _measured("inspraak", bot, crowd, seconds))
-        await _settled(crowd)
+        await settled(crowd)
         await bot.stop()
         async with opened(db) as database:
             stored = len(await database.read(lambda conn: ideas.of_session(conn, session.id)))
@@ -79,7 +79,7 @@ async def saturation(workdir: Path, seconds: float, warmup: float = 3.0) -> dict
             talk = Crowd(stage.standin, Watch(stage.standin), lambda rng, loc: chatting(loc, rng, 4 + IDEAS_EACH))
             await talk.saturate(CONCURRENCY, warmup)
             figures.update(await _measured(kind.replace("-", "_"), echo, talk, seconds))
-            await _settled(talk)
+            await settled(talk)
             await echo.stop()
     figures["ratio"] = figures["inspraak"] / figures["echo"]
     figures["ratio_same_client"] = figures["inspraak"] / figures["echo_aiohttp"]
@@ -166,8 +166,8 @@ async def latency(
                 await voters.do(person, step)
 
         await asyncio.gather(*(finish_ballot(p) for p in people))
-        await _settled(crowd)
-        await _settled(voters)
+        await settled(crowd)
+        await settled(voters)
         await bot.stop()
         async with opened(db) as database:
             cast = len(await database.read(lambda conn: vote_store.of_session(conn, vote.id)))
@@ -254,7 +254,7 @@ async def footprint(
             if rows == max(pending):
                 crowd = newcomers(stage, session.code)
                 await crowd.offer(rate, seconds)
-                await _settled(crowd)
+                await settled(crowd)
                 figures["peak_rss_mb"] = bot.peak_rss_mb()
             await bot.stop()
     return figures
@@ -272,7 +272,7 @@ async def growth(workdir: Path, history_db: Path, seconds: float, rate: float, t
         await crowd.saturate(16, 2.0)
         figures: dict[str, Any] = {"throughput": await crowd.saturate(CONCURRENCY, seconds)}
         figures["latency"] = percentiles(await crowd.offer(rate, seconds))
-        await _settled(crowd)
+        await settled(crowd)
         await bot.stop()
     return figures
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import importlib.util
 import io
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,6 +27,7 @@ from bot.hear.languages import supports, whisper_language
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+NICENESS = 10  # how much lower than the chat the model runs (Unix nice: 0 is normal, 19 the lowest)
 
 # Always the language (detection guesses wrong on a short clip), and greedy: beam search looped in a trial, and
 # sampling would make the same clip come out differently. Greedy decoding can loop too (an espeak-ng clip came out
@@ -119,6 +122,15 @@ def _decode(audio: bytes) -> npt.NDArray[np.float32]:
     return samples
 
 
+def _yielding() -> None:
+    """Lower this worker's CPU priority (and that of the model's threads it starts), so that on a busy machine the
+    chat goes first and voice notes wait; Linux sets priority per thread, elsewhere this changes nothing."""
+    if sys.platform == "linux":
+        me = threading.get_native_id()
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, me, min(os.getpriority(os.PRIO_PROCESS, me) + NICENESS, 19))
+
+
 class LocalTranscriber:
     """Whisper on this machine: the base model from the `voice` extra, or a larger one in an operator's folder."""
 
@@ -174,7 +186,7 @@ class LocalTranscriber:
 
     async def _run(self, work: Callable[..., T], *args: object) -> T:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hear")
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hear", initializer=_yielding)
         loop = asyncio.get_running_loop()
         try:  # on a time-out, a clip still waiting for a worker is dropped; one already running runs to its end
             return await asyncio.wait_for(loop.run_in_executor(self._pool, work, *args), self.timeout)

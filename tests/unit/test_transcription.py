@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +22,7 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.hear import Misconfigured, Rejected, Unavailable, Unsupported, build, files, local, supports, whisper_language
-from bot.hear.local import DECODING, LocalTranscriber, plan
+from bot.hear.local import DECODING, NICENESS, LocalTranscriber, plan
 from bot.hear.openai import OpenAITranscriber, endpoint, retry_after
 from tests.hear_standins import Fault, TranscriptionStandIn, heard
 from tests.voice_clips import IDEA, KEY_WORDS, speak
@@ -181,6 +182,7 @@ class _FakeModel:
         self.go = threading.Event()
         self.entered = threading.Semaphore(0)
         self.threads: list[int] = []
+        self.niceness: list[int] = []
         self.running = 0
         self.most = 0
         self._lock = threading.Lock()
@@ -188,6 +190,7 @@ class _FakeModel:
     def transcribe(self, audio: Any, **options: Any) -> tuple[list[SimpleNamespace], SimpleNamespace]:
         with self._lock:
             self.threads.append(threading.get_ident())
+            self.niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
             self.running += 1
             self.most = max(self.most, self.running)
         self.entered.release()
@@ -240,6 +243,9 @@ async def test_voice_notes_are_heard_off_the_event_loop_one_per_worker(
     assert model.most == 2, "never more clips at once than workers"
     assert threading.get_ident() not in model.threads, "never on the event loop's thread"
     assert loads == [(1, 2)], "loaded once, with one thread per clip and two workers"
+    if sys.platform == "linux":  # priority is per thread there; the chat's own thread keeps its own
+        chat = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert set(model.niceness) == {min(chat + NICENESS, 19)}, "the model runs below the chat"
 
 
 async def test_what_is_not_audio_is_rejected_before_the_model_is_loaded(
