@@ -205,6 +205,24 @@ class Translate(FlowAnswers):
     verdict: Literal["keep", "rewrite"] | None = None
     text: str | None = None
 
+    @property
+    def confirmed(self) -> str | None:
+        """The translation a person gave: the machine's draft they kept, or their own (None: skipped)."""
+        return self.draft if self.verdict == "keep" else self.text
+
+
+@declare
+class Record(FlowAnswers):
+    """A session's question or consent text read aloud in one language (None: cancelled)."""
+
+    FLOW = "record"
+    CARRIED = frozenset({"session", "locale", "subject", "language", "original"})
+
+    session: int
+    locale: str
+    subject: Literal["question", "consent"]
+    recording: str | VoiceNote | None = None
+
 
 @declare
 class BroadcastText(FlowAnswers):

@@ -10,6 +10,7 @@ from bot.app import pool_admin, texts
 from bot.app.answers import BroadcastText, Translate
 from bot.app.dispatch import Access, button, command
 from bot.app.step import Step
+from bot.app.translating import ask_for_drafts
 from bot.app.wizard import finisher, session_in, start
 from bot.domain import Button, ButtonKind, Reply, Session, Verbatim, missing, translatable
 from bot.domain.pool import POOL_TEXTS
@@ -70,11 +71,7 @@ def _to_do(step: Step, session: Session, code: str, skipped: list[str]) -> list[
 @button(MACHINE_ALL, Access.SESSION)
 def machine_drafts_asked(step: Step, record: Coordinator, session: Session) -> None:
     """Ask the translation service for a draft of every text still missing in every offered language."""
-    if step.svc.machine is None:
-        step.answer(texts.BUTTON_EXPIRED, alert=True)
-        return
-    machine.request(step.conn, "session", session.id, step.now, by=record.participant.id)
-    step.say(say.MACHINE_DRAFTS_ASKED.with_params(service=step.svc.machine))
+    ask_for_drafts(step, "session", session.id, record.participant.id)
 
 
 @button(MACHINE_MODE, Access.SESSION)
@@ -125,9 +122,9 @@ def translated_one(step: Step, record: Coordinator, answers: Mapping[str, Any]) 
     if given.purpose == "pool":
         pool = pools.owned(step.conn, record.participant.id, given.pool or 0)
         if pool is not None and given.subject in POOL_TEXTS:
-            if given.text is not None:
-                pools.translate(step.conn, pool.id, given.subject, given.locale, given.text.strip())
-            skipped = [*given.skipped, *([given.subject] if given.text is None else [])]
+            if given.confirmed is not None:
+                pools.translate(step.conn, pool.id, given.subject, given.locale, given.confirmed.strip())
+            skipped = [*given.skipped, *([given.subject] if given.confirmed is None else [])]
             pool_admin.ask_next(step, record, pool, given.locale, skipped)
         return
     session = session_in(step, record, answers)
@@ -143,11 +140,10 @@ def translated_one(step: Step, record: Coordinator, answers: Mapping[str, Any]) 
         _next_broadcast_language(step, record, session, broadcast.id, skipped)
         return
     skipped = list(given.skipped)
-    confirmed = given.draft if given.verdict == "keep" else given.text
-    if confirmed is None:
+    if given.confirmed is None:
         skipped.append(str(given.subject))
     else:
-        translations.put(step.conn, session.id, str(given.subject), given.locale, confirmed.strip())
+        translations.put(step.conn, session.id, str(given.subject), given.locale, given.confirmed.strip())
     _ask_next(step, record, session, given.locale, skipped)
 
 

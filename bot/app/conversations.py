@@ -70,6 +70,8 @@ class RunKind(Protocol):
 
 
 KINDS: dict[RunPurpose, RunKind] = {}
+# What a purpose's replies may carry read aloud, by the run they belong to (a session's question, its consent text).
+SPOKEN: dict[RunPurpose, Callable[[Run, Reply], Reply]] = {}
 
 
 def stepped(
@@ -98,7 +100,7 @@ def packed(reply: Reply, run: Run) -> Reply:
         tuple(Button(b.label, FLOW_BUTTON.pack(run=run.id, press=b.action), b.badge) for b in row)
         for row in reply.buttons
     )
-    return Reply(reply.text, rows, reply.slot)
+    return replace(reply, buttons=rows)
 
 
 def installed(facts: Facts, svc: Services) -> Facts:
@@ -116,9 +118,10 @@ def installed(facts: Facts, svc: Services) -> Facts:
 
 def show(speaker: Speaker, run: Run, outputs: tuple[Output, ...]) -> None:
     """Journal what the engine said for this run."""
+    aloud = SPOKEN.get(run.purpose)
     for output in outputs:
         if isinstance(output, Reply):
-            speaker.say(packed(output, run))
+            speaker.say(packed(aloud(run, output) if aloud else output, run))
         elif isinstance(output, Edit):
             speaker.edit(packed(output.reply, run) if output.reply is not None else None, output.chosen)
         elif isinstance(output, Toast):

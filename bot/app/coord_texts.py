@@ -15,6 +15,7 @@ HELP = Msg(
     "/sort – sort ideas into themes\n"
     "/hidden – hidden ideas\n"
     "/translate – translate the session's texts\n"
+    "/record – read the question and the consent text aloud in each language\n"
     "/broadcast – send a message to all participants\n"
     "/results – what matters most, per group, with a chart\n"
     "/export – the data and the report as files\n"
@@ -223,3 +224,15 @@ MACHINE_AUTO_SWITCHED = Msg(
 MACHINE_DEMAND_SWITCHED = Msg(
     "translate.demand_switched", "Ideas are now machine-translated only when you ask, with the button in /sort."
 )
+
+# ---- spoken prompts (/record) --------------------------------------------------------------------
+RECORD_PICK = Msg(
+    "record.pick",
+    "For participants who read little, the question and the consent text can be read aloud in each language: they "
+    "get the recording together with the text. In which language do you want to record?",
+)
+RECORD_MENU = Msg("record.menu", "Recordings in {language} (✓: recorded):")
+RECORD_QUESTION = Msg("record.question", "🎙 The question")
+RECORD_CONSENT = Msg("record.consent", "🎙 The consent text")
+RECORD_REMOVE = Msg("record.remove", "🗑 Remove the recordings in this language")
+RECORD_REMOVED = Msg("record.removed", "The recordings in {language} are removed: participants get the text only.")

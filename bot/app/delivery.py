@@ -42,13 +42,15 @@ from bot.domain import (
     Phase,
     Progress,
     Purpose,
+    Reply,
+    Spoken,
     Text,
     Verbatim,
 )
 from bot.exports import SessionResults, load_agenda, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, qr_sheet, to_csv, to_xlsx
-from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
+from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, recordings, roles, sessions
 from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -125,17 +127,30 @@ class Delivery:
         do = payload.get("do")
         if do == "send":
             reply = decode_reply(payload)
+            heard = self._heard(conn, chat, reply, translator)
             if reply.slot is None or row.recipient is None:
-                return self._text(row, reply.text, translator, reply.buttons)
+                return self._text(row, reply.text, translator, reply.buttons) + heard
             new = SendText(chat, translator.render(reply.text), keyboard(reply.buttons, translator), reply.slot)
             earlier = keyboards.holder(conn, row.recipient, reply.slot)  # its buttons no longer apply
-            return [new] if earlier is None else [EditText(chat, earlier, None, optional=True), new]
+            unkeyed: list[Outgoing] = [] if earlier is None else [EditText(chat, earlier, None, optional=True)]
+            return [*unkeyed, new, *heard]
         if do == "edit":
             return [self._edit(chat, payload, translator)]
         if do == "voice":
             return [SendVoice(chat, str(payload["file_id"]))]
         made = self._made(conn, row, translator)
         return made if made is None or isinstance(made, list) else [made]
+
+    def _heard(self, conn: Conn, chat: int, reply: Reply, translator: Translator) -> list[Outgoing]:
+        """The message read aloud in the reader's language, to follow it: the session's own recording (its question
+        or consent text), else a recording of the bot's prompt supplied with the catalogs; nothing where neither."""
+        if reply.spoken is not None:
+            spoken = reply.spoken
+            found = recordings.find(conn, spoken.session, spoken.subject, translator.locale)
+            if found is not None:
+                return [SendVoice(chat, found)]
+        supplied = translator.recording(reply.text)
+        return [SendVoice(chat, data=supplied)] if supplied is not None else []
 
     def _edit(self, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing:
         if "reply" not in payload:
@@ -339,7 +354,9 @@ class Delivery:
             title=shown(view, "title", session.title, translator.locale),
             question=shown(view, "question", session.question, translator.locale),
         )
-        return self._text(row, opened, translator)
+        assert row.chat is not None
+        spoken = Reply(opened, spoken=Spoken(session.id, "question"))
+        return self._text(row, opened, translator) + self._heard(conn, row.chat, spoken, translator)
 
     def _results_row(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         """The session closed: the results in their language, and the offer to hear what happens next."""

@@ -18,6 +18,7 @@ from bot.app import (  # noqa: F401
     pool_admin,
     pools,
     privacy,
+    recording,
     report_page,
     results,
     room,

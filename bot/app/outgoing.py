@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain import Button, Msg, Reply, Text, Verbatim
+from bot.domain import Button, Msg, Reply, Spoken, Text, Verbatim
 
 Keyboard = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback data)
 TEXT_LIMIT = 4096  # the most characters Telegram takes in one message
@@ -79,10 +79,12 @@ class SendDocument:
 
 @dataclass(frozen=True)
 class SendVoice:
-    """A voice note Telegram already holds (to listen to before writing it down)."""
+    """A voice note Telegram already holds (to listen to before writing it down), or one the bot uploads (`data`,
+    OGG/Opus: a recording of one of its own prompts)."""
 
     chat: int
-    file_id: str
+    file_id: str | None = None
+    data: bytes | None = None
 
 
 Outgoing = SendText | EditText | SendPhoto | SendDocument | SendVoice
@@ -146,9 +148,17 @@ def encode_reply(reply: Reply) -> dict[str, Any]:
         data["buttons"] = encode_buttons(reply.buttons)
     if reply.slot:
         data["slot"] = reply.slot
+    if reply.spoken:
+        data["spoken"] = [reply.spoken.session, reply.spoken.subject]
     return data
 
 
 def decode_reply(data: Mapping[str, Any]) -> Reply:
     """A message with its buttons read back from JSON."""
-    return Reply(decode_text(data["text"]), decode_buttons(data.get("buttons", [])), data.get("slot"))
+    spoken = data.get("spoken")
+    return Reply(
+        decode_text(data["text"]),
+        decode_buttons(data.get("buttons", [])),
+        data.get("slot"),
+        Spoken(int(spoken[0]), str(spoken[1])) if spoken else None,
+    )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.app import action_texts, hearing, texts
-from bot.app.conversations import KINDS, Speaker, Unit, drive, open_run
+from bot.app.conversations import KINDS, SPOKEN, Speaker, Unit, drive, open_run
 from bot.app.coord_texts import UNTRANSLATED
 from bot.app.dispatch import button, command
 from bot.app.step import Step
@@ -41,6 +41,7 @@ from bot.domain import (
     Run,
     RunPurpose,
     Session,
+    Spoken,
     Text,
     Theme,
     Verbatim,
@@ -205,6 +206,19 @@ class SessionRuns:
 
 
 KINDS[RunPurpose.SESSION] = SessionRuns()
+
+# The prompts a coordinator or interpreter can record per language (/record), by what they are: (flow, node).
+RECORDABLE = {"question": ("ideas", "ask"), "consent": ("intake", "consent")}
+READ_ALOUD = {f"{flow}.{node}.say": subject for subject, (flow, node) in RECORDABLE.items()}
+
+
+def read_aloud(run: Run, reply: Reply) -> Reply:
+    """The session's consent text and question, followed by their recording in the reader's language."""
+    subject = READ_ALOUD.get(reply.text.context) if isinstance(reply.text, Msg) else None
+    return replace(reply, spoken=Spoken(run.subject, subject)) if subject else reply
+
+
+SPOKEN[RunPurpose.SESSION] = read_aloud
 
 
 def join(step: Step, payload: str) -> None:

@@ -14,6 +14,7 @@ from bot.app.outgoing import encode_text
 from bot.app.pools import JOIN_POOL_FLOW
 from bot.app.services import Services
 from bot.app.step import Step
+from bot.app.translating import ask_for_drafts
 from bot.app.wizard import finisher, start
 from bot.conversation import fixed_options
 from bot.domain import DEFAULT_GROUPS, Button, ButtonKind, Reply, Session, Text, Verbatim
@@ -46,6 +47,7 @@ SEND = ButtonKind("p:ps", (("pool", int), ("session", int), ("kind", str), ("val
 CANCEL = ButtonKind("p:pc", (("pool", int),))
 TRANSLATE = ButtonKind("p:pt", (("pool", int),))
 TRANSLATE_INTO = ButtonKind("p:pu", (("pool", int), ("code", str)))
+MACHINE_ALL = ButtonKind("p:pm", (("pool", int),))
 
 
 @command("pool", Access.COORDINATOR)
@@ -164,8 +166,11 @@ def overview_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
 
 
 def _missing(step: Step, pool: Pool, code: str, skipped: Sequence[str] = ()) -> list[str]:
+    """The pool's words to translate into `code`, then the machine's drafts in it that no person has confirmed."""
     known = pools.translations_of(step.conn, pool.id)
-    return [subject for subject in POOL_TEXTS if (subject, code) not in known and subject not in skipped]
+    drafted = pools.machine_made(step.conn, pool.id)
+    todo = [subject for subject in POOL_TEXTS if (subject, code) not in known or (subject, code) in drafted]
+    return [subject for subject in todo if subject not in skipped]
 
 
 @button(TRANSLATE, Access.POOL)
@@ -181,7 +186,15 @@ def translate_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
         for code in SUPPORTED
         if code != pool.source_locale
     )
+    if step.svc.machine is not None:
+        rows += ((Button(coord_texts.MACHINE_DRAFT_ALL, MACHINE_ALL.pack(pool=pool.id)),),)
     step.say(Reply(say.TRANSLATE_PICK, rows))
+
+
+@button(MACHINE_ALL, Access.POOL)
+def machine_drafts_asked(step: Step, record: Coordinator, pool: Pool) -> None:
+    """Ask the translation service for a draft of each of the pool's words still missing, in every language."""
+    ask_for_drafts(step, "pool", pool.id, record.participant.id)
 
 
 @button(TRANSLATE_INTO, Access.POOL)
@@ -207,8 +220,12 @@ def ask_next(step: Step, record: Coordinator, pool: Pool, code: str, skipped: li
         "skipped": skipped,
         "language": language,
         "original": getattr(pool, subject),
-        "no_draft": 1,
     }
+    drafted_by = pools.machine_made(step.conn, pool.id).get((subject, code))
+    if drafted_by is not None:
+        answers |= {"draft": pools.translations_of(step.conn, pool.id)[(subject, code)], "machine": drafted_by}
+    else:
+        answers["no_draft"] = 1
     start(step, record, "translate", answers)
 
 

@@ -81,3 +81,8 @@ TRANSLATE_PICK = Msg(
     "pool.translate_pick", "Into which language do you want to translate the pool's name, region and description?"
 )
 TRANSLATE_DONE = Msg("pool.translate_done", "The words of “{pool}” are translated into {language}.")
+MACHINE_DRAFTS_DONE = Msg(
+    "pool.machine_drafts_done",
+    "Machine drafts of the pool's name, region and description are ready ({count}). Check them with /pool, then "
+    "Translate: until a person confirms them, they are marked as machine-made.",
+)

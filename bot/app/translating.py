@@ -7,24 +7,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from bot.app import coord_texts as say
+from bot.app import pool_texts, texts
 from bot.app.background import LONG_WAIT, backoff, keep_looking
 from bot.app.outgoing import encode_reply
 from bot.app.services import Services
+from bot.app.step import Step
 from bot.domain import Msg, Purpose, Reply, translatable
-from bot.i18n import native_name
+from bot.domain.pool import POOL_TEXTS
+from bot.i18n import SUPPORTED, native_name
 from bot.mt import MachineTranslator, Misconfigured, Unavailable, Unsupported
-from bot.storage import Conn, actions, machine, sessions, themes, translations
+from bot.storage import Conn, actions, machine, pools, sessions, themes, translations
 from bot.storage.machine import Passage, Request
 from bot.storage.outbox import Letter, enqueue
 
 log = logging.getLogger(__name__)
 
 BATCH = 20  # requests taken per look
+# A coordinator's texts drafted in every language in one go: where each draft is kept, and what says they are ready.
+DRAFTED: dict[str, tuple[Callable[[Conn, int, str, str, str, str], None], Msg]] = {
+    "session": (machine.put_content, say.MACHINE_DRAFTS_DONE),
+    "pool": (pools.draft, pool_texts.MACHINE_DRAFTS_DONE),
+}
 
 
 @dataclass(frozen=True)
@@ -55,18 +64,42 @@ def _passages(conn: Conn, request: Request) -> dict[str, Passage]:
         return {"idea": passage} if passage is not None else {}
     if request.kind == "checkin":
         return {p.part: p for p in machine.checkin_passages(conn, request.ref, request.period)}
+    if request.kind == "pool":
+        pool = pools.by_id(conn, request.ref)
+        if pool is None:
+            return {}
+        words = [(subject, getattr(pool, subject)) for subject in POOL_TEXTS]
+        return _drafts(words, pool.source_locale, SUPPORTED, pools.translations_of(conn, pool.id))
     session = sessions.by_id(conn, request.ref)
-    if session is None or session.source_locale is None:
+    if session is None:
         return {}
-    known = translations.of_session(conn, session.id)
     texts = translatable(session, themes.of_session(conn, session.id), actions.of_session(conn, session.id))
+    return _drafts(texts, session.source_locale, session.languages, translations.of_session(conn, session.id))
+
+
+def _drafts(
+    texts: list[tuple[str, str]], source: str | None, languages: Iterable[str], known: Mapping[tuple[str, str], str]
+) -> dict[str, Passage]:
+    """A coordinator's texts to draft in every other language, where nobody has translated them yet."""
+    if source is None:
+        return {}
     return {
-        f"{code}\n{subject}": Passage(original, session.source_locale, code, subject)
-        for code in session.languages
-        if code != session.source_locale
+        f"{code}\n{subject}": Passage(original, source, code, subject)
+        for code in languages
+        if code != source
         for subject, original in texts
-        if (subject, code) not in known
+        if original.strip() and (subject, code) not in known
     }
+
+
+def ask_for_drafts(step: Step, kind: str, ref: int, by: int) -> None:
+    """A coordinator asked for machine drafts of every missing text (a session's or a pool's): queue the work and
+    say so; the button is stale when no service is configured any more."""
+    if step.svc.machine is None:
+        step.answer(texts.BUTTON_EXPIRED, alert=True)
+        return
+    machine.request(step.conn, kind, ref, step.now, by=by)
+    step.say(say.MACHINE_DRAFTS_ASKED.with_params(service=step.svc.machine))
 
 
 class Translating:
@@ -98,8 +131,8 @@ class Translating:
             words = [work.passages[key].text for key in keys]
             try:
                 results.update(zip(keys, await self.service.translate(words, source, target), strict=True))
-            except Unsupported:  # named by the language that is not the session's own
-                unsupported.append(target if work.request.kind == "session" else source)
+            except Unsupported:  # named by the language that is not the coordinator's
+                unsupported.append(target if work.request.kind in DRAFTED else source)
             except (Unavailable, Misconfigured) as error:
                 wait = error.retry_after if isinstance(error, Unavailable) else LONG_WAIT
                 log.warning("the translation service could not answer (%s); trying again later", type(error).__name__)
@@ -126,12 +159,13 @@ class Translating:
             told = say.MACHINE_IDEA_DONE.with_params(original=work.passages["idea"].text, text=results["idea"])
         elif request.kind == "checkin" and results:
             machine.put_checkin(conn, request.ref, request.period, results, name)
-        elif request.kind == "session":
+        elif request.kind in DRAFTED:
+            keep, ready = DRAFTED[request.kind]
             for key, text in results.items():
                 passage = work.passages[key]
-                machine.put_content(conn, request.ref, passage.part, passage.target, text, name)
+                keep(conn, request.ref, passage.part, passage.target, text, name)
             if at is None:
-                told = say.MACHINE_DRAFTS_DONE.with_params(count=len(results))
+                told = ready.with_params(count=len(results))
         if at is not None:
             machine.later(conn, request, at)
         elif unsupported and not results:

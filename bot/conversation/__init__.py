@@ -23,6 +23,7 @@ from bot.conversation.machine import (
     begin,
     fixed_options,
     proceed,
+    prompt,
     resume,
     step,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "load_flow",
     "load_flows",
     "proceed",
+    "prompt",
     "resume",
     "step",
 ]

@@ -182,6 +182,7 @@ EXPIRED = Msg("engine.expired", "This button has expired.")
 USE_BUTTONS = Msg("engine.use_buttons", "Please answer with one of the buttons above.")
 TYPE_TEXT = Msg("engine.type_text", "Please type your answer as a text message.")
 TEXT_OR_VOICE = Msg("engine.text_or_voice", "Please send your idea as a text message or a voice message.")
+VOICE_ONLY = Msg("engine.voice_only", "Please send a voice message: hold the microphone button while you speak.")
 TOO_LONG = Msg("engine.too_long", "That message is too long. Please keep it under {max} characters.")
 TOO_SHORT = Msg("engine.too_short", "That answer is too short. Please write at least {min} characters.")
 UNDONE = Msg("engine.undone", "Your last idea was taken back.")
@@ -270,6 +271,11 @@ def _say(flow: Flow, node_id: str, node: Node, facts: Facts) -> Msg:
 
 def _label(flow: Flow, node_id: str, field_name: str, text: str) -> Msg:
     return Msg(f"{flow.id}.{node_id}.{field_name}", text)
+
+
+def prompt(flow: Flow, node_id: str, facts: Facts) -> Msg:
+    """What a node says, with the facts' values (to show it elsewhere, e.g. for someone to read it aloud)."""
+    return _say(flow, node_id, flow.nodes[node_id], facts)
 
 
 def fixed_options(flow: Flow, node_id: str) -> tuple[Choice, ...]:
@@ -586,6 +592,8 @@ def _message_text(flow: Flow, state: FlowState, node: Node, event: Event, facts:
     if isinstance(event, VoiceIn) and node.text.voice:
         state, answer = _answered(state, node, {"voice": event.file_id, "duration": event.duration})
         return _advance(flow, state, node, facts, None, (answer,))
+    if not node.text.typed:
+        return Transition(state, (Reply(VOICE_ONLY),), accepted=False)
     if not isinstance(event, TextIn):
         return Transition(state, (Reply(TEXT_OR_VOICE if node.text.voice else TYPE_TEXT),), accepted=False)
     text = event.text.strip()

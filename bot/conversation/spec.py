@@ -56,6 +56,13 @@ class FreeText(Strict):
     max: int = Field(default=1000, ge=1, le=4000)
     skip: str | None = Field(default=None, min_length=1, max_length=40)
     voice: bool = False  # a voice message answers too
+    typed: bool = True  # False: only a voice message answers (a text read aloud)
+
+    @model_validator(mode="after")
+    def _answerable(self) -> FreeText:
+        if not self.typed and not self.voice:
+            raise ValueError("a text node that takes no typed answer must take a voice message (`voice: true`)")
+        return self
 
 
 class Collect(Strict):

@@ -16,7 +16,7 @@ from bot.domain.buttons import ButtonError, ButtonKind
 from bot.domain.cadence import Cadence, Schedule, due_times, parse_time
 from bot.domain.content import missing, translatable, translated
 from bot.domain.membership import Membership, NewIdea
-from bot.domain.message import Button, Msg, Reply, Text, Verbatim
+from bot.domain.message import Button, Msg, Reply, Spoken, Text, Verbatim
 from bot.domain.outbox import Purpose
 from bot.domain.participant import Participant, make_pseudonym, pool_pseudonym, session_pseudonym
 from bot.domain.roles import InviteKind, Role, invite_expiry, is_invite_token, make_invite_token, role_of
@@ -67,6 +67,7 @@ __all__ = [
     "RunPurpose",
     "Schedule",
     "Session",
+    "Spoken",
     "Text",
     "Theme",
     "Verbatim",

@@ -49,9 +49,18 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Spoken:
+    """A session's text that may have been read aloud in the reader's language (its question, its consent text)."""
+
+    session: int
+    subject: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to a person, with optional rows of buttons."""
 
     text: Text
     buttons: tuple[tuple[Button, ...], ...] = ()
     slot: str | None = None  # a later message in the same slot takes this one's buttons away (they no longer apply)
+    spoken: Spoken | None = None  # the recording of it in the reader's language follows, where one was made

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -17,19 +18,32 @@ from bot.i18n.locales import SOURCE_LOCALE, SUPPORTED, fallback_chain, is_rtl
 
 DOMAIN = "messages"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "locales"
+SPOKEN = "voice"  # locales/<language>/voice/<message context>.ogg: a prompt read aloud in that language
+OPUS = (b"OggS", b"OpusHead")  # what Telegram plays as a voice note (other audio shows as a file to download)
 
 
 class CatalogsMissing(RuntimeError):
     """The compiled catalogs (.mo) are not there: `pybabel compile` has not run."""
 
 
+class RecordingUnplayable(RuntimeError):
+    """A prompt's recording is not OGG/Opus, so Telegram would not play it as a voice note."""
+
+
 class Translator:
     """Translates and renders message references for one locale."""
 
-    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+    def __init__(
+        self, locale: str, translations: gettext.NullTranslations, recordings: Mapping[str, bytes] | None = None
+    ) -> None:
         self.locale = locale
         self.rtl = is_rtl(locale)
         self._t = translations
+        self._recordings = dict(recordings or {})
+
+    def recording(self, text: Text) -> bytes | None:
+        """The bot's own prompt read aloud in this language (OGG/Opus), where one was supplied."""
+        return self._recordings.get(text.context) if isinstance(text, Msg) else None
 
     def gettext(self, msgid: str) -> str:
         """Translate a message without context."""
@@ -100,8 +114,11 @@ class Translator:
 class Catalogs:
     """All translators, loaded once from a directory of compiled catalogs."""
 
-    def __init__(self, directory: Path = DEFAULT_DIR, locales: tuple[str, ...] = SUPPORTED) -> None:
+    def __init__(
+        self, directory: Path = DEFAULT_DIR, locales: tuple[str, ...] = SUPPORTED, recordings: Path | None = None
+    ) -> None:
         self.directory = directory
+        self.recordings = recordings or directory
         self.locales = locales
         missing = [
             code
@@ -113,7 +130,18 @@ class Catalogs:
                 f"compiled translations missing for {', '.join(missing)} in {directory}; "
                 "run `make` (or `pybabel compile -d locales -D messages`) first"
             )
-        self._translators = {code: Translator(code, self._load(code)) for code in locales}
+        self._translators = {code: Translator(code, self._load(code), self._spoken(code)) for code in locales}
+
+    def _spoken(self, code: str) -> dict[str, bytes]:
+        """The prompts read aloud for a language (a Dari reader hears Persian ones where Dari has none)."""
+        found: dict[str, bytes] = {}
+        for candidate in reversed([c for c in fallback_chain(code) if c == code or c != SOURCE_LOCALE]):
+            for path in sorted((self.recordings / candidate / SPOKEN).glob("*.ogg")):
+                data = path.read_bytes()
+                if not data.startswith(OPUS[0]) or OPUS[1] not in data[:512]:
+                    raise RecordingUnplayable(f"{path} is not OGG/Opus: Telegram plays only that as a voice note")
+                found[path.stem] = data
+        return found
 
     def _load(self, code: str) -> gettext.NullTranslations:
         chain: gettext.NullTranslations | None = None

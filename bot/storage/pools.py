@@ -356,9 +356,28 @@ def translations_of(conn: Conn, pool_id: int) -> dict[tuple[str, str], str]:
 
 
 def translate(conn: Conn, pool_id: int, subject: str, locale: str, text: str) -> None:
-    """Store (or replace) one translation of a pool's words."""
+    """Store (or replace) one translation of a pool's words a person wrote or confirmed: no longer a machine's."""
     conn.execute(
         "INSERT INTO pool_translation (pool_id, subject, locale, text) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (pool_id, subject, locale) DO UPDATE SET text = excluded.text",
+        "ON CONFLICT (pool_id, subject, locale) DO UPDATE SET text = excluded.text, machine = NULL",
         (pool_id, subject, locale, text),
     )
+
+
+def draft(conn: Conn, pool_id: int, subject: str, locale: str, text: str, machine: str) -> None:
+    """A machine's draft of a pool's words, kept only where no person has translated them."""
+    conn.execute(
+        "INSERT INTO pool_translation (pool_id, subject, locale, text, machine) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (pool_id, subject, locale) DO NOTHING",
+        (pool_id, subject, locale, text, machine),
+    )
+
+
+def machine_made(conn: Conn, pool_id: int) -> dict[tuple[str, str], str]:
+    """The translations of a pool's words a machine drafted and no person has confirmed yet, with the service."""
+    found = rows(
+        conn,
+        "SELECT subject, locale, machine FROM pool_translation WHERE pool_id = ? AND machine IS NOT NULL",
+        (pool_id,),
+    )
+    return {(str(r[0]), str(r[1])): str(r[2]) for r in found}

@@ -3,6 +3,7 @@ become the sender's Blocked, RateLimited, Transient or Refused."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
@@ -16,6 +17,8 @@ from bot.tg.compat import seconds
 log = logging.getLogger(__name__)
 # An edit that finds its message gone or already showing this text has nothing left to do.
 SETTLED = ("not modified", "message to edit not found", "message can't be edited")
+# A prompt's recording is uploaded once; afterwards Telegram's file id for it is sent (by the audio's SHA-256).
+UPLOADED: dict[str, str] = {}
 
 
 def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
@@ -47,8 +50,24 @@ async def _call(bot: Bot, out: Outgoing) -> int | None:
         await bot.send_document(out.chat, out.data, filename=out.filename)
     else:
         assert isinstance(out, SendVoice)
-        await bot.send_voice(out.chat, out.file_id)
+        await _send_voice(bot, out)
     return None
+
+
+async def _send_voice(bot: Bot, out: SendVoice) -> None:
+    """A voice note by its file id; audio the bot holds is uploaded the first time and sent by id from then on."""
+    if out.data is None:
+        assert out.file_id is not None
+        await bot.send_voice(out.chat, out.file_id)
+        return
+    digest = hashlib.sha256(out.data).hexdigest()
+    known = UPLOADED.get(digest)
+    if known is not None:
+        await bot.send_voice(out.chat, known)
+        return
+    sent = await bot.send_voice(out.chat, out.data)
+    if sent.voice is not None:
+        UPLOADED[digest] = sent.voice.file_id
 
 
 async def perform(bot: Bot, out: Outgoing) -> int | None:

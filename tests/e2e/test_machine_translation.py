@@ -16,16 +16,18 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from bot.app import coord_texts as say
-from bot.app import texts
+from bot.app import pool_texts, texts
 from bot.app.action_texts import MACHINE_WORDS
 from bot.app.board import MACHINE_MADE
 from bot.config import Config
 from bot.domain import Cadence, Phase, Schedule, Session
+from bot.domain.pool import Pool
 from bot.exports import load_results, report_data
 from bot.i18n import Catalogs, native_name
 from bot.i18n.bidi import unmarked
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Conn, actions, ideas, machine, people, roles, translations
+from bot.sandbox.world import ChatMessage
+from bot.storage import Conn, actions, ideas, machine, people, pools, roles, translations
 from bot.storage.ideas import IdeaCard
 from bot.web import listening_socket, pages
 from tests.e2e.conftest import RunningBot, config_for
@@ -283,3 +285,56 @@ async def test_the_new_session_wizard_ends_offering_machine_drafts_of_the_title_
         )
     finally:
         await running.stop()
+
+
+async def test_a_pools_words_are_drafted_by_machine_in_every_language_and_confirmed_from_its_overview(
+    translating_bot: RunningBot, standin: StandIn, catalogs: Catalogs, service: LibreTranslateStandIn
+) -> None:
+    nl = catalogs.get("nl")
+    marloes = add_person(standin, "Marloes", "nl")
+
+    def make_pool(conn: Conn) -> Pool:
+        owner = roles.make_coordinator(conn, marloes.id).participant.id
+        return pools.create(conn, owner, "Nieuwkomerspanel", "Drenthe", "Advies.", ("reception",), ("years",), 2, "nl")
+
+    db = translating_bot.config.db
+    pool = await write(db, make_pool)
+
+    async def pick_language(code: str | None) -> ChatMessage:
+        await marloes.send("/pool")
+        await marloes.press(0, await marloes.reply())
+        overview = await marloes.reply()
+        await marloes.press(nl.text(pool_texts.TRANSLATE_BUTTON), overview)
+        picker = await marloes.reply()
+        if code is None:
+            return picker
+        await marloes.press(next(label for label in picker.button_labels() if native_name(code) in unmarked(label)))
+        return await marloes.reply()
+
+    picker = await pick_language(None)
+    await marloes.press(nl.text(say.MACHINE_DRAFT_ALL), picker)
+    assert (await marloes.reply()).text == nl.render(say.MACHINE_DRAFTS_ASKED.with_params(service=SERVICE))
+    ready = await marloes.reply()
+    assert ready.text.startswith(nl.render(pool_texts.MACHINE_DRAFTS_DONE.with_params(count=0)).split("(")[0])
+    refused = await marloes.reply()
+    assert native_name("ti") in refused.text and native_name("ar") not in refused.text, "told what it lacks"
+    drafted = await read(db, lambda conn: pools.machine_made(conn, pool.id))
+    assert drafted[("name", "ar")] == SERVICE and ("name", "ti") not in drafted and ("name", "nl") not in drafted
+
+    draft = await pick_language("ar")
+    assert "[ar] Nieuwkomerspanel" in draft.content() and SERVICE in draft.content()
+    await marloes.press(0, draft)  # yes, keep it
+    await marloes.reply()  # thank you
+    region = await marloes.reply()
+    assert "[ar] Drenthe" in region.content()
+    await marloes.press(1, region)  # no, I will write it
+    await marloes.reply()
+    await marloes.send("درينته")
+    await marloes.replies(2)  # thank you, then the description's draft
+    await marloes.send("/cancel")
+
+    known = await read(db, lambda conn: pools.translations_of(conn, pool.id))
+    unconfirmed = await read(db, lambda conn: pools.machine_made(conn, pool.id))
+    assert known[("name", "ar")] == "[ar] Nieuwkomerspanel" and ("name", "ar") not in unconfirmed, "kept: confirmed"
+    assert known[("region", "ar")] == "درينته" and ("region", "ar") not in unconfirmed, "rewritten by her"
+    assert ("description", "ar") in unconfirmed, "not yet looked at: still the machine's"

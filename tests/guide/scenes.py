@@ -237,6 +237,26 @@ async def translate(stage: Stage) -> None:
     await alex.send("ما الذي سيساعدك أكثر على الشعور بأنك في بيتك في آسن؟")
 
 
+@scene("record", "record_heard")
+async def record(stage: Stage) -> None:
+    alex = await stage.coordinator("record")
+    session = await stage.session(alex, Phase.COLLECTING)
+    await alex.send("/record")
+    await alex.tap("العربية 🎙 0/2")
+    await alex.tap("🎙 The question")
+    await alex.voice(14)
+
+    # Amal, who reads Arabic, joins: the question comes with its recording.
+    amal = add_person(stage.standin, "Amal", "ar")
+    heard = stage.recorder.chat(amal, "Amal", "record_heard")
+    await amal.start(session.code)
+    for tap in ("العربية", 0, "القادمون الجدد"):
+        await stage.recorder.quiet()
+        heard.skip()
+        await amal.press(tap)
+    await heard.settle()
+
+
 @scene("results", "export")
 async def results(stage: Stage) -> None:
     alex = await stage.coordinator("results")

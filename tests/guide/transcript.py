@@ -123,6 +123,12 @@ class Chat:
         await self.user.send(text)
         await self.settle()
 
+    async def voice(self, seconds: int) -> None:
+        """Record and send a voice message (or forward one), then record what the bot answers."""
+        self.transcript.lines.append(Line(self.name, f"[voice {seconds} s]"))
+        await self.user.voice(duration=seconds)
+        await self.settle()
+
     async def tap(self, label: str | int, message: ChatMessage | None = None) -> None:
         """Tap a button by its label as it reads (direction marks aside) or by its place, then record what the bot
         answers. The guide shows what the tap brings, not the tap."""

@@ -164,6 +164,26 @@ nodes:
     assert "store Answer(key='street', value='  Esdoorn 1 ')" in transcript[4]
 
 
+def test_a_text_to_read_aloud_takes_only_a_voice_message_and_a_typed_one_is_told_so(tmp_path: Path) -> None:
+    flow = flow_from(
+        tmp_path,
+        """start: read
+nodes:
+  read:
+    say: "Read this aloud"
+    text: {voice: true, typed: false, skip: "Cancel"}
+    result: recording
+    next: done_node
+  done_node: {say: "Ok", end: true}
+""",
+    )
+    _, transcript = run(flow, [TextIn("Wat helpt u?"), VoiceIn("f1", 9)])
+    assert transcript[1] == ["say engine.voice_only"], "typing is not reading aloud: nothing is stored"
+    assert "store Answer(key='recording', value={'voice': 'f1', 'duration': 9})" in transcript[2]
+    with pytest.raises(FlowError, match="must take a voice message"):
+        flow_from(tmp_path, 'start: a\nnodes:\n  a: {say: "Q", text: {typed: false}, result: r, end: true}\n')
+
+
 def test_collect_confirms_each_idea_allows_undo_and_says_a_message_past_the_limit_is_not_kept(
     tmp_path: Path,
 ) -> None:
