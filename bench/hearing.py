@@ -37,8 +37,15 @@ async def voice_while_chatting(workdir: Path, rate: float, seconds: float) -> di
         admin = add_person(stage.standin, "Coordinator", "nl")
         db = fresh(workdir / "hearing.sqlite3")
         room, own = await collecting_session(db, admin.id), await collecting_session(db, admin.id)
-        os.environ["XDG_CACHE_HOME"] = str(workdir / "cache")  # the model is joined there, as on a fresh machine
-        bot = await stage.bot("inspraak", db, admins=(admin.id,), extra=("--transcriber", "local"))
+        cache = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = str(workdir / "cache")  # the bot joins the model there, as on a new machine
+        try:
+            bot = await stage.bot("inspraak", db, admins=(admin.id,), extra=("--transcriber", "local"))
+        finally:
+            if cache is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = cache
         watch = Watch(stage.standin)
         (speaker,) = await newcomers(stage, own.code, ideas=0, watch=watch, seed=3).finish(1, 1)
         first = await _draft_time(speaker, note, 10)  # joins and loads the model

@@ -33,6 +33,7 @@ from bot.sandbox.crowd import Crowd
 from bot.storage import Conn, Database, StorageError, meta, privacy, roles, sessions
 from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, WebSide, retention
+from bot.tg.webhook import derived_secret
 from bot.web import listening_socket, pages
 
 log = logging.getLogger("inspraak")
@@ -134,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
-    keys = [secret for secret in (config.token, config.translator_key, config.transcriber_key) if secret]
+    hook = config.webhook_secret or (derived_secret(config.token) if config.token and config.webhook_url else None)
+    keys = [secret for secret in (config.token, config.translator_key, config.transcriber_key, hook) if secret]
     configure_logging(getattr(logging, config.log_level), secrets=keys)
     try:
         if command == "flows":
@@ -362,6 +364,7 @@ async def _sandbox_bot(config: Config, standin: StandIn, db: Path, log_file: Pat
             admins=config.admins | {coordinator.id},
             web_port=0 if config.web_port is None else config.web_port,  # the sandbox has its pages, on this machine
             web_host="127.0.0.1",
+            webhook_url=None,  # the stand-in is asked for updates: never post the simulated chat anywhere
         )
     )
     stop = asyncio.Event()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -17,6 +18,9 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/inspraak.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TOKEN_PATTERN = re.compile(r"^[0-9]{5,16}:[A-Za-z0-9_-]{30,64}$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram allows in secret_token
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # a webhook on this machine (a test, the sandbox) may use http
+TELEGRAM_PORTS = (443, 80, 88, 8443)  # the only ports Telegram posts webhooks to
 
 
 class ConfigError(ValueError):
@@ -101,6 +105,20 @@ SETTINGS: tuple[Setting, ...] = (
         "120",
         "Voice notes longer than this are kept as recordings but not written down.",
     ),
+    Setting(
+        "webhook_url",
+        "INSPRAAK_WEBHOOK_URL",
+        None,
+        "HTTPS address Telegram posts updates to (webhook mode, behind a proxy); unset: the bot polls.",
+    ),
+    Setting("webhook_host", "INSPRAAK_WEBHOOK_HOST", "127.0.0.1", "Address the webhook listens on, behind the proxy."),
+    Setting("webhook_port", "INSPRAAK_WEBHOOK_PORT", "8088", "Port the webhook listens on, behind the proxy."),
+    Setting(
+        "webhook_secret",
+        "INSPRAAK_WEBHOOK_SECRET",
+        None,
+        "Secret Telegram sends with every update (A-Z, a-z, 0-9, _ and -); default: derived from the token.",
+    ),
 )
 TRANSLATORS = ("none", "libretranslate", "deepl")
 TRANSCRIBERS = ("none", "local", "openai")
@@ -130,6 +148,10 @@ class Config:
     transcriber_key: str | None = None  # a secret: never in logs or errors
     transcriber_model: str | None = None
     voice_max_seconds: int = 120
+    webhook_url: str | None = None  # set: Telegram posts updates there; None: the bot polls
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8088
+    webhook_secret: str | None = None  # a secret: never in logs or errors; None: derived from the token
 
     @property
     def pages(self) -> str | None:
@@ -225,10 +247,15 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
             "INSPRAAK_TRANSCRIBER=openai needs INSPRAAK_TRANSCRIBER_URL: the address of an OpenAI-compatible "
             "server with /v1/audio/transcriptions"
         )
+    webhook_url, webhook_port, webhook_secret = _webhook(raw)
     seconds = raw["voice_max_seconds"] or "120"
     if not seconds.isdigit() or int(seconds) < 1:
         raise ConfigError("INSPRAAK_VOICE_MAX_SECONDS must be a whole number of seconds, at least 1")
     return Config(
+        webhook_url=webhook_url,
+        webhook_host=raw["webhook_host"] or "127.0.0.1",
+        webhook_port=webhook_port,
+        webhook_secret=webhook_secret,
         transcriber=transcriber,
         transcriber_url=transcriber_url,
         transcriber_key=raw["transcriber_key"],
@@ -250,6 +277,23 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
         language=language,
         log_level=log_level,
     )
+
+
+def _webhook(raw: Mapping[str, str | None]) -> tuple[str | None, int, str | None]:
+    """Webhook mode's address, local port and secret, checked as Telegram would check them."""
+    url = raw["webhook_url"]
+    if url is not None and urlsplit(url).hostname not in LOOPBACK:
+        if not url.startswith("https://"):
+            raise ConfigError("INSPRAAK_WEBHOOK_URL must start with https:// (Telegram posts updates only over HTTPS)")
+        if (urlsplit(url).port or 443) not in TELEGRAM_PORTS:
+            raise ConfigError("INSPRAAK_WEBHOOK_URL must use port 443, 80, 88 or 8443: Telegram posts to no other")
+    port = raw["webhook_port"] or "8088"
+    if not port.isdigit() or int(port) > 65535:
+        raise ConfigError("INSPRAAK_WEBHOOK_PORT must be a port number (0 to 65535; 0: any free port)")
+    secret = raw["webhook_secret"]
+    if secret is not None and not WEBHOOK_SECRET.match(secret):
+        raise ConfigError("INSPRAAK_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
+    return url, int(port), secret
 
 
 def _admins(text: str) -> frozenset[int]:

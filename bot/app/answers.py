@@ -221,6 +221,7 @@ class Record(FlowAnswers):
     session: int
     locale: str
     subject: Literal["question", "consent"]
+    original: str  # the text as it was shown to be read
     recording: str | VoiceNote | None = None
 
 

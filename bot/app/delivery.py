@@ -26,7 +26,7 @@ from bot.app.outgoing import (
     decode_text,
     pieces,
 )
-from bot.app.participation import COLLECTING_OPENED, OPT_IN, shown, view_of
+from bot.app.participation import COLLECTING_OPENED, OPT_IN, recordable_text, shown, view_of
 from bot.app.pool_admin import pool_tables
 from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file, mydata_text
@@ -144,13 +144,17 @@ class Delivery:
     def _heard(self, conn: Conn, chat: int, reply: Reply, translator: Translator) -> list[Outgoing]:
         """The message read aloud in the reader's language, to follow it: the session's own recording (its question
         or consent text), else a recording of the bot's prompt supplied with the catalogs; nothing where neither."""
-        if reply.spoken is not None:
-            spoken = reply.spoken
-            found = recordings.find(conn, spoken.session, spoken.subject, translator.locale)
-            if found is not None:
-                return [SendVoice(chat, found)]
+        spoken = reply.spoken
+        found = recordings.find(conn, spoken.session, spoken.subject, translator.locale) if spoken else None
+        session = sessions.by_id(conn, spoken.session) if spoken and found else None
+        if spoken and found and session:
+            file_id, read = found
+            if read == recordings.fingerprint(
+                recordable_text(self.svc, conn, session, spoken.subject, translator.locale)
+            ):
+                return [SendVoice(chat, file_id, optional=True)]
         supplied = translator.recording(reply.text)
-        return [SendVoice(chat, data=supplied)] if supplied is not None else []
+        return [SendVoice(chat, data=supplied, optional=True)] if supplied is not None else []
 
     def _edit(self, chat: int, payload: Mapping[str, Any], translator: Translator) -> Outgoing:
         if "reply" not in payload:

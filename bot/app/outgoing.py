@@ -85,6 +85,7 @@ class SendVoice:
     chat: int
     file_id: str | None = None
     data: bytes | None = None
+    optional: bool = False  # a recording that follows its text: nothing is lost when it cannot be sent
 
 
 Outgoing = SendText | EditText | SendPhoto | SendDocument | SendVoice

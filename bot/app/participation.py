@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from bot.app import action_texts, hearing, texts
-from bot.app.conversations import KINDS, SPOKEN, Speaker, Unit, drive, open_run
+from bot.app.conversations import KINDS, SPOKEN, Speaker, Unit, drive, installed, open_run
 from bot.app.coord_texts import UNTRANSLATED
 from bot.app.dispatch import button, command
+from bot.app.services import Services
 from bot.app.step import Step
 from bot.conversation import (
     Answer,
@@ -27,6 +28,7 @@ from bot.conversation import (
     Toast,
     Transition,
     Withdrawal,
+    prompt,
 )
 from bot.conversation.machine import TOO_LONG
 from bot.domain import (
@@ -52,7 +54,7 @@ from bot.domain import (
 from bot.domain.cadence import months_after
 from bot.domain.content import Translations
 from bot.i18n import native_name
-from bot.storage import Conn, ideas, members, people, runs, sessions, themes, translations, voices, votes
+from bot.storage import Conn, ideas, members, people, recordings, runs, sessions, themes, translations, voices, votes
 from bot.storage.outbox import Letter, enqueue
 
 JOIN_FLOW = "intake"
@@ -210,6 +212,23 @@ KINDS[RunPurpose.SESSION] = SessionRuns()
 # The prompts a coordinator or interpreter can record per language (/record), by what they are: (flow, node).
 RECORDABLE = {"question": ("ideas", "ask"), "consent": ("intake", "consent")}
 READ_ALOUD = {f"{flow}.{node}.say": subject for subject, (flow, node) in RECORDABLE.items()}
+
+
+def recordable_text(svc: Services, conn: Conn, session: Session, subject: str, code: str) -> str:
+    """A recordable text as participants reading `code` are shown it now (a recording of any other text is stale)."""
+    flow, node = RECORDABLE[subject]
+    facts = installed(facts_for(view_of(conn, session), code, locale=code), svc)
+    return svc.translator_for(code).render(prompt(svc.flows[flow], node, facts))
+
+
+def current_recordings(svc: Services, conn: Conn, session: Session, code: str) -> set[str]:
+    """What is recorded in `code` of the very texts its readers are shown now."""
+    made = recordings.of_session(conn, session.id)
+    return {
+        subject
+        for subject in RECORDABLE
+        if made.get((subject, code)) == recordings.fingerprint(recordable_text(svc, conn, session, subject, code))
+    }
 
 
 def read_aloud(run: Run, reply: Reply) -> Reply:

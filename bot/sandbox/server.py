@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
 import re
 import struct
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bot.sandbox.faults import Fault, Unreliable
 from bot.sandbox.flood import SENDING, FloodLimit
@@ -28,6 +31,12 @@ MAX_CALLBACK_ANSWER = 200
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member")
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
+CUT_BY_WEBHOOK = "Conflict: terminated by setWebhook request"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _HTML_TAGS = {
     "b",
     "strong",
@@ -50,6 +59,29 @@ _MARKDOWN_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 
 Method = Callable[[Params], Awaitable[Any]]
 Observer = Callable[[str, Params, Any], None]
+
+
+WEBHOOK_TIMEOUT = 10.0  # seconds the stand-in waits for the bot's answer to a post before trying again
+WEBHOOK_RETRY = 0.5  # seconds between tries of an update the bot did not take (Telegram waits longer)
+
+
+@dataclass
+class Webhook:
+    """Where updates are posted, with the secret the bot checks, and the last failure to deliver."""
+
+    url: str
+    secret: str | None
+    connections: int
+    last_error: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    """One post of an update to the webhook: the HTTP status (None: no answer) and how long it took."""
+
+    update_id: int
+    status: int | None
+    seconds: float
 
 
 class StandIn:
@@ -84,7 +116,7 @@ class StandIn:
         )
         self.calls: deque[tuple[str, dict[str, Any]]] = deque(maxlen=5000)
         self.changed = asyncio.Condition()
-        self.polling = asyncio.Event()
+        self.polling = asyncio.Event()  # set once the bot takes updates: it polls, or it set a webhook
         self._poll_generation = 0
         self._allowed: tuple[str, ...] | None = None
         self._runner: web.AppRunner | None = None
@@ -92,11 +124,16 @@ class StandIn:
         self._delivered: set[int] = set()
         self._kicks = 0  # bumped to end waiting long polls early (after injecting a fault)
         self.port = 0
+        self.webhook: Webhook | None = None  # set: updates are posted to the bot instead of waiting for getUpdates
+        self.webhook_answers: list[WebhookAnswer] = []  # every delivery by webhook, as the bot answered it
+        self._posting: asyncio.Task[None] | None = None
+        self._cut_short = CONFLICT  # why a waiting long poll ended: another getUpdates, or a webhook was set
         self._methods: dict[str, Method] = {
             name.lower(): getattr(self, "_" + _snake(name))
             for name in (
                 "getMe",
                 "getUpdates",
+                "setWebhook",
                 "deleteWebhook",
                 "getWebhookInfo",
                 "logOut",
@@ -147,8 +184,13 @@ class StandIn:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
-        """Stop listening; waiting long polls end."""
+        """Stop listening; waiting long polls end, and so does delivery by webhook."""
         self._poll_generation += 1
+        if self._posting is not None:
+            self._posting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._posting
+            self._posting = None
         await self.notify()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -237,16 +279,100 @@ class StandIn:
     async def _get_me(self, p: Params) -> Any:
         return self.world.bot
 
-    async def _delete_webhook(self, p: Params) -> Any:
+    def _drop_pending(self, p: Params) -> None:
         if p.flag("drop_pending_updates"):
             dropped = self.world.updates
             if dropped:
                 self.world.confirmed_through = dropped[-1]["update_id"]
             self.world.updates = []
+
+    async def _set_webhook(self, p: Params) -> Any:
+        url = p.text("url", missing="url is empty")
+        if url == "":
+            return await self._delete_webhook(p)
+        assert url is not None
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):  # Telegram posts over HTTPS
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.text("secret_token")
+        if secret is not None and not SECRET_TOKEN.match(secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        given = p.integer("max_connections")
+        connections = 40 if given is None else given
+        if not 1 <= connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
+        allowed = p.structure("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed = tuple(str(kind) for kind in allowed) or None
+        self._drop_pending(p)
+        self.webhook = Webhook(url, secret, connections)
+        self._cut_short = CUT_BY_WEBHOOK
+        self._poll_generation += 1  # a long poll still waiting ends with a 409
+        if self._posting is None:
+            self._posting = asyncio.get_running_loop().create_task(self._post_updates())
+        self.polling.set()  # the bot takes updates now, by webhook
+        await self.notify()
+        return True
+
+    async def _delete_webhook(self, p: Params) -> Any:
+        self._drop_pending(p)
+        self.webhook = None
+        await self.notify()
         return True
 
     async def _get_webhook_info(self, p: Params) -> Any:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.world.updates)}
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False}
+        info["pending_update_count"] = len(self.world.updates)
+        if self.webhook is not None:
+            info |= {"url": self.webhook.url, "max_connections": self.webhook.connections}
+            if self._allowed is not None:
+                info["allowed_updates"] = list(self._allowed)
+            if self.webhook.last_error is not None:
+                info |= {
+                    "last_error_date": self.webhook.last_error[0],
+                    "last_error_message": self.webhook.last_error[1],
+                }
+        return info
+
+    async def _post_updates(self) -> None:
+        """Deliver queued updates to the webhook one at a time, in order, as Telegram does: an update whose post is
+        not answered with a 2xx status within the time-out is posted again after a pause."""
+        async with ClientSession(timeout=ClientTimeout(total=WEBHOOK_TIMEOUT)) as client:
+            while True:
+                async with self.changed:
+                    await self.changed.wait_for(
+                        lambda: self.webhook is not None and self._next_for_webhook() is not None
+                    )
+                    hook, update = self.webhook, self._next_for_webhook()
+                assert hook is not None and update is not None
+                try:
+                    taken = await self._post_one(client, hook, update)
+                except Exception:  # the stand-in's own fault: say so, and try again as Telegram would
+                    log.exception("posting an update to the webhook failed")
+                    taken = False
+                if taken:
+                    self.world.updates = [u for u in self.world.updates if u is not update]
+                    self.world.confirmed_through = max(self.world.confirmed_through, int(update["update_id"]))
+                    await self.notify()
+                else:
+                    await asyncio.sleep(WEBHOOK_RETRY)
+
+    def _next_for_webhook(self) -> dict[str, Any] | None:
+        return next((u for u in self.world.updates if self._wanted(u)), None)
+
+    async def _post_one(self, client: ClientSession, hook: Webhook, update: dict[str, Any]) -> bool:
+        headers = {SECRET_HEADER: hook.secret} if hook.secret is not None else {}
+        sent = time.perf_counter()
+        status: int | None = None
+        try:
+            async with client.post(hook.url, json=update, headers=headers) as response:
+                status = response.status
+        except (ClientError, TimeoutError) as error:
+            hook.last_error = (now(), f"Connection failed: {type(error).__name__}")
+        else:
+            if not 200 <= status < 300:
+                hook.last_error = (now(), f"Wrong response from the webhook: {status}")
+        self.webhook_answers.append(WebhookAnswer(int(update["update_id"]), status, time.perf_counter() - sent))
+        return status is not None and 200 <= status < 300
 
     async def _log_out(self, p: Params) -> Any:
         return True
@@ -260,9 +386,12 @@ class StandIn:
         if not 1 <= limit <= 100:
             limit = 100
         timeout = max(0, p.integer("timeout") or 0)
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         allowed = p.structure("allowed_updates")
         if isinstance(allowed, list):
             self._allowed = tuple(str(kind) for kind in allowed) or None
+        self._cut_short = CONFLICT
         self._poll_generation += 1
         generation = self._poll_generation
         kicks = self._kicks
@@ -278,7 +407,7 @@ class StandIn:
                     self._delivered.update(int(u["update_id"]) for u in ready)
                     return ready
                 if generation != self._poll_generation:
-                    raise ApiError(409, CONFLICT)
+                    raise ApiError(409, self._cut_short)
                 if kicks != self._kicks:
                     return []
                 remaining = deadline - loop.time()

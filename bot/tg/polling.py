@@ -80,6 +80,21 @@ def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], 
     return good, bad
 
 
+async def handle_raw(
+    bot: ExtBot[None],
+    batch: list[dict[str, Any]],
+    handle: Callable[[list[Update]], Awaitable[None]],
+    set_aside: Callable[[SetAside], Awaitable[None]],
+) -> None:
+    """Handle a batch of updates as Telegram sent them; the ones that cannot be read are set aside, after the
+    others, so what each person is told stays in turn."""
+    good, bad = read(bot, batch)
+    await handle(good)
+    for aside in bad:
+        log.warning("set aside update %d (%s): it cannot be handled", aside.update_id, aside.kinds)
+        await set_aside(aside)
+
+
 class Poller:
     """Long polling with confirmation after handling."""
 
@@ -138,11 +153,7 @@ class Poller:
         return fetching.result()
 
     async def _handle(self, batch: list[dict[str, Any]]) -> None:
-        good, bad = read(self.bot, batch)
-        await self.handle(good)
-        for aside in bad:  # after the batch's others, so what the person is told stays in turn
-            log.warning("set aside update %d (%s): it cannot be handled", aside.update_id, aside.kinds)
-            await self.set_aside(aside)
+        await handle_raw(self.bot, batch, self.handle, self.set_aside)
 
     async def _confirm(self) -> None:
         """Tell Telegram everything handled is done (the next getUpdates would; on the way out, one short one)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
@@ -43,8 +44,9 @@ from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
 from bot.tg.handling import KEY, Runtime, after
 from bot.tg.menus import publish_menus
-from bot.tg.polling import Poller, PollingStopped, TokenRejected
-from bot.tg.send import perform
+from bot.tg.polling import Poller, PollingStopped, ReadingBot, TokenRejected, handle_raw
+from bot.tg.send import Uploads, perform
+from bot.tg.webhook import Handle, Webhook, derived_secret, drain
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10  # seconds a long poll waits for updates
@@ -85,6 +87,7 @@ async def serve(
     limits: Mapping[str, float] | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
     web: WebSide | None = None,
+    webhook_socket: socket.socket | None = None,
 ) -> None:
     """Serve updates and send what the outbox holds until `stop` is set, and the web pages while it does (when
     `web` is given: it serves them for the bot's services).
@@ -126,6 +129,7 @@ async def serve(
         )
         async with web(svc) if web is not None else contextlib.nullcontext():
             delivery = Delivery(svc)
+            uploads = Uploads()
 
             async def deliver(row: OutboxRow) -> bool:
                 rendered = await database.read(partial(delivery.render, row=row))
@@ -134,7 +138,7 @@ async def serve(
                 if rendered is None:
                     return False
                 for out in rendered:
-                    message_id = await perform(bot, out)
+                    message_id = await perform(bot, out, uploads)
                     if isinstance(out, SendText) and out.slot and message_id and row.recipient is not None:
                         slot = partial(
                             keyboards.hold, participant_id=row.recipient, slot=out.slot, message_id=message_id
@@ -171,16 +175,21 @@ async def serve(
                 async def set_aside(aside: SetAside) -> None:
                     after(runtime, bot, await runtime.driver.set_aside(aside))
 
-                await _patiently(bot.delete_webhook, "switching to polling")
-                poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
-                log.info("inspraak is running as @%s", bot.username)
-                try:
-                    await poller.run(stop)
-                except PollingStopped:
-                    log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
-                    raise PollingStopped(CONFLICT) from None
-                except TokenRejected:
-                    raise ConfigError(REJECTED) from None
+                raw = partial(handle_raw, bot, handle=handle, set_aside=set_aside)
+                if config.webhook_url is not None:
+                    await _by_webhook(config, bot, database, clock, stop, raw, webhook_socket)
+                else:
+                    await drain(database, raw, stop)  # taken in by webhook before the switch back to polling
+                    await _patiently(bot.delete_webhook, "switching to polling")
+                    poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
+                    log.info("inspraak is running as @%s", bot.username)
+                    try:
+                        await poller.run(stop)
+                    except PollingStopped:
+                        log.error("another bot instance is polling with this token (409 Conflict): stopping this one")
+                        raise PollingStopped(CONFLICT) from None
+                    except TokenRejected:
+                        raise ConfigError(REJECTED) from None
                 log.info("stopped taking updates; delivering what is in hand")
             finally:
                 quitting.set()
@@ -193,6 +202,27 @@ async def serve(
                 await application.shutdown()
     finally:
         await database.close()
+
+
+async def _by_webhook(
+    config: Config,
+    bot: ReadingBot,
+    database: Database,
+    clock: Clock,
+    stop: asyncio.Event,
+    handle: Handle,
+    sock: socket.socket | None,
+) -> None:
+    """Take updates as Telegram posts them: listen first, then tell Telegram where, then work through the journal
+    (what it held from before a crash first) until asked to stop."""
+    assert config.webhook_url is not None
+    secret = config.webhook_secret or derived_secret(config.require_token())
+    hook = Webhook(database, secret, urlsplit(config.webhook_url).path, clock)
+    async with hook.listening(config.webhook_host, config.webhook_port, sock):
+        setting = partial(bot.set_webhook, config.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        await _patiently(setting, "setting the webhook")
+        log.info("inspraak is running as @%s, taking updates by webhook", bot.username)
+        await hook.run(stop, handle)
 
 
 async def _download(bot: Bot, file_id: str) -> bytes:

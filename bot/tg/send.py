@@ -17,8 +17,6 @@ from bot.tg.compat import seconds
 log = logging.getLogger(__name__)
 # An edit that finds its message gone or already showing this text has nothing left to do.
 SETTLED = ("not modified", "message to edit not found", "message can't be edited")
-# A prompt's recording is uploaded once; afterwards Telegram's file id for it is sent (by the audio's SHA-256).
-UPLOADED: dict[str, str] = {}
 
 
 def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
@@ -35,7 +33,35 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-async def _call(bot: Bot, out: Outgoing) -> int | None:
+class Uploads:
+    """Audio the bot uploaded, by its SHA-256: Telegram's file id for it, so it is uploaded once per process."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+
+    async def send_voice(self, bot: Bot, out: SendVoice) -> None:
+        """A voice note by its file id; audio the bot holds is uploaded the first time and sent by id from then on
+        (uploaded again should Telegram no longer know the id)."""
+        if out.data is None:
+            assert out.file_id is not None
+            await bot.send_voice(out.chat, out.file_id)
+            return
+        digest = hashlib.sha256(out.data).hexdigest()
+        known = self._ids.get(digest)
+        if known is not None:
+            try:
+                await bot.send_voice(out.chat, known)
+                return
+            except BadRequest as error:
+                if "file identifier" not in str(error).lower():
+                    raise
+                del self._ids[digest]
+        sent = await bot.send_voice(out.chat, out.data)
+        if sent.voice is not None:
+            self._ids[digest] = sent.voice.file_id
+
+
+async def _call(bot: Bot, out: Outgoing, uploads: Uploads) -> int | None:
     """One message, no parse mode: markup characters in anyone's text stay as typed; a new text's message id."""
     if isinstance(out, SendText):
         return (await bot.send_message(out.chat, out.text, reply_markup=markup(out.keyboard))).message_id
@@ -50,36 +76,20 @@ async def _call(bot: Bot, out: Outgoing) -> int | None:
         await bot.send_document(out.chat, out.data, filename=out.filename)
     else:
         assert isinstance(out, SendVoice)
-        await _send_voice(bot, out)
+        await uploads.send_voice(bot, out)
     return None
 
 
-async def _send_voice(bot: Bot, out: SendVoice) -> None:
-    """A voice note by its file id; audio the bot holds is uploaded the first time and sent by id from then on."""
-    if out.data is None:
-        assert out.file_id is not None
-        await bot.send_voice(out.chat, out.file_id)
-        return
-    digest = hashlib.sha256(out.data).hexdigest()
-    known = UPLOADED.get(digest)
-    if known is not None:
-        await bot.send_voice(out.chat, known)
-        return
-    sent = await bot.send_voice(out.chat, out.data)
-    if sent.voice is not None:
-        UPLOADED[digest] = sent.voice.file_id
-
-
-async def perform(bot: Bot, out: Outgoing) -> int | None:
+async def perform(bot: Bot, out: Outgoing, uploads: Uploads) -> int | None:
     """Send one message, translating Telegram's refusals for the sender; a new text's message id."""
-    if isinstance(out, EditText) and out.optional:
+    if isinstance(out, EditText | SendVoice) and out.optional:
         try:
-            await _call(bot, out)
-        except TelegramError as error:  # a progress count that could not be changed: nothing is lost
-            log.info("an optional edit was not made (%s)", type(error).__name__)
+            await _call(bot, out, uploads)
+        except TelegramError as error:  # a progress count, a recording after its text: nothing is lost
+            log.info("an optional %s was not made (%s)", type(out).__name__, type(error).__name__)
         return None
     try:
-        return await _call(bot, out)
+        return await _call(bot, out, uploads)
     except RetryAfter as error:
         raise RateLimited(seconds(error, "retry_after")) from error
     except Forbidden as error:

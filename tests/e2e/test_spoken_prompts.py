@@ -11,12 +11,13 @@ import pytest
 
 from bot.app import coord_texts as say
 from bot.app import texts
-from bot.app.recording import RECORD_WHAT
+from bot.app.recording import RECORD_DROP, RECORD_WHAT
 from bot.conversation.machine import VOICE_ONLY
 from bot.domain import DEFAULT_GROUPS, Msg, Phase, Session
 from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.world import ChatMessage
+from bot.storage import translations
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import next_phase
 from tests.store import owned_session, write
@@ -108,8 +109,9 @@ async def test_an_arabic_participant_hears_the_consent_text_and_the_question_rea
     await marloes.send("/record")
     pick = await marloes.reply()
     assert f"{native_name('ar')} 🎙 2/2" in pick.button_labels()
-    query = await marloes.press_data(RECORD_WHAT.pack(code="ar", subject="title"), pick)
-    assert (await marloes.answer(query))["text"] == nl.text(texts.BUTTON_EXPIRED), "a forged button changes nothing"
+    for forged in (RECORD_WHAT.pack(of=session.id, code="ar", subject="title"), RECORD_DROP.pack(of=0, code="ar")):
+        query = await marloes.press_data(forged, pick)
+        assert (await marloes.answer(query))["text"] == nl.text(texts.BUTTON_EXPIRED), "a forged button does nothing"
     await marloes.press(f"{native_name('ar')} 🎙 2/2", pick)
     menu = await marloes.reply()
     await marloes.press(nl.text(say.RECORD_REMOVE), menu)
@@ -136,6 +138,33 @@ async def test_a_participant_who_joined_early_hears_the_question_again_when_the_
     opened = await amal.sees(lambda m: "Thuis in Assen" in m.content() and QUESTION in m.content())
     await standin.wait_until(lambda: len(heard(amal)) == 2)
     assert heard(amal)[1] == (opened, voice_of(note)), "the notice that it started is read aloud too"
+
+
+async def test_a_recording_of_a_text_that_has_changed_since_is_not_played_until_it_is_recorded_again(
+    bot: RunningBot, standin: StandIn, catalogs: Catalogs
+) -> None:
+    nl = catalogs.get("nl")
+    marloes, session = await a_session(bot, standin)
+    await record(marloes, catalogs, "ar", say.RECORD_QUESTION)
+    await marloes.voice(duration=9)  # the Dutch question, read to Arabic readers while it was not translated
+    await marloes.replies(2)
+    arabic = "ما الذي يساعدك على الشعور بأنك في بيتك في آسن؟"
+    await write(bot.config.db, lambda conn: translations.put(conn, session.id, "question", "ar", arabic))
+
+    amal = add_person(standin, "Amal", "ar")
+    await joins(amal, session, "ar", catalogs)
+    assert heard(amal) == [], "the recording reads a text Amal is no longer shown"
+    await marloes.send("/record")
+    assert f"{native_name('ar')} 🎙 0/2" in (await marloes.reply()).button_labels(), "not counted as recorded"
+
+    asked = await record(marloes, catalogs, "ar", say.RECORD_QUESTION)
+    assert arabic in asked.content(), "the text to read is the translation now"
+    note = await marloes.voice(duration=8)
+    menu = (await marloes.replies(2))[1]
+    assert f"✓ {nl.text(say.RECORD_QUESTION)}" in menu.button_labels()
+    karim = add_person(standin, "Karim", "ar")
+    await joins(karim, session, "ar", catalogs)
+    assert [voice for _text, voice in heard(karim)] == [voice_of(note)]
 
 
 @pytest.fixture

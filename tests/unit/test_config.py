@@ -181,3 +181,33 @@ def test_voice_notes_are_written_down_only_when_a_transcriber_is_configured() ->
 def test_a_transcriber_that_cannot_work_is_refused_saying_what_to_set(environ: dict[str, str], complaint: str) -> None:
     with pytest.raises(ConfigError, match=complaint.replace("=", ".")):
         configuration.load(environ=environ, env_file=None)
+
+
+def test_the_bot_polls_unless_a_webhook_address_is_configured() -> None:
+    default = configuration.load(environ={}, env_file=None)
+    assert (default.webhook_url, default.webhook_host, default.webhook_port) == (None, "127.0.0.1", 8088)
+    hooked = configuration.load(
+        environ={
+            "INSPRAAK_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "INSPRAAK_WEBHOOK_PORT": "9000",
+            "INSPRAAK_WEBHOOK_SECRET": "a-Secret_of-40-characters-0123456789abcd",
+        },
+        env_file=None,
+    )
+    assert (hooked.webhook_url, hooked.webhook_port) == ("https://bot.example.org/telegram", 9000)
+    assert hooked.webhook_secret == "a-Secret_of-40-characters-0123456789abcd"
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"INSPRAAK_WEBHOOK_URL": "http://bot.example.org/telegram"}, "must start with https://"),
+        ({"INSPRAAK_WEBHOOK_URL": "https://x", "INSPRAAK_WEBHOOK_PORT": "http"}, "INSPRAAK_WEBHOOK_PORT"),
+        ({"INSPRAAK_WEBHOOK_SECRET": "has spaces"}, "INSPRAAK_WEBHOOK_SECRET must be 1 to 256"),
+        ({"INSPRAAK_WEBHOOK_URL": "https://bot.example.org:9000/telegram"}, "port 443, 80, 88 or 8443"),
+    ],
+)
+def test_a_webhook_telegram_would_refuse_is_refused_saying_what_to_set(environ: dict[str, str], complaint: str) -> None:
+    with pytest.raises(ConfigError, match=complaint) as refused:
+        configuration.load(environ=environ, env_file=None)
+    assert "has spaces" not in str(refused.value), "a secret is never repeated"
