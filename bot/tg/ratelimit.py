@@ -1,7 +1,9 @@
-"""PTB's AIORateLimiter, plus the per-person limit Telegram applies to private chats (about 1 a second)."""
+"""PTB's AIORateLimiter for groups and retries, the per-person limit Telegram applies to private chats (about 1 a
+second), and the bot's overall limit as one budget in which replies go before bulk."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -10,6 +12,8 @@ from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
 from telegram.ext import AIORateLimiter
 
+from bot.tg.budget import Budget
+
 MAX_CHATS = 10_000  # limiters kept for recently active chats; older ones are dropped
 # Aim a little under Telegram's overall limit: messages reach Telegram with a jitter of a few milliseconds, and
 # at the exact limit that jitter alone draws 429s, each pausing every send (see docs/benchmarks.md).
@@ -17,7 +21,8 @@ HEADROOM = 0.95
 
 
 class PrivateChatRateLimiter(AIORateLimiter):
-    """Keeps every private chat to a short burst, then about one message a second, on top of PTB's limits."""
+    """Keeps every private chat to a short burst, then about one message a second, and the bot as a whole to
+    Telegram's overall limit, replies first."""
 
     def __init__(
         self,
@@ -26,7 +31,9 @@ class PrivateChatRateLimiter(AIORateLimiter):
         overall_max_rate: float = FloodLimit.MESSAGES_PER_SECOND,
         **limits: Any,
     ) -> None:
-        super().__init__(overall_max_rate=overall_max_rate * HEADROOM, **limits)
+        period = float(limits.pop("overall_time_period", 1))
+        super().__init__(overall_max_rate=0, **limits)  # the overall limit is the budget's, with replies first
+        self.budget = Budget(overall_max_rate * HEADROOM / period)
         self._rate = (private_chat_max_rate, private_chat_time_period)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
 
@@ -47,7 +54,9 @@ class PrivateChatRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat = data.get("chat_id")
-        if isinstance(chat, int) and chat > 0:  # a person: groups and channels have negative ids
-            async with self._limiter(chat):
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        if chat is None:  # not a message (a button's answer, a file): Telegram does not count it, nor does PTB
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        # a person's own limit first (groups and channels have negative ids), then a place in the overall budget
+        async with self._limiter(chat) if isinstance(chat, int) and chat > 0 else contextlib.nullcontext():
+            await self.budget.take()
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

@@ -33,6 +33,7 @@ from bot.app.outgoing import SendText
 from bot.app.translating import Translating
 from bot.config import Config, ConfigError
 from bot.conversation import FlowError, load_flows
+from bot.domain import Purpose
 from bot.domain.webapp import web_app_key
 from bot.hear import build as build_transcriber
 from bot.i18n import Catalogs
@@ -42,6 +43,7 @@ from bot.storage import Database, keyboards, load_or_create_secret, meta, privac
 from bot.storage.db import BUSY_TIMEOUT
 from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
+from bot.tg.budget import bulk
 from bot.tg.handling import KEY, Runtime, after
 from bot.tg.menus import publish_menus
 from bot.tg.polling import Poller, PollingStopped, ReadingBot, TokenRejected, handle_raw
@@ -138,7 +140,8 @@ async def serve(
                 if rendered is None:
                     return False
                 for out in rendered:
-                    message_id = await perform(bot, out, uploads)
+                    with bulk(row.purpose != Purpose.REPLY):  # replies to what someone just did go first
+                        message_id = await perform(bot, out, uploads)
                     if isinstance(out, SendText) and out.slot and message_id and row.recipient is not None:
                         slot = partial(
                             keyboards.hold, participant_id=row.recipient, slot=out.slot, message_id=message_id
