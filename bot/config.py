@@ -128,7 +128,7 @@ TRANSCRIBERS = ("none", "local", "openai")
 class Config:
     """Everything the bot needs to start."""
 
-    token: str | None
+    token: str | None = field(repr=False)  # a secret: never in logs, errors or the configuration's repr
     db: Path
     api_url: str
     file_url: str
@@ -142,16 +142,16 @@ class Config:
     web_url: str | None = None  # as people reach the pages; None: http://web_host:web_port
     translator: str = "none"  # the machine translation service: none, libretranslate or deepl
     translator_url: str | None = None
-    translator_key: str | None = None  # a secret: never in logs or errors
+    translator_key: str | None = field(default=None, repr=False)  # a secret: never in logs or errors
     transcriber: str = "none"  # who writes down voice notes: none, local or openai
     transcriber_url: str | None = None
-    transcriber_key: str | None = None  # a secret: never in logs or errors
+    transcriber_key: str | None = field(default=None, repr=False)  # a secret: never in logs or errors
     transcriber_model: str | None = None
     voice_max_seconds: int = 120
     webhook_url: str | None = None  # set: Telegram posts updates there; None: the bot polls
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8088
-    webhook_secret: str | None = None  # a secret: never in logs or errors; None: derived from the token
+    webhook_secret: str | None = field(default=None, repr=False)  # a secret; None: derived from the token
 
     @property
     def pages(self) -> str | None:

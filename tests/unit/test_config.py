@@ -211,3 +211,19 @@ def test_a_webhook_telegram_would_refuse_is_refused_saying_what_to_set(environ: 
     with pytest.raises(ConfigError, match=complaint) as refused:
         configuration.load(environ=environ, env_file=None)
     assert "has spaces" not in str(refused.value), "a secret is never repeated"
+
+
+def test_the_configuration_shown_whole_holds_none_of_its_secrets() -> None:
+    secrets = {
+        "INSPRAAK_TOKEN": "123456:" + "A" * 35,
+        "INSPRAAK_TRANSLATOR": "deepl",
+        "INSPRAAK_TRANSLATOR_KEY": "deepl-key-that-is-secret:fx",
+        "INSPRAAK_TRANSCRIBER": "openai",
+        "INSPRAAK_TRANSCRIBER_URL": "http://127.0.0.1:8000",
+        "INSPRAAK_TRANSCRIBER_KEY": "sk-transcriber-secret",
+        "INSPRAAK_WEBHOOK_SECRET": "webhook-secret-value",
+    }
+    shown = repr(configuration.load(environ=secrets, env_file=None))
+    for name in ("INSPRAAK_TOKEN", "INSPRAAK_TRANSLATOR_KEY", "INSPRAAK_TRANSCRIBER_KEY", "INSPRAAK_WEBHOOK_SECRET"):
+        assert secrets[name] not in shown
+    assert "deepl" in shown, "the rest is there to read"
