@@ -26,7 +26,7 @@ from bot.app.outgoing import (
     decode_text,
     pieces,
 )
-from bot.app.participation import COLLECTING_OPENED, OPT_IN, recordable_text, shown, view_of
+from bot.app.participation import COLLECTING_OPENED, OPT_IN, played_recording, shown, view_of
 from bot.app.pool_admin import pool_tables
 from bot.app.pools import invitation_buttons, invitation_text
 from bot.app.privacy import mydata_file, mydata_text
@@ -50,7 +50,7 @@ from bot.domain import (
 from bot.exports import SessionResults, load_agenda, load_results
 from bot.i18n import Translator
 from bot.reports import qr_png, qr_sheet, to_csv, to_xlsx
-from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, recordings, roles, sessions
+from bot.storage import Conn, actions, broadcasts, keyboards, members, outbox, pools, roles, sessions
 from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -145,13 +145,10 @@ class Delivery:
         """The message read aloud in the reader's language, to follow it: the session's own recording (its question
         or consent text), else a recording of the bot's prompt supplied with the catalogs; nothing where neither."""
         spoken = reply.spoken
-        found = recordings.find(conn, spoken.session, spoken.subject, translator.locale) if spoken else None
-        session = sessions.by_id(conn, spoken.session) if spoken and found else None
-        if spoken and found and session:
-            file_id, read = found
-            if read == recordings.fingerprint(
-                recordable_text(self.svc, conn, session, spoken.subject, translator.locale)
-            ):
+        session = sessions.by_id(conn, spoken.session) if spoken is not None else None
+        if spoken is not None and session is not None:
+            file_id = played_recording(self.svc, conn, session, spoken.subject, translator.locale)
+            if file_id is not None:
                 return [SendVoice(chat, file_id, optional=True)]
         supplied = translator.recording(reply.text)
         return [SendVoice(chat, data=supplied, optional=True)] if supplied is not None else []

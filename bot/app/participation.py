@@ -221,14 +221,19 @@ def recordable_text(svc: Services, conn: Conn, session: Session, subject: str, c
     return svc.translator_for(code).render(prompt(svc.flows[flow], node, facts))
 
 
+def played_recording(svc: Services, conn: Conn, session: Session, subject: str, code: str) -> str | None:
+    """The recording readers of `code` get with a text (its Telegram file id): only while it reads the text they
+    are shown now."""
+    found = recordings.find(conn, session.id, subject, code)
+    if found is None:
+        return None
+    file_id, read = found
+    return file_id if read == recordings.fingerprint(recordable_text(svc, conn, session, subject, code)) else None
+
+
 def current_recordings(svc: Services, conn: Conn, session: Session, code: str) -> set[str]:
     """What is recorded in `code` of the very texts its readers are shown now."""
-    made = recordings.of_session(conn, session.id)
-    return {
-        subject
-        for subject in RECORDABLE
-        if made.get((subject, code)) == recordings.fingerprint(recordable_text(svc, conn, session, subject, code))
-    }
+    return {subject for subject in RECORDABLE if played_recording(svc, conn, session, subject, code) is not None}
 
 
 def read_aloud(run: Run, reply: Reply) -> Reply:

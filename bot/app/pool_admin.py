@@ -165,10 +165,10 @@ def overview_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
 # ---- its words in the members' languages ----------------------------------------------------------------
 
 
-def _missing(step: Step, pool: Pool, code: str, skipped: Sequence[str] = ()) -> list[str]:
+def _missing(
+    known: Mapping[tuple[str, str], str], drafted: Mapping[tuple[str, str], str], code: str, skipped: Sequence[str] = ()
+) -> list[str]:
     """The pool's words to translate into `code`, then the machine's drafts in it that no person has confirmed."""
-    known = pools.translations_of(step.conn, pool.id)
-    drafted = pools.machine_made(step.conn, pool.id)
     todo = [subject for subject in POOL_TEXTS if (subject, code) not in known or (subject, code) in drafted]
     return [subject for subject in todo if subject not in skipped]
 
@@ -176,10 +176,11 @@ def _missing(step: Step, pool: Pool, code: str, skipped: Sequence[str] = ()) -> 
 @button(TRANSLATE, Access.POOL)
 def translate_pressed(step: Step, record: Coordinator, pool: Pool) -> None:
     """Pick a language; then each of the pool's words still missing in it is asked for."""
+    known, drafted = pools.translations_of(step.conn, pool.id), pools.machine_made(step.conn, pool.id)
     rows = tuple(
         (
             Button(
-                Verbatim(f"{native_name(code)} ({len(_missing(step, pool, code))})"),
+                Verbatim(f"{native_name(code)} ({len(_missing(known, drafted, code))})"),
                 TRANSLATE_INTO.pack(pool=pool.id, code=code),
             ),
         )
@@ -206,7 +207,8 @@ def pool_language_picked(step: Step, record: Coordinator, pool: Pool, code: str)
 
 def ask_next(step: Step, record: Coordinator, pool: Pool, code: str, skipped: list[str]) -> None:
     """Ask for the next of the pool's words missing in `code` (skipped ones aside), or say all are there."""
-    todo = _missing(step, pool, code, skipped)
+    known, drafted = pools.translations_of(step.conn, pool.id), pools.machine_made(step.conn, pool.id)
+    todo = _missing(known, drafted, code, skipped)
     language = step.translator.language_name(code)
     if not todo:
         step.say(say.TRANSLATE_DONE.with_params(pool=pool.name, language=language))
@@ -221,9 +223,9 @@ def ask_next(step: Step, record: Coordinator, pool: Pool, code: str, skipped: li
         "language": language,
         "original": getattr(pool, subject),
     }
-    drafted_by = pools.machine_made(step.conn, pool.id).get((subject, code))
+    drafted_by = drafted.get((subject, code))
     if drafted_by is not None:
-        answers |= {"draft": pools.translations_of(step.conn, pool.id)[(subject, code)], "machine": drafted_by}
+        answers |= {"draft": known[(subject, code)], "machine": drafted_by}
     else:
         answers["no_draft"] = 1
     start(step, record, "translate", answers)
