@@ -15,13 +15,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram.helpers import create_deep_linked_url
 
 from bot import config as configuration
 from bot import exports
 from bot.app import answer_problems
-from bot.config import SETTINGS, Config, ConfigError
+from bot.config import DEFAULT_DB, SETTINGS, Config, ConfigError
 from bot.conversation import FlowError, load_flows
 from bot.conversation.diagram import mermaid
 from bot.conversation.preview import preview
@@ -30,7 +31,7 @@ from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
 from bot.sandbox.crowd import Crowd
-from bot.storage import Conn, Database, StorageError, meta, privacy, roles, sessions
+from bot.storage import Conn, Database, StorageError, is_postgres, meta, privacy, roles, sessions, shown, transfer
 from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, WebSide, retention
 from bot.tg.webhook import derived_secret
@@ -103,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
         "backup", parents=[common], help="Make a consistent copy of the database, also while the bot runs."
     )
     backup.add_argument("target", type=Path, metavar="PATH", help="Where to write the copy (owner-only).")
+    move = commands.add_parser(
+        "migrate-to",
+        parents=[common],
+        help="Copy everything from the SQLite database into an empty PostgreSQL one, verified by counting rows.",
+    )
+    move.add_argument("url", metavar="URL", help="The PostgreSQL database, e.g. postgresql://inspraak@host/inspraak.")
     purge = commands.add_parser(
         "purge", parents=[common], help="Remove personal data of closed sessions past the retention period."
     )
@@ -136,13 +143,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"inspraak: {error}", file=sys.stderr)
         return 2
     hook = config.webhook_secret or (derived_secret(config.token) if config.token and config.webhook_url else None)
-    keys = [secret for secret in (config.token, config.translator_key, config.transcriber_key, hook) if secret]
+    passwords = [urlsplit(str(where)).password for where in (config.db, task.get("url")) if is_postgres(str(where))]
+    found = (config.token, config.translator_key, config.transcriber_key, hook, *passwords)
+    keys = [secret for secret in found if secret]
     configure_logging(getattr(logging, config.log_level), secrets=keys)
     try:
         if command == "flows":
             return _flows(task)
         if command == "backup":
             return asyncio.run(_backup(config, task))
+        if command == "migrate-to":
+            return asyncio.run(_migrate_to(config, str(task["url"])))
         if command == "purge":
             return asyncio.run(_purge(config, bool(task.get("dry_run"))))
         if command == "export":
@@ -181,6 +192,28 @@ async def _backup(config: Config, task: dict[str, object]) -> int:
     finally:
         await database.close()
     print(target)
+    return 0
+
+
+async def _migrate_to(config: Config, url: str) -> int:
+    if is_postgres(config.db) or not is_postgres(url):
+        print(
+            "inspraak: migrate-to copies the SQLite database (INSPRAAK_DB, --db) into a postgresql:// URL",
+            file=sys.stderr,
+        )
+        return 2
+    source = await Database.open(config.db)
+    try:
+        target = await Database.open(url)
+        try:
+            counts = await transfer.migrate(source, target)
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    for table, there, here in counts:
+        print(f"{table:<22}{there:>9} rows copied, {here:>9} in {shown(url)}")
+    print(f"All {len(counts)} tables copied; point INSPRAAK_DB at {shown(url)} and start the bot.")
     return 0
 
 
@@ -337,9 +370,14 @@ def sandbox_token() -> str:
     return f"{secrets.randbelow(9 * 10**9) + 10**9}:SANDBOX{secrets.token_urlsafe(30)}"
 
 
+def _data_folder(config: Config) -> Path:
+    """Where the sandbox keeps its own files: beside the SQLite database, or in the default folder."""
+    return Path(config.db).parent if not is_postgres(config.db) else Path(DEFAULT_DB).parent
+
+
 async def _sandbox(config: Config) -> int:
     standin = StandIn(sandbox_token())
-    db = config.db.with_name("sandbox.sqlite3")
+    db = _data_folder(config) / "sandbox.sqlite3"
     with _logging_to(db.with_name("sandbox.log"), config, standin.token) as log_file:
         await standin.start()
         try:
@@ -351,7 +389,7 @@ async def _sandbox(config: Config) -> int:
 
 async def _sandbox_bot(config: Config, standin: StandIn, db: Path, log_file: Path) -> None:
     """The bot against the stand-in, with the demo session and the terminal chat, until the chat ends."""
-    chat = TerminalChat(standin, files=config.db.with_name("sandbox-files"))
+    chat = TerminalChat(standin, files=_data_folder(config) / "sandbox-files")
     chat.say(f"-- the bot logs to {log_file}, not into this chat")
     coordinator = chat.people[-1]  # one simulated person is an admin, to try the coordinator side
     local, web = web_side(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.i18n import SUPPORTED, is_supported
+from bot.storage.db import Location, is_postgres
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/inspraak.sqlite3"
@@ -39,7 +40,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("token", "INSPRAAK_TOKEN", None, "Bot token from @BotFather (required to run against Telegram)."),
-    Setting("db", "INSPRAAK_DB", DEFAULT_DB, "SQLite database file; its folder is created if missing."),
+    Setting(
+        "db",
+        "INSPRAAK_DB",
+        DEFAULT_DB,
+        "SQLite database file (its folder is created if missing), or a postgresql:// URL.",
+    ),
     Setting("api_url", "INSPRAAK_API_URL", DEFAULT_API_URL, "Bot API base URL (the token is appended)."),
     Setting("file_url", "INSPRAAK_FILE_URL", None, "Bot API file base URL; derived from the API URL if unset."),
     Setting("admins", "INSPRAAK_ADMINS", "", "Comma-separated Telegram user ids allowed to create coordinators."),
@@ -129,7 +135,7 @@ class Config:
     """Everything the bot needs to start."""
 
     token: str | None = field(repr=False)  # a secret: never in logs, errors or the configuration's repr
-    db: Path
+    db: Location = field(repr=False)  # a PostgreSQL URL may hold a password
     api_url: str
     file_url: str
     admins: frozenset[int] = field(default_factory=frozenset)
@@ -269,7 +275,7 @@ def _validate(raw: Mapping[str, str | None]) -> Config:
         web_url=web_url,
         retention_months=int(months),
         token=token,
-        db=Path(raw["db"] or DEFAULT_DB),
+        db=_location(raw["db"] or DEFAULT_DB),
         api_url=api_url,
         file_url=raw["file_url"] or derive_file_url(api_url),
         admins=_admins(raw["admins"] or ""),
@@ -294,6 +300,15 @@ def _webhook(raw: Mapping[str, str | None]) -> tuple[str | None, int, str | None
     if secret is not None and not WEBHOOK_SECRET.match(secret):
         raise ConfigError("INSPRAAK_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
     return url, int(port), secret
+
+
+def _location(text: str) -> Location:
+    """A postgresql:// URL, or else the path of a SQLite file."""
+    if not is_postgres(text):
+        return Path(text)
+    if not urlsplit(text).path.strip("/"):
+        raise ConfigError("INSPRAAK_DB: a PostgreSQL URL names its database, e.g. postgresql://user@host/inspraak")
+    return text
 
 
 def _admins(text: str) -> frozenset[int]:

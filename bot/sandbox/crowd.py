@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 from bot.conversation import Flow, fixed_options, load_flows
 from bot.domain import Cadence, GroupDef, Msg, Phase, Schedule, Session, Text, due_times, normalise_join_code
@@ -22,7 +21,7 @@ from bot.sandbox.people import NoReply, SandboxUser, add_person
 from bot.sandbox.server import StandIn
 from bot.sandbox.terminal import SandboxCommand
 from bot.sandbox.world import ChatMessage
-from bot.storage import Conn, Database, actions, ideas, members, people, sessions, themes
+from bot.storage import Conn, Database, Location, actions, ideas, members, people, sessions, themes
 
 PATIENCE = 60.0  # seconds a simulated person waits for the bot before the crowd gives up
 IDEAS_EACH = 2  # ideas each person gives (fewer when the session allows fewer)
@@ -145,7 +144,7 @@ class Crowd:
     def __init__(
         self,
         standin: StandIn,
-        db: Path,
+        db: Location,
         coordinator: SandboxUser,
         say: Callable[[str], None],
         default_code: str | None = None,

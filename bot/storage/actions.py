@@ -11,7 +11,7 @@ from typing import Any
 from bot.domain import YEAR_END_GRACE, Action, ActionStatus, Cadence, Ending, Progress, Purpose, Schedule, due_times
 from bot.domain.cadence import REMINDER_AFTER
 from bot.storage import people, roles
-from bot.storage.db import Conn, one, rows
+from bot.storage.db import Conn, inserted, one, rows
 from bot.storage.outbox import Letter, cancel, enqueue
 from bot.storage.stamps import iso, utc_now
 
@@ -77,9 +77,10 @@ def create(
 ) -> Action:
     """A new action waiting for its owner to accept the invite."""
     now = utc_now()
-    cursor = conn.execute(
+    action_id = inserted(
+        conn,
         "INSERT INTO action (session_id, title, description, themes, cadence, start_date, months, invite_hash, "
-        "at_time, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "at_time, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             session_id,
             title,
@@ -95,7 +96,7 @@ def create(
             now,
         ),
     )
-    return _load(conn, "id", (cursor.lastrowid,))[0]
+    return _load(conn, "id", (action_id,))[0]
 
 
 def of_session(conn: Conn, session_id: int) -> list[Action]:
@@ -125,12 +126,12 @@ def accept(
         (owner, at.strftime("%H:%M"), now, action.id),
     )
     conn.execute(
-        "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, consent_at, joined_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO membership (session_id, participant_id, pseudonym, consent_at, joined_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (action.session_id, owner, pseudonym, now, now, now),
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO checkin (action_id, period, due_at) VALUES (?, ?, ?)",
+        "INSERT INTO checkin (action_id, period, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(action.id, period, iso(due)) for period, due in dues],
     )
     enqueue(conn, _checkin_letters(action.id, owner, dues))

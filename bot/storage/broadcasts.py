@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain import Purpose
 from bot.storage import members
-from bot.storage.db import Conn, one
+from bot.storage.db import Conn, inserted, one
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.stamps import utc_now
 
@@ -34,11 +34,13 @@ def prepare(conn: Conn, session_id: int, author: int, text: str) -> Broadcast:
         "UPDATE broadcast SET status = 'cancelled' WHERE session_id = ? AND author = ? AND status = 'prepared'",
         (session_id, author),
     )
-    cursor = conn.execute(
-        "INSERT INTO broadcast (session_id, author, text, status, created_at) VALUES (?, ?, ?, 'prepared', ?)",
+    broadcast_id = inserted(
+        conn,
+        "INSERT INTO broadcast (session_id, author, text, status, created_at) VALUES (?, ?, ?, 'prepared', ?) "
+        "RETURNING id",
         (session_id, author, text, utc_now()),
     )
-    found = get(conn, int(cursor.lastrowid or 0))
+    found = get(conn, broadcast_id)
     assert found is not None
     return found
 

@@ -1,21 +1,48 @@
-"""The SQLite system of record: a writer and a reader connection, each in its own thread, and every transaction
-one trip to that thread (the whole unit of work runs there, not one statement at a time)."""
+"""The system of record, whichever engine holds it: a SQLite file (the default) or a PostgreSQL database.
+
+Every transaction is one trip to a database thread: the whole unit of work runs there, not one statement at a time.
+The queries are written once, in the SQL both engines speak, with `?` placeholders; values always travel as
+parameters."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sqlite3
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 BUSY_TIMEOUT = 5.0  # seconds
 T = TypeVar("T")
-Conn = sqlite3.Connection
+Location = Path | str  # a SQLite file, or a postgresql:// URL
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+class Cursor(Protocol):
+    """What a statement gives back, on either engine."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def description(self) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Conn(Protocol):
+    """A connection inside one transaction, on either engine."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+
+
 Work = Callable[[Conn], T]
 
 
@@ -35,205 +62,98 @@ class DatabaseReadOnly(StorageError):
     """The database file, or the folder it is in, cannot be written by this user."""
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the code: (number, name, sql), in order."""
+def is_postgres(location: Location) -> bool:
+    """Whether the location names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(location, str) and urlsplit(location).scheme in POSTGRES_SCHEMES
+
+
+def shown(location: Location) -> str:
+    """The location as it may be printed or logged: a URL without its password."""
+    if not is_postgres(location):
+        return str(location)
+    parts = urlsplit(str(location))
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
+
+
+def migrations(engine: str = "sqlite") -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped for an engine: (number, name, sql), in order.
+
+    SQLite's run from 1; PostgreSQL's start at a baseline that holds the whole schema of its number."""
+    folder = resources.files("bot.storage").joinpath("migrations")
+    if engine != "sqlite":
+        folder = folder.joinpath(engine)
     found = []
-    for entry in resources.files("bot.storage").joinpath("migrations").iterdir():
+    for entry in folder.iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
             found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [number for number, _, _ in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise StorageError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    first = numbers[0] if numbers else 1
+    if numbers != list(range(first, first + len(found))) or (first != 1 and "baseline" not in found[0][1]):
+        raise StorageError(f"{engine} migrations must be numbered without gaps from 1 or a baseline, found {numbers}")
     return found
 
 
-def rows(conn: Conn, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
+def rows(conn: Conn, sql: str, args: Sequence[object] = ()) -> list[Any]:
     """Every row a query returns."""
     return conn.execute(sql, args).fetchall()
 
 
-def one(conn: Conn, sql: str, args: tuple[object, ...] = ()) -> Any | None:
+def one(conn: Conn, sql: str, args: Sequence[object] = ()) -> Any | None:
     """The first row a query returns, or None."""
     return conn.execute(sql, args).fetchone()
 
 
-def _create_private(path: Path) -> None:
-    """Create the file (and its folder) readable by the owner only, before SQLite touches it."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+def inserted(conn: Conn, sql: str, args: Sequence[object]) -> int:
+    """Run an INSERT ... RETURNING id and give the new row's id."""
+    found = conn.execute(sql, args).fetchone()
+    assert found is not None, "an INSERT with RETURNING id gives the row it made"
+    return int(found[0])
 
 
-def _read_only(path: Path) -> DatabaseReadOnly:
-    return DatabaseReadOnly(
-        f"{path} cannot be written by this user (the file, or the folder it is in, is read-only; SQLite also "
-        f"writes {path.name}-wal and {path.name}-shm beside it). Nothing was changed. Make both writable for the "
-        "user that runs inspraak (for example `chmod u+w` on the file and its folder), or point INSPRAAK_DB at "
-        "a writable place."
-    )
+class Database(ABC):
+    """One engine's connections: `write(work)` runs `work(conn)` as one transaction (committed when it returns,
+    rolled back if it raises); `read(work)` runs it on one consistent snapshot of what is committed."""
 
-
-def _is_read_only(error: sqlite3.Error) -> bool:
-    text = str(error).lower()
-    return "readonly" in text or "read-only" in text or "unable to open database" in text
-
-
-class Database:
-    """A write connection and a read-only one, each owned by one thread.
-
-    `write(work)` runs `work(conn)` inside BEGIN IMMEDIATE ... COMMIT in the writer's thread: one trip for the
-    whole transaction, so the write lock is held only while SQLite works. `read(work)` runs in the reader's
-    thread on a snapshot; in WAL mode it sees every commit and never waits for a writer.
-    """
-
-    def __init__(self, path: Path, busy_timeout: float) -> None:
-        self.path = path
-        self.busy_timeout = busy_timeout
-        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="db-write")
-        self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix="db-read")
-        self._writer: Conn | None = None
-        self._reader: Conn | None = None
+    location: Location
 
     @classmethod
-    async def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
-        """Open (creating if needed, owner-only) and migrate the database at `path`.
+    async def open(cls, location: Location, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+        """Open (creating and migrating if needed) the database at `location`: a file path, or a postgresql://
+        URL. `busy_timeout` is how long a write waits for another process's lock before giving up."""
+        if is_postgres(location):
+            from bot.storage.postgres import PostgresDatabase
 
-        `busy_timeout` is how long a write waits for another process's lock before giving up.
-        """
-        database = cls(path, busy_timeout)
-        try:
-            await asyncio.to_thread(_create_private, path)
-        except PermissionError as error:
-            raise _read_only(path) from error
-        try:
-            await database._in(database._writer_thread, database._open_writer)
-            await database._in(database._reader_thread, database._open_reader)
-        except BaseException:
-            await database.close()
-            raise
-        return database
+            return await PostgresDatabase.connect(str(location), busy_timeout)
+        from bot.storage.sqlite import SqliteDatabase
 
-    async def _in(self, thread: ThreadPoolExecutor, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(thread, work)
-
-    def _connect(self) -> Conn:
-        return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
-
-    def _open_writer(self) -> None:
-        """Check the file before changing anything in it, then set the pragmas and migrate."""
-        conn = self._connect()
-        self._writer = conn
-        try:
-            conn.execute("PRAGMA schema_version")
-            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        except sqlite3.DatabaseError as error:
-            if _is_read_only(error):
-                raise _read_only(self.path) from error
-            raise DatabaseCorrupt(
-                f"{self.path} is not a usable SQLite database ({error}). It was left untouched: "
-                "restore a backup or point INSPRAAK_DB at another file."
-            ) from error
-        known = len(migrations())
-        if current > known:
-            raise DatabaseTooNew(
-                f"{self.path} has schema version {current}, but this inspraak knows only up to "
-                f"{known}. Upgrade inspraak; the database was left untouched."
-            )
-        try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StorageError(f"could not switch {self.path} to WAL journal mode (got {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate(conn, current)
-        except sqlite3.OperationalError as error:
-            if _is_read_only(error):
-                raise _read_only(self.path) from error
-            raise
-
-    def _migrate(self, conn: Conn, current: int) -> None:
-        for number, _name, sql in migrations()[current:]:
-            try:
-                # Table rebuilds in a migration need foreign keys off; they are checked before the commit.
-                conn.execute("PRAGMA foreign_keys = OFF")
-                conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};")
-                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise StorageError(f"migration {number} left {len(broken)} broken references; nothing changed")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.execute("PRAGMA foreign_keys = ON")
-
-    def _open_reader(self) -> None:
-        conn = self._connect()
-        conn.execute("PRAGMA query_only = ON")
-        self._reader = conn
+        return await SqliteDatabase.connect(Path(location), busy_timeout)
 
     @property
     def schema_version(self) -> int:
         """How many migrations the code ships."""
         return len(migrations())
 
+    @abstractmethod
     async def write(self, work: Work[T]) -> T:
-        """Run `work(conn)` as one write transaction, in one trip: committed when it returns, rolled back if it
-        raises."""
-        return await self._in(self._writer_thread, partial(self._transaction, work))
+        """Run `work(conn)` as one write transaction, in one trip."""
 
-    def _transaction(self, work: Work[T]) -> T:
-        conn = self._writer
-        assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = work(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # also when COMMIT itself failed (a full disk): never leave one open
-                conn.execute("ROLLBACK")
-            raise
-        return result
-
+    @abstractmethod
     async def read(self, work: Work[T]) -> T:
         """Run `work(conn)` on one consistent snapshot of what is committed, in one trip."""
-        return await self._in(self._reader_thread, partial(self._snapshot, work))
 
-    def _snapshot(self, work: Work[T]) -> T:
-        conn = self._reader
-        assert conn is not None
-        conn.execute("BEGIN")
-        try:
-            return work(conn)
-        finally:
-            conn.execute("COMMIT")
-
+    @abstractmethod
     async def backup(self, target: Path) -> None:
-        """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""
-        await asyncio.to_thread(_create_private, target)
+        """A consistent copy of the live database, readable by the owner only."""
 
-        def copy() -> None:
-            assert self._writer is not None
-            with sqlite3.connect(target) as destination:
-                self._writer.backup(destination)
-            destination.close()
-
-        await self._in(self._writer_thread, copy)
-
+    @abstractmethod
     def trace(self, callback: Callable[[str], None]) -> None:
-        """Call `callback` with every statement either connection runs (for the bench's query plans)."""
-        for conn in (self._writer, self._reader):
-            if conn is not None:
-                conn.set_trace_callback(callback)
+        """Call `callback` with every statement the connections run (for the bench's query plans)."""
 
+    @abstractmethod
     async def close(self) -> None:
-        """Close both connections and their threads; safe to call twice."""
-        for thread, name in ((self._writer_thread, "_writer"), (self._reader_thread, "_reader")):
-            conn = getattr(self, name)
-            if conn is not None:
-                setattr(self, name, None)
-                await self._in(thread, conn.close)
-            thread.shutdown(wait=False)
+        """Close the connections and their threads; safe to call twice."""

@@ -13,7 +13,7 @@ from bot.storage.stamps import iso
 def keep(conn: Conn, update: dict[str, Any], now: datetime) -> bool:
     """Journal an update as it came; False when it is already waiting (Telegram posted it again)."""
     cursor = conn.execute(
-        "INSERT OR IGNORE INTO inbound_update (update_id, body, received_at) VALUES (?, ?, ?)",
+        "INSERT INTO inbound_update (update_id, body, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (int(update["update_id"]), json.dumps(update, ensure_ascii=False), iso(now)),
     )
     return cursor.rowcount == 1

@@ -49,8 +49,10 @@ def request(conn: Conn, kind: str, ref: int, now: datetime, by: int | None = Non
     """Ask for a translation (again); False when the service already said it cannot translate it."""
     conn.execute(
         "INSERT INTO translation_request (kind, ref, period, requested_by, next_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (kind, ref, period) DO UPDATE SET requested_by = COALESCE(excluded.requested_by, requested_by), "
-        "next_at = MIN(next_at, excluded.next_at)",
+        "ON CONFLICT (kind, ref, period) DO UPDATE SET "
+        "requested_by = COALESCE(excluded.requested_by, translation_request.requested_by), "
+        "next_at = CASE WHEN excluded.next_at < translation_request.next_at THEN excluded.next_at "
+        "ELSE translation_request.next_at END",
         (kind, ref, period, by, iso(now)),
     )
     found: Any = one(

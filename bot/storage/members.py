@@ -54,8 +54,8 @@ def enter(
     conn.execute("DELETE FROM run WHERE participant_id = ? AND purpose = 'pool' AND done = 0", (participant_id,))
     conn.execute("DELETE FROM pool_member WHERE participant_id = ? AND consent_at IS NULL", (participant_id,))
     inserted = conn.execute(
-        "INSERT OR IGNORE INTO membership (session_id, participant_id, pseudonym, group_id, joined_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO membership (session_id, participant_id, pseudonym, group_id, joined_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (session.id, participant_id, pseudonym, group_id, now, now),
     )
     membership = of(conn, participant_id, session.id, session)
@@ -108,9 +108,9 @@ def reach(conn: Conn, session_id: int, purpose: str, period: str) -> tuple[int, 
     found = one(
         conn,
         "SELECT "
-        "COALESCE(SUM(p.stopped_at IS NULL AND EXISTS (SELECT 1 FROM outbox o WHERE o.purpose = ? AND o.period = ? "
-        "AND o.recipient = m.participant_id AND o.status = 'sent')), 0), "
-        "COALESCE(SUM(p.stopped_at IS NOT NULL), 0), "
+        "COUNT(CASE WHEN p.stopped_at IS NULL AND EXISTS (SELECT 1 FROM outbox o WHERE o.purpose = ? "
+        "AND o.period = ? AND o.recipient = m.participant_id AND o.status = 'sent') THEN 1 END), "
+        "COUNT(CASE WHEN p.stopped_at IS NOT NULL THEN 1 END), "
         "(SELECT COUNT(*) FROM outbox o JOIN membership w ON w.participant_id = o.recipient WHERE w.session_id = ? "
         "AND o.status IN ('pending', 'sending') AND (o.purpose = 'notice' OR (o.purpose = ? AND o.period = ?))) "
         "FROM membership m JOIN participant p ON p.id = m.participant_id "

@@ -46,9 +46,11 @@ class Letter:
 
 
 _INSERT = (
-    "INSERT OR IGNORE INTO outbox (purpose, recipient, chat_id, period, due_at, collapse_key, payload, status, "
-    "attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (purpose, recipient, chat_id, period, due_at, collapse_key, payload, status, "
+    "attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
+
+_CLAIMED = _INSERT + " RETURNING id"
 
 _OF_CHAT = (
     "SELECT o.id, o.purpose, o.recipient, COALESCE(o.chat_id, p.telegram_id), p.locale, o.period, o.due_at, "
@@ -107,16 +109,17 @@ def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter])
         )
         conn.executemany(_INSERT, [_values(m, "pending", now) for m in letters])
         return []
-    ids = []
+    made = []  # a letter already journaled (the same purpose, person and period) is not delivered twice
     for letter in letters:
-        cursor = conn.execute(_INSERT, _values(letter, "sending", now))
-        ids.append(int(cursor.lastrowid or 0))
+        found = one(conn, _CLAIMED, _values(letter, "sending", now))
+        if found is not None:
+            made.append((int(found[0]), letter))
     locale = one(conn, "SELECT locale FROM participant WHERE id = ?", (recipient,)) if recipient else None
     return [
         OutboxRow(
             row_id, m.purpose, recipient, chat, locale[0] if locale else None, m.period, iso(m.due_at), 1, m.payload
         )
-        for row_id, m in zip(ids, letters, strict=True)
+        for row_id, m in made
     ]
 
 
@@ -178,7 +181,7 @@ def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
         "SELECT chat FROM (SELECT COALESCE(o.chat_id, p.telegram_id) AS chat, o.id, o.not_before, "
         "ROW_NUMBER() OVER (PARTITION BY COALESCE(o.chat_id, p.telegram_id) ORDER BY o.id) AS place "
         "FROM outbox o LEFT JOIN participant p ON p.id = o.recipient WHERE o.status = 'pending' AND o.due_at <= ? "
-        "AND NOT (o.purpose IN (SELECT value FROM json_each(?)) AND o.not_before > ?)) "
+        "AND NOT (o.purpose IN (SELECT value FROM json_each(?)) AND o.not_before > ?)) AS due "
         "WHERE place = 1 AND chat IS NOT NULL AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
         (stamp, json.dumps(sorted(LAST)), stamp, stamp, limit),
     )
@@ -210,7 +213,8 @@ def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxR
 def recover(conn: Conn) -> int:
     """After a crash, rows caught mid-send go back to pending (they may be sent once more, never lost)."""
     cursor = conn.execute(
-        "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
+        "UPDATE outbox SET status = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+        "updated_at = ? "
         "WHERE status = 'sending'",
         (utc_now(),),
     )
@@ -220,7 +224,8 @@ def recover(conn: Conn) -> int:
 def release(conn: Conn, row_ids: list[int]) -> None:
     """Claimed rows that were never tried go back to pending, with no attempt counted."""
     conn.executemany(
-        "UPDATE outbox SET status = 'pending', attempts = MAX(0, attempts - 1), updated_at = ? "
+        "UPDATE outbox SET status = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+        "updated_at = ? "
         "WHERE id = ? AND status = 'sending'",
         [(utc_now(), row_id) for row_id in row_ids],
     )

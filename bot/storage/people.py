@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from bot.domain import Participant, make_pseudonym
-from bot.storage.db import Conn, one
+from bot.storage.db import Conn, inserted, one
 from bot.storage.stamps import iso, utc_now
 
 
@@ -28,11 +28,13 @@ def ensure(conn: Conn, telegram_id: int) -> Participant:
     if existing is not None:
         return existing
     now = utc_now()
-    cursor = conn.execute(
-        "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)",
+    participant_id = inserted(
+        conn,
+        "INSERT INTO participant (telegram_id, pseudonym, locale, created_at, updated_at) VALUES (?, ?, NULL, ?, ?) "
+        "RETURNING id",
         (telegram_id, _free_pseudonym(conn), now, now),
     )
-    created = by_id(conn, int(cursor.lastrowid or 0))
+    created = by_id(conn, participant_id)
     assert created is not None
     return created
 

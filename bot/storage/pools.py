@@ -11,7 +11,7 @@ from typing import Any
 from bot.domain import Membership, Purpose, Session
 from bot.domain.pool import INVITATION_WINDOW_DAYS, Audience, Member, Pool, json_list
 from bot.storage import members, sessions
-from bot.storage.db import Conn, one, rows
+from bot.storage.db import Conn, inserted, one, rows
 from bot.storage.outbox import Letter, enqueue
 from bot.storage.stamps import iso, utc_now
 
@@ -118,9 +118,10 @@ def create(
     source_locale: str | None = None,
 ) -> Pool:
     """A new pool owned by this coordinator (by participant id), with a fresh join code."""
-    cursor = conn.execute(
+    pool_id = inserted(
+        conn,
         "INSERT INTO pool (code, owner, name, region, description, topics, fields, monthly_limit, created_at, "
-        "source_locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "source_locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             sessions.free_code(conn, "pool"),
             owner,
@@ -134,7 +135,7 @@ def create(
             source_locale,
         ),
     )
-    found = by_id(conn, int(cursor.lastrowid or 0))
+    found = by_id(conn, pool_id)
     assert found is not None
     return found
 
@@ -197,7 +198,7 @@ def answer(
     now = utc_now()
     conn.execute(
         "UPDATE pool_member SET updated_at = ?, group_id = COALESCE(?, group_id), profile = COALESCE(?, profile), "
-        "consent_at = CASE WHEN ? THEN COALESCE(consent_at, ?) ELSE consent_at END WHERE id = ?",
+        "consent_at = CASE WHEN ? = 1 THEN COALESCE(consent_at, ?) ELSE consent_at END WHERE id = ?",
         (now, group_id, json.dumps(dict(profile)) if profile is not None else None, consent, now, member_id),
     )
 
@@ -205,7 +206,8 @@ def answer(
 def drop(conn: Conn, member_id: int) -> None:
     """A member leaves (or declined): their row goes, and so do invitations still waiting in the outbox."""
     conn.execute(
-        "DELETE FROM outbox WHERE purpose = ? AND status = 'pending' AND json_extract(payload, '$.member') = ?",
+        "DELETE FROM outbox WHERE purpose = ? AND status = 'pending' "
+        "AND CAST(json_extract(payload, '$.member') AS INTEGER) = ?",
         (Purpose.POOL_INVITE.value, member_id),
     )
     conn.execute("DELETE FROM pool_member WHERE id = ?", (member_id,))
@@ -238,16 +240,18 @@ def invite(conn: Conn, pool: Pool, session: Session, audience: Audience, moment:
     stamp = iso(moment)
     eligible, over = _audience(conn, pool, session.id, audience, moment)
     conn.execute(
-        "INSERT OR IGNORE INTO pool_consultation (pool_id, session_id, topic, invited_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO pool_consultation (pool_id, session_id, topic, invited_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (pool.id, session.id, audience.topic, stamp),
     )
     letters = []
     for invited in eligible:
-        cursor = conn.execute(
-            "INSERT INTO pool_invitation (pool_id, session_id, member_id, invited_at) VALUES (?, ?, ?, ?)",
+        invitation = inserted(
+            conn,
+            "INSERT INTO pool_invitation (pool_id, session_id, member_id, invited_at) VALUES (?, ?, ?, ?) RETURNING id",
             (pool.id, session.id, invited.id, stamp),
         )
-        payload = {"invitation": cursor.lastrowid, "session": session.id, "member": invited.id}
+        payload = {"invitation": invitation, "session": session.id, "member": invited.id}
         letters.append(Letter(Purpose.POOL_INVITE, invited.participant_id, str(session.id), moment, payload))
     enqueue(conn, letters)
     return Reach(len(eligible), over)

@@ -107,12 +107,12 @@ def purge(conn: Conn, cutoff: datetime, dry_run: bool) -> Purge:
         ids = json.dumps([int(s["id"]) for s in sessions])
         conn.execute(
             "UPDATE membership SET pseudonym = ?, wants_updates = 0 "
-            "WHERE session_id IN (SELECT value FROM json_each(?))",
+            "WHERE session_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
             (DELETED, ids),
         )
         conn.execute(
             "UPDATE idea SET voice_file_id = ? WHERE voice_file_id IS NOT NULL "
-            "AND session_id IN (SELECT value FROM json_each(?))",
+            "AND session_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
             (DELETED, ids),
         )
         for person in people:
@@ -126,21 +126,21 @@ def _stale(conn: Conn, cutoff: datetime) -> tuple[list[dict[str, Any]], list[int
     sessions = _all(
         conn,
         "SELECT s.id, s.code, s.title FROM session s WHERE s.phase IN ('closed', 'follow_up') AND "
-        "MAX(s.created_at, "
-        "COALESCE((SELECT MAX(i.created_at) FROM idea i WHERE i.session_id = s.id), ''), "
-        "COALESCE((SELECT MAX(v.cast_at) FROM vote v WHERE v.session_id = s.id), ''), "
-        "COALESCE((SELECT MAX(c.due_at) FROM checkin c JOIN action a ON a.id = c.action_id "
-        "WHERE a.session_id = s.id), '')) < ? "
+        "s.created_at < ? "
+        "AND NOT EXISTS (SELECT 1 FROM idea i WHERE i.session_id = s.id AND i.created_at >= ?) "
+        "AND NOT EXISTS (SELECT 1 FROM vote v WHERE v.session_id = s.id AND v.cast_at >= ?) "
+        "AND NOT EXISTS (SELECT 1 FROM checkin c JOIN action a ON a.id = c.action_id "
+        "WHERE a.session_id = s.id AND c.due_at >= ?) "
         "AND EXISTS (SELECT 1 FROM membership m WHERE m.session_id = s.id AND m.pseudonym != ?)",
-        (iso(cutoff), DELETED),
+        (iso(cutoff), iso(cutoff), iso(cutoff), iso(cutoff), DELETED),
     )
     ids = json.dumps([int(s["id"]) for s in sessions])
     people = rows(
         conn,
         "SELECT DISTINCT m.participant_id FROM membership m JOIN participant p ON p.id = m.participant_id "
-        "WHERE m.session_id IN (SELECT value FROM json_each(?)) AND p.telegram_id IS NOT NULL "
+        "WHERE m.session_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) AND p.telegram_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM membership other WHERE other.participant_id = m.participant_id "
-        "AND other.session_id NOT IN (SELECT value FROM json_each(?))) "
+        "AND other.session_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?))) "
         "AND NOT EXISTS (SELECT 1 FROM pool_member pm WHERE pm.participant_id = m.participant_id)",
         (ids, ids),
     )
@@ -152,8 +152,12 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
         [r[0] for r in rows(conn, "SELECT id FROM membership WHERE participant_id = ?", (participant_id,))]
     )
     if delete_contributions:
-        conn.execute("DELETE FROM idea WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
-        conn.execute("DELETE FROM vote WHERE membership_id IN (SELECT value FROM json_each(?))", (memberships,))
+        conn.execute(
+            "DELETE FROM idea WHERE membership_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", (memberships,)
+        )
+        conn.execute(
+            "DELETE FROM vote WHERE membership_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", (memberships,)
+        )
         conn.execute(
             "UPDATE checkin SET help = NULL, note = NULL, note_voice = NULL, help_voice = NULL, "
             "note_translation = NULL, help_translation = NULL, translation_machine = NULL "
@@ -163,7 +167,7 @@ def _forget(conn: Conn, participant_id: int, delete_contributions: bool) -> None
     else:  # a voice is a person's own: the recording goes, what was written down from it stays
         conn.execute(
             "UPDATE idea SET voice_file_id = ? WHERE voice_file_id IS NOT NULL "
-            "AND membership_id IN (SELECT value FROM json_each(?))",
+            "AND membership_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
             (DELETED, memberships),
         )
         conn.execute(

@@ -41,7 +41,8 @@ def make_coordinator(conn: Conn, telegram_id: int) -> Coordinator:
     """Make someone a coordinator (admins are, from their first command on)."""
     participant = people.ensure(conn, telegram_id)
     conn.execute(
-        "INSERT OR IGNORE INTO coordinator (participant_id, created_at) VALUES (?, ?)", (participant.id, utc_now())
+        "INSERT INTO coordinator (participant_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (participant.id, utc_now()),
     )
     found = coordinator(conn, telegram_id)
     assert found is not None
@@ -56,7 +57,7 @@ def use(conn: Conn, participant_id: int, session_id: int | None) -> None:
 def own(conn: Conn, participant_id: int, session_id: int, role: str = "owner") -> None:
     """Let a coordinator run a session, as its owner or as a co-coordinator."""
     conn.execute(
-        "INSERT OR IGNORE INTO session_coordinator (session_id, participant_id, role) VALUES (?, ?, ?)",
+        "INSERT INTO session_coordinator (session_id, participant_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (session_id, participant_id, role),
     )
 

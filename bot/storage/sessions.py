@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from bot.domain import GroupDef, Phase, Session, make_join_code
-from bot.storage.db import Conn, one, rows
+from bot.storage.db import Conn, inserted, one, rows
 from bot.storage.stamps import utc_now
 
 _SESSION = (
@@ -45,9 +45,10 @@ def create(
     voting: str,
 ) -> Session:
     """A session with a fresh join code and its groups."""
-    cursor = conn.execute(
+    session_id = inserted(
+        conn,
         "INSERT INTO session (code, title, question, languages, idea_limit, phase, source_locale, voting, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             free_code(conn, "session"),
             title,
@@ -60,7 +61,6 @@ def create(
             utc_now(),
         ),
     )
-    session_id = int(cursor.lastrowid or 0)
     conn.executemany(
         "INSERT INTO session_group (session_id, id, name, position) VALUES (?, ?, ?, ?)",
         [(session_id, g.id, g.name, i) for i, g in enumerate(groups)],

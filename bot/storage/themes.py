@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Theme
-from bot.storage.db import Conn, rows
+from bot.storage.db import Conn, inserted, rows
 from bot.storage.stamps import utc_now
 
 
@@ -17,12 +17,13 @@ def of_session(conn: Conn, session_id: int) -> list[Theme]:
 
 def add(conn: Conn, session_id: int, name: str, emoji: str | None) -> Theme:
     """A new theme at the end of the list."""
-    cursor = conn.execute(
+    theme_id = inserted(
+        conn,
         "INSERT INTO theme (session_id, name, emoji, position, created_at) VALUES "
-        "(?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM theme WHERE session_id = ?), ?)",
+        "(?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM theme WHERE session_id = ?), ?) RETURNING id",
         (session_id, name, emoji, session_id, utc_now()),
     )
-    return next(t for t in of_session(conn, session_id) if t.id == cursor.lastrowid)
+    return next(t for t in of_session(conn, session_id) if t.id == theme_id)
 
 
 def rename(conn: Conn, session_id: int, theme_id: int, name: str, emoji: str | None = None) -> bool:

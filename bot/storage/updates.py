@@ -11,7 +11,9 @@ from bot.storage.stamps import iso, utc_now
 
 def claim(conn: Conn, key: str) -> bool:
     """Record an update as handled in the caller's transaction; False if it was handled before."""
-    cursor = conn.execute("INSERT OR IGNORE INTO processed_update (key, processed_at) VALUES (?, ?)", (key, utc_now()))
+    cursor = conn.execute(
+        "INSERT INTO processed_update (key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, utc_now())
+    )
     return cursor.rowcount == 1
 
 
@@ -23,14 +25,14 @@ def handled(conn: Conn, key: str) -> bool:
 def set_aside(conn: Conn, update_id: int, key: str, kinds: str, reason: str) -> None:
     """Keep the id of an update that cannot be handled, and why (never its content); once, however often it came."""
     conn.execute(
-        "INSERT OR IGNORE INTO set_aside (update_id, key, kinds, reason, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO set_aside (update_id, key, kinds, reason, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (update_id, key, kinds, reason, utc_now()),
     )
 
 
 def set_aside_ids(conn: Conn) -> list[int]:
     """The ids of the updates set aside, oldest first (for operators and tests)."""
-    return [int(r[0]) for r in rows(conn, "SELECT update_id FROM set_aside ORDER BY rowid")]
+    return [int(r[0]) for r in rows(conn, "SELECT update_id FROM set_aside ORDER BY at, update_id")]
 
 
 def prune(conn: Conn, before: datetime) -> None:

@@ -38,8 +38,8 @@ class Draft:
 def request(conn: Conn, membership_id: int, seqs: list[int], now: datetime) -> None:
     """A person's new voice ideas wait for the transcriber."""
     conn.executemany(
-        "INSERT OR IGNORE INTO voice_draft (idea_id, next_at) SELECT id, ? FROM idea "
-        "WHERE membership_id = ? AND seq = ? AND kind = 'voice'",
+        "INSERT INTO voice_draft (idea_id, next_at) SELECT id, ? FROM idea "
+        "WHERE membership_id = ? AND seq = ? AND kind = 'voice' ON CONFLICT DO NOTHING",
         [(iso(now), membership_id, seq) for seq in seqs],
     )
 

@@ -24,7 +24,9 @@ class VoteRecord:
 def cast(conn: Conn, session_id: int, membership_id: int, method: str, payload: Any) -> None:
     """Store a person's vote, replacing an earlier one."""
     conn.execute(
-        "INSERT OR REPLACE INTO vote (session_id, membership_id, method, payload, cast_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO vote (session_id, membership_id, method, payload, cast_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (session_id, membership_id) DO UPDATE SET method = excluded.method, payload = excluded.payload, "
+        "cast_at = excluded.cast_at",
         (session_id, membership_id, method, json.dumps(payload), utc_now()),
     )
 

@@ -101,7 +101,7 @@ async def serve(
     check_registrations()
     database = await Database.open(config.db, busy_timeout)
     try:
-        secret = await asyncio.to_thread(load_or_create_secret, config.db)
+        secret = await asyncio.to_thread(load_or_create_secret, config.db, config.token)
         translator = build_translator(config.translator, config.translator_url, config.translator_key)
         transcriber = build_transcriber(
             config.transcriber, config.transcriber_url, config.transcriber_key, config.transcriber_model

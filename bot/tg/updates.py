@@ -31,15 +31,21 @@ def dedupe_key(update: Update, secret: bytes) -> str:
     return update_key(raw, secret)
 
 
+def typed(text: str) -> str:
+    """What a person typed, as text can be stored: without U+0000, which no keyboard types and PostgreSQL's text
+    cannot hold (the same on both engines)."""
+    return text.replace("\x00", "")
+
+
 def to_event(message: Message) -> Event:
     """What a person's message means to a flow."""
     if message.text is not None:
-        return TextIn(message.text)
+        return TextIn(typed(message.text))
     if message.voice is not None:
         return VoiceIn(message.voice.file_id, int(seconds(message.voice, "duration")))
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
     if message.caption:  # a photo or file with words: the words are taken, and the person told the file was not
-        return TextIn(message.caption, attachment=kind)
+        return TextIn(typed(message.caption), attachment=kind)
     return OtherIn(kind)
 
 
@@ -74,7 +80,13 @@ def incoming(update: Update, username: str, secret: bytes) -> Incoming | None:
     if update.edited_message is not None:
         edited = update.edited_message
         private = edited.chat.type == ChatType.PRIVATE
-        return Incoming(key, edited.chat_id, private, _sender(update), edited=Edited(edited.message_id, edited.text))
+        return Incoming(
+            key,
+            edited.chat_id,
+            private,
+            _sender(update),
+            edited=Edited(edited.message_id, typed(edited.text) if edited.text is not None else None),
+        )
     if update.message is not None:
         message = update.message
         private = message.chat.type == ChatType.PRIVATE

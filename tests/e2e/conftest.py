@@ -21,6 +21,7 @@ from bot.storage import people
 from bot.tg import serve
 from bot.web import listening_socket, pages
 from tests.conftest import TOKEN
+from tests.databases import db_for
 from tests.e2e.browser import FLAGS, chromium
 from tests.store import read
 
@@ -111,7 +112,7 @@ def admin(standin: StandIn) -> SandboxUser:
 @pytest.fixture
 async def bot(standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser) -> AsyncIterator[RunningBot]:
     """The bot, running against the stand-in with a database of its own and one admin."""
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    config = replace(config_for(standin, db_for(tmp_path)), admins=frozenset({admin.id}))
     running = RunningBot(standin, config, catalogs)
     await running.start()
     yield running
@@ -134,7 +135,7 @@ async def web_bot(
     """The bot with its web pages on a free port of 127.0.0.1 (`bot.config.pages` says where)."""
     sock = listening_socket("127.0.0.1", 0)
     config = replace(
-        config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}), web_port=sock.getsockname()[1]
+        config_for(standin, db_for(tmp_path)), admins=frozenset({admin.id}), web_port=sock.getsockname()[1]
     )
     running = RunningBot(standin, config, catalogs, web=partial(pages, sock=sock))
     await running.start()

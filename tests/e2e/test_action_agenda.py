@@ -21,6 +21,7 @@ from bot.i18n import Catalogs, native_name
 from bot.sandbox import ApiError, ChatMessage, SandboxUser, StandIn, add_person
 from bot.storage import Conn, actions, ideas, members, outbox, people, themes, votes
 from bot.storage.actions import CheckinRecord
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import flow_text, next_phase
 from tests.e2e.test_prioritising import collecting_session, join, open_voting, session_in_phase
@@ -71,7 +72,7 @@ def clock() -> Clock:
 async def bot(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser, clock: Clock
 ) -> AsyncIterator[RunningBot]:
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), admins=frozenset({admin.id}))
+    config = replace(config_for(standin, db_for(tmp_path)), admins=frozenset({admin.id}))
     clock.db = config.db
     running = RunningBot(standin, config, catalogs, clock=clock, tick=timedelta(seconds=0.03))
     await running.start()

@@ -29,6 +29,7 @@ from bot.storage import themes as theme_store
 from bot.suggest.model import available
 from bot.web import listening_socket, pages
 from bot.web.render import FORBIDDEN
+from tests.databases import db_for
 from tests.e2e.browser import artifact
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import join_with
@@ -263,7 +264,7 @@ async def test_inside_telegram_the_board_opens_as_a_mini_app_for_whoever_runs_th
     sock = listening_socket("127.0.0.1", 0)
     local = f"http://127.0.0.1:{sock.getsockname()[1]}"
     public = "https://inspraak.example.org"  # behind the venue's HTTPS proxy; the test opens the local address
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), web_port=8443, web_url=public)
+    config = replace(config_for(standin, db_for(tmp_path)), web_port=8443, web_url=public)
     running = RunningBot(standin, config, catalogs, web=partial(pages, sock=sock))
     await running.start()
     try:

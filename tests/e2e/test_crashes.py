@@ -13,7 +13,9 @@ from pathlib import Path
 from bot.domain import Phase
 from bot.i18n import Catalogs
 from bot.sandbox import StandIn, add_person
-from bot.storage import sessions
+from bot.storage import is_postgres, sessions
+from bot.storage.db import rows
+from tests.databases import db_for
 from tests.e2e.process import BotProcess
 from tests.e2e.room import Member, Room, doubles
 from tests.store import owned_session, read, write
@@ -27,7 +29,7 @@ GROUPS = ("newcomer", "newcomer", "resident", "newcomer", "professional")
 async def test_a_hundred_kills_during_a_whole_session_lose_nothing_and_tell_everyone_everything(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs
 ) -> None:
-    db = tmp_path / "inspraak.sqlite3"
+    db = db_for(tmp_path)
     marloes = add_person(standin, "Marloes", "nl")
     themes = tuple((name, None) for name in THEMES)
     session = await write(
@@ -94,10 +96,15 @@ async def test_a_hundred_kills_during_a_whole_session_lose_nothing_and_tell_ever
         assert during == KILLS, f"only {during} kills while the session ran ({time.perf_counter() - started:.0f}s)"
         for member in members:  # what was told at least once stays told: ask again, nothing new is needed
             await room.results_reached(member)
-        with sqlite3.connect(db) as check:
-            stored = [r[0] for r in check.execute("SELECT text FROM idea WHERE session_id = ?", (session.id,))]
-            cast = check.execute("SELECT COUNT(*) FROM vote WHERE session_id = ?", (session.id,)).fetchone()[0]
-            assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = await read(
+            db, lambda conn: [r[0] for r in rows(conn, "SELECT text FROM idea WHERE session_id = ?", (session.id,))]
+        )
+        cast = await read(
+            db, lambda conn: rows(conn, "SELECT COUNT(*) FROM vote WHERE session_id = ?", (session.id,))[0][0]
+        )
+        if not is_postgres(db):
+            with sqlite3.connect(db) as check:
+                assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         confirmed = [idea for m in members for idea in m.confirmed]
         assert sorted(stored) == sorted(confirmed), "every confirmed idea is stored, exactly once"
         assert sorted(confirmed) == sorted(idea for m in members for idea in m.ideas), "and every idea was confirmed"

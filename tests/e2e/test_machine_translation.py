@@ -30,6 +30,7 @@ from bot.sandbox.world import ChatMessage
 from bot.storage import Conn, actions, ideas, machine, people, pools, roles, translations
 from bot.storage.ideas import IdeaCard
 from bot.web import listening_socket, pages
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_board import board_link
 from tests.e2e.test_coordinators import create_by_wizard, join_with
@@ -64,7 +65,7 @@ async def translating_bot(
 
 def translated_config(standin: StandIn, tmp_path: Path, service: LibreTranslateStandIn) -> Config:
     """The bot's configuration with LibreTranslate as its translation service."""
-    config = config_for(standin, tmp_path / "inspraak.sqlite3")
+    config = config_for(standin, db_for(tmp_path))
     return replace(config, translator="libretranslate", translator_url=service.url)
 
 

@@ -16,9 +16,10 @@ from bot.domain import Phase
 from bot.domain.results import Method
 from bot.i18n import Catalogs
 from bot.sandbox import SandboxUser, StandIn, add_person
-from bot.storage import Conn, ideas, sessions, votes
+from bot.storage import Conn, ideas, is_postgres, sessions, votes
 from bot.storage import privacy as privacy_store
 from bot.storage.privacy import Purge
+from tests.databases import tables
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_prioritising import collecting_session, join, open_voting
 from tests.store import delivered, read, write
@@ -26,9 +27,8 @@ from tests.store import delivered, read, write
 
 def _containing(conn: Conn, needles: list[str]) -> list[tuple[str, str, object]]:
     found = []
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
-    for table in tables:
-        cursor = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from sqlite_master)
+    for table in tables(conn):
+        cursor = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from the database's own catalogue)
         columns = [d[0] for d in cursor.description]
         for row in cursor.fetchall():
             for column, value in zip(columns, row, strict=True):
@@ -135,6 +135,9 @@ async def test_a_backup_made_while_the_bot_runs_is_complete_consistent_and_priva
     session = await take_part(zenobia, standin, catalogs, bot, admin)
     target = tmp_path / "backups" / "inspraak-backup.sqlite3"
     argv = ["--db", str(bot.config.db), "backup", str(target)]
+    if is_postgres(bot.config.db):  # PostgreSQL is backed up with pg_dump: the command says so and makes nothing
+        assert await asyncio.to_thread(main, argv) == 2 and not target.exists()
+        return
     assert await asyncio.to_thread(main, argv) == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     with sqlite3.connect(target) as copy:

@@ -13,6 +13,7 @@ from bot.i18n import Catalogs
 from bot.sandbox import StandIn, add_person
 from bot.storage import Conn, actions, people
 from tests.conftest import TOKEN
+from tests.databases import db_for
 from tests.e2e.process import BotProcess
 from tests.e2e.room import PATIENCE, Member, Room, flow
 from tests.store import owned_session, write
@@ -23,7 +24,7 @@ THEMES = ("Taal", "Werk", "Ontmoeten", "Zorg")
 async def test_a_whole_session_at_debug_level_leaves_no_personal_data_in_the_log(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs
 ) -> None:
-    db, log = tmp_path / "inspraak.sqlite3", tmp_path / "bot.log"
+    db, log = db_for(tmp_path), tmp_path / "bot.log"
     marloes = add_person(standin, "Marloesje", "nl", username="marloes_coordinator")
     themes = tuple((name, None) for name in THEMES)
     session = await write(db, lambda conn: owned_session(conn, marloes.id, "Thuis", "Wat helpt?", themes=themes))

@@ -160,7 +160,7 @@ async def test_forged_expired_and_other_links_are_refused_kindly(
     session = await session_of(web_bot, marloes)
     pages = web_bot.config.pages
     assert pages is not None
-    secret = load_or_create_secret(web_bot.config.db)
+    secret = load_or_create_secret(web_bot.config.db, web_bot.config.token)
     now = datetime.now(UTC)
     good = grant_for(PageRole.PROJECTOR, session.id, now)
     token = sign(secret, good)

@@ -16,6 +16,7 @@ from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.params import Params
 from bot.storage import Conn, people
 from bot.storage.outbox import Letter, enqueue
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_participant_journey import join
 from tests.e2e.test_prioritising import collecting_session
@@ -32,7 +33,7 @@ NEWS = "Nieuws uit Assen"
 async def test_a_reply_goes_before_the_notices_already_waiting_and_the_overall_limit_holds(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs, admin: SandboxUser
 ) -> None:
-    config = replace(config_for(standin, tmp_path / "db.sqlite3"), admins=frozenset({admin.id}))
+    config = replace(config_for(standin, db_for(tmp_path)), admins=frozenset({admin.id}))
     limits = {"overall_max_rate": OVERALL, "private_chat_max_rate": 100, "private_chat_time_period": 1}
     bot = RunningBot(standin, config, catalogs, limits=limits)
     await bot.start()

@@ -13,6 +13,7 @@ from bot.i18n import Catalogs
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, add_person
 from tests.conftest import TOKEN
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 
 
@@ -22,7 +23,7 @@ async def test_with_debug_logging_the_token_appears_in_no_log_line(
     stream = io.StringIO()
     configure_logging(logging.DEBUG, secrets=[TOKEN], stream=stream)
     caplog.set_level(logging.DEBUG)
-    running = RunningBot(standin, config_for(standin, tmp_path / "db.sqlite3"), catalogs)
+    running = RunningBot(standin, config_for(standin, db_for(tmp_path)), catalogs)
     await running.start()
     try:
         amal = add_person(standin, "Amal", "ar")
@@ -43,7 +44,7 @@ async def test_a_token_the_api_rejects_stops_the_bot_without_showing_it(
     standin: StandIn, tmp_path: Path, catalogs: Catalogs
 ) -> None:
     wrong = "555555555:AAHthisTOKENisWRONGandREJECTEDbyTHEapi"
-    running = RunningBot(standin, config_for(standin, tmp_path / "db.sqlite3", token=wrong), catalogs)
+    running = RunningBot(standin, config_for(standin, db_for(tmp_path), token=wrong), catalogs)
     with pytest.raises(ConfigError) as refused:
         await running.start()
     assert "401" in str(refused.value) and wrong not in str(refused.value)

@@ -18,6 +18,7 @@ from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.world import ChatMessage
 from bot.storage import translations
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import next_phase
 from tests.store import owned_session, write
@@ -174,7 +175,7 @@ async def prompted(standin: StandIn, tmp_path: Path) -> AsyncIterator[tuple[Runn
     folder = tmp_path / "locales" / "fa" / "voice"
     folder.mkdir(parents=True)
     (folder / "intake.group.say.ogg").write_bytes(read_aloud)
-    config = config_for(standin, tmp_path / "inspraak.sqlite3")
+    config = config_for(standin, db_for(tmp_path))
     running = RunningBot(standin, config, Catalogs(recordings=tmp_path / "locales"))
     await running.start()
     yield running, read_aloud

@@ -17,6 +17,7 @@ from bot.i18n import Catalogs, native_name
 from bot.sandbox import SandboxUser, StandIn, add_person
 from bot.sandbox.people import VOICE_BYTES
 from bot.storage import Conn, ideas
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import join_with
 from tests.hear_standins import TranscriptionStandIn, heard
@@ -32,7 +33,7 @@ async def listening_bot(
 ) -> AsyncIterator[RunningBot]:
     """The bot writing down voice notes with the Whisper base model it ships (joined into a folder of the test's)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    config = replace(config_for(standin, tmp_path / "inspraak.sqlite3"), transcriber="local", voice_max_seconds=30)
+    config = replace(config_for(standin, db_for(tmp_path)), transcriber="local", voice_max_seconds=30)
     running = RunningBot(standin, config, catalogs)
     await running.start()
     yield running
@@ -138,9 +139,7 @@ async def test_with_a_transcription_server_the_consent_names_it_and_a_busy_serve
 ) -> None:
     server = TranscriptionStandIn()
     await server.start()
-    config = replace(
-        config_for(standin, tmp_path / "inspraak.sqlite3"), transcriber="openai", transcriber_url=server.url
-    )
+    config = replace(config_for(standin, db_for(tmp_path)), transcriber="openai", transcriber_url=server.url)
     running = RunningBot(standin, config, catalogs, tick=timedelta(seconds=0.05))
     await running.start()
     try:

@@ -26,6 +26,7 @@ from bot.sandbox.server import SECRET_HEADER
 from bot.storage import Conn, ideas, inbound
 from bot.tg.webhook import derived_secret
 from bot.web import listening_socket
+from tests.databases import db_for
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_coordinators import join_with
 from tests.store import owned_session, read, write
@@ -35,7 +36,7 @@ IDEA = "Meer taallessen in de bibliotheek"
 
 def hooked_config(standin: StandIn, tmp_path: Path, port: int) -> Config:
     """The bot taking updates by webhook on 127.0.0.1 (Telegram itself would post to an https:// address)."""
-    config = config_for(standin, tmp_path / "inspraak.sqlite3")
+    config = config_for(standin, db_for(tmp_path))
     return replace(config, webhook_url=f"http://127.0.0.1:{port}/telegram", webhook_port=port)
 
 

@@ -222,8 +222,19 @@ def test_the_configuration_shown_whole_holds_none_of_its_secrets() -> None:
         "INSPRAAK_TRANSCRIBER_URL": "http://127.0.0.1:8000",
         "INSPRAAK_TRANSCRIBER_KEY": "sk-transcriber-secret",
         "INSPRAAK_WEBHOOK_SECRET": "webhook-secret-value",
+        "INSPRAAK_DB": "postgresql://inspraak:db-password-secret@db.example.org/inspraak",
     }
     shown = repr(configuration.load(environ=secrets, env_file=None))
+    assert "db-password-secret" not in shown
     for name in ("INSPRAAK_TOKEN", "INSPRAAK_TRANSLATOR_KEY", "INSPRAAK_TRANSCRIBER_KEY", "INSPRAAK_WEBHOOK_SECRET"):
         assert secrets[name] not in shown
     assert "deepl" in shown, "the rest is there to read"
+
+
+def test_a_postgresql_url_chooses_postgresql_and_a_path_stays_a_sqlite_file() -> None:
+    url = "postgresql://inspraak@db.example.org:5433/inspraak"
+    assert configuration.load(environ={"INSPRAAK_DB": url}, env_file=None).db == url
+    assert configuration.load(environ={"INSPRAAK_DB": "postgres://h/db"}, env_file=None).db == "postgres://h/db"
+    assert configuration.load(environ={"INSPRAAK_DB": "x/postgresql.db"}, env_file=None).db == Path("x/postgresql.db")
+    with pytest.raises(configuration.ConfigError, match="names its database"):
+        configuration.load(environ={"INSPRAAK_DB": "postgresql://inspraak@db.example.org"}, env_file=None)

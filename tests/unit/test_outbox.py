@@ -16,6 +16,7 @@ from bot.domain import Purpose
 from bot.scheduling import Blocked, NotYet, Policy, RateLimited, Sender, Transient
 from bot.storage import Conn, Database, outbox, people
 from bot.storage.outbox import Letter, OutboxRow
+from tests.databases import db_for
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -53,7 +54,7 @@ async def add(database: Database, letters: list[Letter]) -> int:
 
 
 async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     recipients = await database.write(partial(_people, count=40))
     blocked = recipients[7]
     letters = [
@@ -106,7 +107,7 @@ async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: P
 
 
 async def test_after_downtime_old_rows_are_skipped_and_missed_periods_collapse_into_one(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (owner,) = await database.write(partial(_people, count=1))
     weeks = [START - timedelta(weeks=w) for w in (12, 3, 2, 1)]
     await add(
@@ -147,7 +148,7 @@ async def _one_look(database: Database) -> list[str]:
 async def test_a_quarterly_summary_still_goes_out_after_a_ten_day_outage_but_a_stale_update_does_not(
     tmp_path: Path,
 ) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     ten_days_ago = START - timedelta(days=10)
     await add(
@@ -164,7 +165,7 @@ async def test_a_quarterly_summary_still_goes_out_after_a_ten_day_outage_but_a_s
 
 
 async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     long_ago = START - timedelta(days=60)  # the bot was down for two months
     await add(database, [Letter(Purpose.REPLY, someone, "k:0", long_ago, {}, chat_id=1)])
@@ -175,7 +176,7 @@ async def test_what_a_person_was_to_be_told_is_never_skipped_as_too_old(tmp_path
 
 
 async def test_a_message_that_cannot_be_made_is_given_up_but_the_network_is_waited_out(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     broken, waiting = await database.write(partial(_people, count=2))
     await add(
         database, [Letter(Purpose.UPDATE, broken, "x", START, {}), Letter(Purpose.REPLY, waiting, "k:0", START, {})]
@@ -206,7 +207,7 @@ async def test_a_message_that_cannot_be_made_is_given_up_but_the_network_is_wait
 async def test_one_look_sends_everything_due_several_people_at_once_each_in_order_and_the_tally_last(
     tmp_path: Path,
 ) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     recipients = await database.write(partial(_people, count=40))
     # The tally is written first: it is the report on everyone else's message, which it waits for.
     letters = [Letter(Purpose.BROADCAST_REPORT, recipients[0], "b1", START - timedelta(minutes=30), {})]
@@ -248,7 +249,7 @@ async def test_one_look_sends_everything_due_several_people_at_once_each_in_orde
 async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_without_losing_an_attempt(
     tmp_path: Path,
 ) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     recipients = await database.write(partial(_people, count=30))
     await add(database, [Letter(Purpose.UPDATE, person, "x", START, {}) for person in recipients])
     tried = 0
@@ -278,7 +279,7 @@ async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_withou
 
 
 async def test_a_reply_never_overtakes_an_earlier_message_to_the_same_person_that_failed(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     first = Letter(Purpose.REPLY, someone, "k1:0", START, {"n": 1}, chat_id=1)
     claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, [first]))
@@ -308,7 +309,7 @@ async def test_a_reply_never_overtakes_an_earlier_message_to_the_same_person_tha
 
 
 async def test_a_due_job_takes_its_step_and_its_messages_follow_in_order(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (owner,) = await database.write(partial(_people, count=1))
     await add(database, [Letter(Purpose.CHECKIN, owner, "1:1", START, {"action": 1, "period": 1})])
     said: list[str] = []
@@ -335,7 +336,7 @@ async def test_a_due_job_takes_its_step_and_its_messages_follow_in_order(tmp_pat
 async def test_when_the_store_cannot_note_a_failure_the_rows_in_hand_go_back_and_keep_their_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     letters = [Letter(Purpose.REPLY, someone, f"k1:{n}", START, {"n": n}, chat_id=1) for n in range(3)]
     claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, letters))

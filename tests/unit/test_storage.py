@@ -25,7 +25,9 @@ from bot.storage import (
     update_key,
     updates,
 )
-from bot.storage.db import migrations
+from bot.storage.db import BUSY_TIMEOUT, migrations
+from bot.storage.sqlite import SqliteDatabase
+from tests.databases import db_for
 
 
 async def test_a_new_database_is_private_migrated_and_configured_for_safety(tmp_path: Path) -> None:
@@ -86,7 +88,7 @@ async def test_a_database_nobody_may_write_says_what_is_wrong_and_how_to_fix_it(
     await (await Database.open(path)).close()
     uri = f"file:{path}?mode=ro"
 
-    class ReadOnly(Database):  # what SQLite says when the file or its folder may not be written, even as root
+    class ReadOnly(SqliteDatabase):  # what SQLite says when the file or its folder may not be written, even as root
         def _connect(self) -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 
@@ -94,12 +96,12 @@ async def test_a_database_nobody_may_write_says_what_is_wrong_and_how_to_fix_it(
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")  # a copied backup has no WAL yet: switching needs a write
     with pytest.raises(DatabaseReadOnly, match="writable") as refused:
-        await ReadOnly.open(path)
+        await ReadOnly.connect(path, BUSY_TIMEOUT)
     assert "restore a backup" not in str(refused.value)
 
 
 async def test_a_failing_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
 
     def crashing(conn: Conn) -> None:
         updates.claim(conn, "k")
@@ -114,7 +116,7 @@ async def test_a_failing_transaction_leaves_nothing_behind(tmp_path: Path) -> No
 
 
 async def test_the_same_update_is_claimed_only_once(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
     try:
         assert await database.write(lambda conn: updates.claim(conn, update_key("callback:1")))
         assert not await database.write(lambda conn: updates.claim(conn, update_key("callback:1")))
@@ -129,7 +131,7 @@ def test_stored_update_keys_hold_no_telegram_id() -> None:
 
 
 async def test_an_invite_works_once_and_not_after_it_expires(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "db.sqlite3")
+    database = await Database.open(db_for(tmp_path))
 
     def setup(conn: Conn) -> None:
         roles.create_invite(conn, InviteKind.COORDINATOR, None, "hash-a", "2026-11-29T12:00:00+00:00")
