@@ -20,6 +20,7 @@ from bench.figures import Broken
 from bench.hearing import voice_while_chatting
 from bench.projector import projector
 from bench.report import machine, render
+from bench.several import several
 from bench.stage import ROOT
 from bench.suggestions import suggestions
 from bench.transcription import transcription
@@ -47,6 +48,7 @@ class Plan:
     suggestion_ideas: int = 300
     chatting_rate: float = 10.0  # steps a second: 30 people each doing something every 3 seconds
     chatting_seconds: float = 20.0
+    several_rate: float = 50.0  # steps a second offered to 1, 2 and 3 processes on PostgreSQL
 
 
 QUICK = Plan(
@@ -98,6 +100,7 @@ STAGES = (
     "suggestions",
     "transcription",
     "hearing",
+    "several",
 )
 
 
@@ -164,6 +167,9 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
         out["hearing"] = await repeat(
             "hearing", plan.runs, lambda: voice_while_chatting(work, plan.chatting_rate, plan.chatting_seconds)
         )
+    if "several" in stages:
+        print("PostgreSQL with one, two and three processes behind a balancer", flush=True)
+        out["several"] = await repeat("several", plan.runs, lambda: several(work, plan.seconds, plan.several_rate))
     return out
 
 

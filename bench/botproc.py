@@ -42,6 +42,8 @@ async def run_inspraak(args: argparse.Namespace, stop: asyncio.Event) -> None:
     overrides = {"token": args.token, "api_url": args.api_url, "db": args.db, "admins": args.admins}
     if args.transcriber:
         overrides["transcriber"] = args.transcriber
+    if args.webhook_url:  # one of several processes on one database, behind a balancer
+        overrides |= {"webhook_url": args.webhook_url, "webhook_port": args.webhook_port}
     config = configuration.load(overrides=overrides, environ={}, env_file=None)
     await serve(config, stop, Catalogs(), tick=timedelta(seconds=args.tick), limits=limits(args))
 
@@ -138,6 +140,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tick", type=float, default=5.0, help="seconds between looks at the outbox")
     parser.add_argument("--profile", help="write a pyinstrument profile of the run here")
     parser.add_argument("--trace-sql", help="write every distinct SQL statement here (JSON)")
+    parser.add_argument("--webhook-url", help="take updates by webhook at this address (the balancer's)")
+    parser.add_argument("--webhook-port", default="0", help="the port this process listens on for them")
     parser.add_argument("--transcriber", help="who writes down voice notes (local: the shipped Whisper model)")
     return parser.parse_args(argv)
 

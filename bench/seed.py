@@ -14,14 +14,14 @@ from bench import texts
 from bot.app.coordinating import tell_everyone
 from bot.domain import DEFAULT_GROUPS, GroupDef, Phase, Purpose, Session
 from bot.i18n import SUPPORTED
-from bot.storage import Conn, Database, roles, sessions, themes
+from bot.storage import Conn, Database, Location, roles, sessions, themes
 
 THEMES = ("Taal", "Werk", "Wonen", "Ontmoeten", "Zorg")
 STAMP = "2026-01-05T10:00:00.000+00:00"
 
 
 @asynccontextmanager
-async def opened(db: Path) -> AsyncIterator[Database]:
+async def opened(db: Location) -> AsyncIterator[Database]:
     """The bot's database, opened beside the running bot as an inspector would."""
     database = await Database.open(db)
     try:
@@ -43,7 +43,7 @@ def _collecting(conn: Conn, owner: int) -> Session:
     return session
 
 
-async def collecting_session(db: Path, owner: int) -> Session:
+async def collecting_session(db: Location, owner: int) -> Session:
     """A session collecting ideas (up to 10 each), with five themes to vote on later."""
     async with opened(db) as database:
         return await database.write(lambda conn: _collecting(conn, owner))

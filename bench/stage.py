@@ -14,6 +14,7 @@ from types import TracebackType
 from bot.cli import sandbox_token
 from bot.sandbox import StandIn
 from bot.sandbox.flood import FloodLimit
+from bot.storage import Location
 
 ROOT = Path(__file__).resolve().parent.parent
 UNLIMITED = {"overall": 1_000_000.0, "per_chat": 1_000_000.0, "burst": 3.0}  # nothing but the bot's own speed
@@ -70,7 +71,7 @@ class Stage:
     async def bot(
         self,
         kind: str,
-        db: Path | None = None,
+        db: Location | None = None,
         admins: tuple[int, ...] = (),
         rates: dict[str, float] | None = None,
         tick: float = 0.2,

@@ -115,6 +115,11 @@ class Server:
         shutil.rmtree(self._dir, ignore_errors=True)
         self._dir = None
 
+    @property
+    def folder(self) -> Path | None:
+        """Where the server keeps its data and its log, while it runs."""
+        return self._dir
+
     def url(self, dbname: str) -> str:
         """The URL of database `dbname` on this server."""
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{dbname}"

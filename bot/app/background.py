@@ -14,11 +14,20 @@ log = logging.getLogger(__name__)
 LONG_WAIT = 3600.0  # seconds before asking again a service that needs its operator (a wrong key or address)
 
 
-async def keep_looking(look: Callable[[], Awaitable[object]], stop: asyncio.Event, every: float, what: str) -> None:
-    """Call `look` every `every` seconds until `stop` is set; a failure is logged by its kind and waits for the next."""
+async def keep_looking(
+    look: Callable[[], Awaitable[object]],
+    stop: asyncio.Event,
+    every: float,
+    what: str,
+    leading: Callable[[], Awaitable[bool]],
+) -> None:
+    """Call `look` every `every` seconds until `stop` is set, while this process leads (with several processes on
+    one database, one does this work, and another when it is gone); a failure is logged by its kind and waits for
+    the next."""
     while not stop.is_set():
         try:
-            await look()
+            if await leading():
+                await look()
         except Exception as error:  # the bot goes on; what waits is tried at the next look
             log.error("%s failed (%s); trying again later", what, type(error).__name__)
         with contextlib.suppress(TimeoutError):

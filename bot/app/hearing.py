@@ -56,7 +56,7 @@ class Hearing:
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         """Look for voice ideas every `every` seconds until `stop` is set."""
-        await keep_looking(self.tick, stop, every, "writing down a voice note")
+        await keep_looking(self.tick, stop, every, "writing down a voice note", self.svc.db.leading)
 
     async def tick(self) -> int:
         """Hear what is due; how many voice ideas were settled."""

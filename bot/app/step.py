@@ -138,7 +138,7 @@ class Step:
             )
             for number, said in enumerate(self._said)
         ]
-        claimed = outbox.journal(self.conn, incoming.chat_id, recipient, letters)
+        claimed = outbox.journal(self.conn, incoming.chat_id, recipient, letters, self.svc.db.worker)
         enqueue(self.conn, self._after)
         others = one(
             self.conn,

@@ -111,7 +111,7 @@ class Translating:
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         """Look for work every `every` seconds until `stop` is set."""
-        await keep_looking(self.tick, stop, every, "machine translation")
+        await keep_looking(self.tick, stop, every, "machine translation", self.svc.db.leading)
 
     async def tick(self) -> int:
         """Translate what is due; how many requests were settled."""

@@ -46,6 +46,7 @@ class FloodLimit:
     scale: float = 1.0
     clock: Callable[[], float] = time.monotonic
     refused: int = 0
+    refused_overall: int = 0  # of those, refused because the bot as a whole went too fast
     _all: _Bucket = field(init=False)
     _chats: dict[int, _Bucket] = field(init=False, default_factory=dict)
 
@@ -63,9 +64,11 @@ class FloodLimit:
         chat = self._chats.get(chat_id) if chat_id > 0 else None
         if chat is None and chat_id > 0:
             chat = self._chats[chat_id] = _Bucket(self.burst, self.per_chat * self.scale)
-        wait = max(self._all.wait(now), chat.wait(now) if chat is not None else 0.0)
+        overall = self._all.wait(now)
+        wait = max(overall, chat.wait(now) if chat is not None else 0.0)
         if wait > 0:
             self.refused += 1
+            self.refused_overall += overall > 0
             return max(1, math.ceil(wait))
         self._all.take(now)
         if chat is not None:

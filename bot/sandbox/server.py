@@ -21,6 +21,7 @@ from bot.sandbox.faults import Fault, Unreliable
 from bot.sandbox.flood import SENDING, FloodLimit
 from bot.sandbox.params import ApiError, Params, bad_request, read_params
 from bot.sandbox.world import ChatMessage, World, now
+from bot.storage.inbound import chat_of
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,12 @@ class Webhook:
     secret: str | None
     connections: int
     last_error: tuple[int, str] | None = None
+
+
+def _posted_for(update: dict[str, Any]) -> tuple[str, int]:
+    """What an update's post waits behind: the last post to the same chat (an update without a chat: nothing)."""
+    chat = chat_of(update)
+    return ("chat", chat) if chat is not None else ("update", int(update["update_id"]))
 
 
 @dataclass(frozen=True)
@@ -334,30 +341,49 @@ class StandIn:
         return info
 
     async def _post_updates(self) -> None:
-        """Deliver queued updates to the webhook one at a time, in order, as Telegram does: an update whose post is
-        not answered with a 2xx status within the time-out is posted again after a pause."""
+        """Deliver queued updates to the webhook as Telegram does: up to the webhook's max_connections posts at
+        once, one chat's updates one after another (the next once the last was answered), and an update whose
+        post is not answered with a 2xx status within the time-out posted again after a pause."""
+        in_flight: set[tuple[str, int]] = set()  # the chats being posted to (an update without one: itself)
+        posts: set[asyncio.Task[None]] = set()
         async with ClientSession(timeout=ClientTimeout(total=WEBHOOK_TIMEOUT)) as client:
-            while True:
-                async with self.changed:
-                    await self.changed.wait_for(
-                        lambda: self.webhook is not None and self._next_for_webhook() is not None
-                    )
-                    hook, update = self.webhook, self._next_for_webhook()
-                assert hook is not None and update is not None
-                try:
-                    taken = await self._post_one(client, hook, update)
-                except Exception:  # the stand-in's own fault: say so, and try again as Telegram would
-                    log.exception("posting an update to the webhook failed")
-                    taken = False
-                if taken:
-                    self.world.updates = [u for u in self.world.updates if u is not update]
-                    self.world.confirmed_through = max(self.world.confirmed_through, int(update["update_id"]))
-                    await self.notify()
-                else:
-                    await asyncio.sleep(WEBHOOK_RETRY)
+            try:
+                while True:
+                    async with self.changed:
+                        await self.changed.wait_for(lambda: self._postable(in_flight) is not None)
+                        hook, update = self.webhook, self._postable(in_flight)
+                    assert hook is not None and update is not None
+                    in_flight.add(_posted_for(update))
+                    post = asyncio.create_task(self._deliver(client, hook, update, in_flight))
+                    posts.add(post)
+                    post.add_done_callback(posts.discard)
+            finally:
+                for post in list(posts):
+                    post.cancel()
 
-    def _next_for_webhook(self) -> dict[str, Any] | None:
-        return next((u for u in self.world.updates if self._wanted(u)), None)
+    def _postable(self, in_flight: set[tuple[str, int]]) -> dict[str, Any] | None:
+        """The oldest update that may be posted now, if any."""
+        if self.webhook is None or len(in_flight) >= self.webhook.connections:
+            return None
+        return next((u for u in self.world.updates if self._wanted(u) and _posted_for(u) not in in_flight), None)
+
+    async def _deliver(
+        self, client: ClientSession, hook: Webhook, update: dict[str, Any], in_flight: set[tuple[str, int]]
+    ) -> None:
+        try:
+            try:
+                taken = await self._post_one(client, hook, update)
+            except Exception:  # the stand-in's own fault: say so, and try again as Telegram would
+                log.exception("posting an update to the webhook failed")
+                taken = False
+            if taken:
+                self.world.updates = [u for u in self.world.updates if u is not update]
+                self.world.confirmed_through = max(self.world.confirmed_through, int(update["update_id"]))
+            else:
+                await asyncio.sleep(WEBHOOK_RETRY)  # the chat's later updates wait behind this one
+        finally:
+            in_flight.discard(_posted_for(update))
+            await self.notify()
 
     async def _post_one(self, client: ClientSession, hook: Webhook, update: dict[str, Any]) -> bool:
         headers = {SECRET_HEADER: hook.secret} if hook.secret is not None else {}

@@ -144,7 +144,7 @@ class Sender:
 
     async def recover(self) -> int:
         """After a crash, rows caught mid-send go back to pending; returns how many."""
-        return await self.db.write(outbox.recover)
+        return await self.db.write(partial(outbox.recover, worker=self.db.worker))
 
     # ---- inside ----------------------------------------------------------------------------------------
 
@@ -169,8 +169,9 @@ class Sender:
         tidied = False
         while not self._closing and not self._paused():
             now = self.clock()
-            if not tidied:
+            if not tidied:  # and what a process that is gone was sending goes to those still running
                 await self.db.write(partial(outbox.tidy, now=now, window=self.policy.catch_up))
+                await self.recover()
                 tidied = True
             chats = await self.db.read(partial(outbox.due_chats, now=now, limit=self.policy.parallel * 4))
             if not chats:
@@ -231,7 +232,9 @@ class Sender:
         handled = 0
         while not self._paused():
             await self._settled()  # rows just sent are no longer "sending": what follows them can be claimed
-            rows = await self.db.write(partial(outbox.claim_chat, chat=chat, now=self.clock(), limit=self.policy.claim))
+            rows = await self.db.write(
+                partial(outbox.claim_chat, chat=chat, now=self.clock(), limit=self.policy.claim, worker=self.db.worker)
+            )
             if not rows:
                 break
             going_on, done = await self._deliver_rows(rows)

@@ -6,8 +6,9 @@ parameters."""
 
 from __future__ import annotations
 
+import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -44,6 +45,9 @@ class Conn(Protocol):
 
 
 Work = Callable[[Conn], T]
+# A place in the bot's overall sending budget shared by its processes: (spacing, proactive) -> seconds to wait,
+# or None for bulk when replies have booked the places ahead.
+Booking = Callable[[float, bool], Awaitable[float | None]]
 
 
 class StorageError(RuntimeError):
@@ -115,11 +119,21 @@ def inserted(conn: Conn, sql: str, args: Sequence[object]) -> int:
     return int(found[0])
 
 
+def new_worker() -> int:
+    """A number for this process's claims, as PostgreSQL's advisory locks take it (a positive 32-bit integer)."""
+    return 1 + secrets.randbelow(2**31 - 2)
+
+
 class Database(ABC):
     """One engine's connections: `write(work)` runs `work(conn)` as one transaction (committed when it returns,
-    rolled back if it raises); `read(work)` runs it on one consistent snapshot of what is committed."""
+    rolled back if it raises); `read(work)` runs it on one consistent snapshot of what is committed.
+
+    `worker` names this process in the claims it makes. In SQL, on both engines, `inspraak_alive(worker)` says
+    whether the process that made a claim still runs, and `inspraak_lock(n)` keeps other processes out of what
+    the transaction does until it ends."""
 
     location: Location
+    worker: int
 
     @classmethod
     async def open(cls, location: Location, busy_timeout: float = BUSY_TIMEOUT) -> Database:
@@ -149,6 +163,16 @@ class Database(ABC):
     @abstractmethod
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database, readable by the owner only."""
+
+    @abstractmethod
+    async def leading(self) -> bool:
+        """Whether this process does the work that is done once for all (retention, the background services): one
+        process at a time, another one when it is gone."""
+
+    @property
+    def shared_budget(self) -> Booking | None:
+        """How processes share the overall sending budget, when several may run on this database."""
+        return None
 
     @abstractmethod
     def trace(self, callback: Callable[[str], None]) -> None:

@@ -47,8 +47,9 @@ class Letter:
 
 _INSERT = (
     "INSERT INTO outbox (purpose, recipient, chat_id, period, due_at, collapse_key, payload, status, "
-    "attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+    "attempts, updated_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
+LOCK = 2  # inspraak_lock number for claiming a chat's rows
 
 _CLAIMED = _INSERT + " RETURNING id"
 
@@ -73,7 +74,7 @@ def enqueue(conn: Conn, letters: Iterable[Letter]) -> int:
     return cursor.rowcount
 
 
-def _values(letter: Letter, status: str, now: str) -> tuple[object, ...]:
+def _values(letter: Letter, status: str, now: str, worker: int | None = None) -> tuple[object, ...]:
     return (
         letter.purpose,
         letter.recipient,
@@ -85,14 +86,17 @@ def _values(letter: Letter, status: str, now: str) -> tuple[object, ...]:
         status,
         1 if status == "sending" else 0,
         now,
+        worker,
     )
 
 
-def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter]) -> list[OutboxRow]:
+def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter], worker: int) -> list[OutboxRow]:
     """Write a step's messages to one chat. When nothing older for that chat is still unsent, they are written
-    already claimed and returned, to be delivered at once; otherwise they wait their turn (an empty list)."""
+    already claimed (by this process's worker) and returned, to be delivered at once; otherwise they wait their
+    turn (an empty list)."""
     if not letters:
         return []
+    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
     waiting = one(
         conn,
         "SELECT 1 FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ? AND "
@@ -111,7 +115,7 @@ def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter])
         return []
     made = []  # a letter already journaled (the same purpose, person and period) is not delivered twice
     for letter in letters:
-        found = one(conn, _CLAIMED, _values(letter, "sending", now))
+        found = one(conn, _CLAIMED, _values(letter, "sending", now, worker))
         if found is not None:
             made.append((int(found[0]), letter))
     locale = one(conn, "SELECT locale FROM participant WHERE id = ?", (recipient,)) if recipient else None
@@ -188,9 +192,11 @@ def due_chats(conn: Conn, now: datetime, limit: int) -> list[int]:
     return [int(r[0]) for r in found]
 
 
-def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxRow]:
-    """Take one chat's due rows, oldest first, stopping at the first that must wait (a retry) or is being sent
-    already: a person's messages never overtake one another. The SELECT sees those on purpose."""
+def claim_chat(conn: Conn, chat: int, now: datetime, limit: int, worker: int) -> list[OutboxRow]:
+    """Take one chat's due rows for this process's worker, oldest first, stopping at the first that must wait (a
+    retry) or is being sent already (by any process): a person's messages never overtake one another. The SELECT
+    sees those on purpose."""
+    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
     stamp = iso_ms(now)
     found = rows(conn, _OF_CHAT, (stamp, chat, chat, limit))
     ready = []
@@ -204,19 +210,22 @@ def claim_chat(conn: Conn, chat: int, now: datetime, limit: int) -> list[OutboxR
         ready.append(_row(row))
     if ready:
         conn.executemany(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-            [(stamp, row.id) for row in ready],
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?, claimed_by = ? "
+            "WHERE id = ?",
+            [(stamp, worker, row.id) for row in ready],
         )
     return [replace(r, attempts=r.attempts + 1) for r in ready]
 
 
-def recover(conn: Conn) -> int:
-    """After a crash, rows caught mid-send go back to pending (they may be sent once more, never lost)."""
+def recover(conn: Conn, worker: int) -> int:
+    """Rows a process was sending when it crashed or was killed go back to pending (they may be sent once more,
+    never lost); rows other running processes are sending stay theirs."""
+    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
     cursor = conn.execute(
         "UPDATE outbox SET status = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
-        "updated_at = ? "
-        "WHERE status = 'sending'",
-        (utc_now(),),
+        "updated_at = ?, claimed_by = NULL "
+        "WHERE status = 'sending' AND (claimed_by IS NULL OR (claimed_by <> ? AND NOT inspraak_alive(claimed_by)))",
+        (utc_now(), worker),
     )
     return cursor.rowcount
 

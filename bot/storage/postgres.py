@@ -20,11 +20,23 @@ from psycopg.adapt import Loader
 from psycopg.types.numeric import IntDumper
 from psycopg_pool import ConnectionPool
 
-from bot.storage.db import Cursor, Database, DatabaseTooNew, StorageError, Work, migrations, shown
+from bot.storage.db import (
+    Booking,
+    Cursor,
+    Database,
+    DatabaseTooNew,
+    StorageError,
+    Work,
+    migrations,
+    new_worker,
+    shown,
+)
 
 T = TypeVar("T")
 READERS = 4  # snapshots read at once
 MIGRATION_LOCK = 0x1A5B7A4B  # an advisory lock id: one process migrates, the others wait for it
+WORKERS = 18  # the advisory locks (18, worker) that say a process runs (see inspraak_alive, migration 0020)
+LEADER = 20  # the advisory lock (20, 0) of the process that does what is done once for all
 log = logging.getLogger(__name__)
 
 
@@ -108,6 +120,11 @@ class PostgresDatabase(Database):
         self._writers: ConnectionPool[Any] | None = None
         self._readers: ConnectionPool[Any] | None = None
         self._trace: Callable[[str], None] | None = None
+        self.worker = new_worker()
+        self._holder: psycopg.Connection[Any] | None = None  # holds this worker's lock, and the leader's if it leads
+        self._leader = False
+        self._budget_thread = ThreadPoolExecutor(1, thread_name_prefix="db-budget")
+        self._booker: psycopg.Connection[Any] | None = None
 
     @classmethod
     async def connect(cls, url: str, busy_timeout: float) -> PostgresDatabase:
@@ -165,6 +182,32 @@ class PostgresDatabase(Database):
         )
         self._writers.open(wait=True)
         self._readers.open(wait=True)
+        self._hold()
+
+    def _hold(self) -> None:
+        """A connection of this process's own that holds its worker lock (a number no running process holds)."""
+        self._holder = psycopg.connect(self.url, autocommit=True, **self._options())
+        while not self._locked(self._holder, WORKERS, self.worker):
+            self.worker = new_worker()
+        self._leader = False
+
+    @staticmethod
+    def _locked(conn: psycopg.Connection[Any], kind: int, number: int) -> bool:
+        found = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (kind, number)).fetchone()
+        return bool(found and found[0])
+
+    async def leading(self) -> bool:
+        """Whether this process leads: it takes the lead when no running process has it, and keeps it while it
+        runs (a lost connection to the server loses it, and the worker lock is taken again)."""
+        return await self._in(self._writer_thread, self._lead)
+
+    def _lead(self) -> bool:
+        if self._holder is None or self._holder.broken or self._holder.closed:
+            self._hold()
+        assert self._holder is not None
+        if not self._leader:
+            self._leader = self._locked(self._holder, LEADER, 0)
+        return self._leader
 
     async def write(self, work: Work[T]) -> T:
         """Run `work(conn)` as one write transaction, in one trip: committed when it returns, rolled back if it
@@ -223,6 +266,21 @@ class PostgresDatabase(Database):
                 )
         return counts
 
+    @property
+    def shared_budget(self) -> Booking | None:
+        """Every process books its messages' places in one budget in the database."""
+        return self.book
+
+    async def book(self, spacing: float, proactive: bool) -> float | None:
+        """A place for one message in the bot's overall budget: seconds to wait, or None (bulk, come back later)."""
+        return await self._in(self._budget_thread, partial(self._book, spacing, proactive))
+
+    def _book(self, spacing: float, proactive: bool) -> float | None:
+        if self._booker is None or self._booker.broken or self._booker.closed:
+            self._booker = psycopg.connect(self.url, autocommit=True, **self._options())
+        found = self._booker.execute("SELECT inspraak_book(%s, %s, %s)", (spacing, int(proactive), spacing)).fetchone()
+        return None if found is None or found[0] is None else float(found[0])
+
     async def _in(self, thread: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(thread, work)
 
@@ -243,5 +301,11 @@ class PostgresDatabase(Database):
             if pool is not None:
                 setattr(self, name, None)
                 await asyncio.to_thread(pool.close)
+        for name in ("_holder", "_booker"):
+            held = getattr(self, name)
+            if held is not None:
+                setattr(self, name, None)
+                await asyncio.to_thread(held.close)
+        self._budget_thread.shutdown(wait=False)
         self._writer_thread.shutdown(wait=False)
         self._reader_threads.shutdown(wait=False)

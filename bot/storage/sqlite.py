@@ -11,7 +11,16 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from bot.storage.db import Database, DatabaseCorrupt, DatabaseReadOnly, DatabaseTooNew, StorageError, Work, migrations
+from bot.storage.db import (
+    Database,
+    DatabaseCorrupt,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    StorageError,
+    Work,
+    migrations,
+    new_worker,
+)
 
 T = TypeVar("T")
 
@@ -48,6 +57,7 @@ class SqliteDatabase(Database):
     def __init__(self, path: Path, busy_timeout: float) -> None:
         self.path = path
         self.location = path
+        self.worker = new_worker()
         self.busy_timeout = busy_timeout
         self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="db-write")
         self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix="db-read")
@@ -79,9 +89,16 @@ class SqliteDatabase(Database):
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
 
+    def _with_functions(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        """One process uses a SQLite file at a time: every claim but this process's own is a leftover, and no lock
+        between processes is needed."""
+        conn.create_function("inspraak_alive", 1, lambda worker: worker == self.worker, deterministic=True)
+        conn.create_function("inspraak_lock", 1, lambda what: what, deterministic=True)
+        return conn
+
     def _open_writer(self) -> None:
         """Check the file before changing anything in it, then set the pragmas and migrate."""
-        conn = self._connect()
+        conn = self._with_functions(self._connect())
         self._writer = conn
         try:
             conn.execute("PRAGMA schema_version")
@@ -129,7 +146,7 @@ class SqliteDatabase(Database):
                 conn.execute("PRAGMA foreign_keys = ON")
 
     def _open_reader(self) -> None:
-        conn = self._connect()
+        conn = self._with_functions(self._connect())
         conn.execute("PRAGMA query_only = ON")
         self._reader = conn
 
@@ -175,6 +192,10 @@ class SqliteDatabase(Database):
             destination.close()
 
         await self._in(self._writer_thread, copy)
+
+    async def leading(self) -> bool:
+        """The one process on a SQLite file does everything."""
+        return True
 
     def trace(self, callback: Callable[[str], None]) -> None:
         """Call `callback` with every statement either connection runs (for the bench's query plans)."""

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.config import Config
+from bot.storage.db import Booking
 from bot.tg.errors import on_error
 from bot.tg.handling import on_update
 from bot.tg.http import AiohttpRequest
@@ -20,11 +21,16 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = PerChatOrder
 
 
-def build_application(config: Config, limits: Mapping[str, float] | None = None) -> BotApplication:
+def build_application(
+    config: Config, limits: Mapping[str, float] | None = None, shared: Booking | None = None
+) -> BotApplication:
     """An Application talking to the configured Bot API, rate-limited, with the one handler. Updates are fetched
     by the bot's own poller (bot/tg/polling.py), which confirms a batch only after handling it.
 
-    `limits` overrides AIORateLimiter's rates (tests make a second pass in a shorter time)."""
+    `limits` overrides AIORateLimiter's rates (tests make a second pass in a shorter time); `shared` is the
+    overall budget the bot's processes share, when several may run."""
+    limiter = PrivateChatRateLimiter(max_retries=2, **dict(limits or {}))
+    limiter.budget.shared = shared
     bot = ReadingBot(
         config.require_token(),
         base_url=config.api_url,
@@ -32,7 +38,7 @@ def build_application(config: Config, limits: Mapping[str, float] | None = None)
         request=AiohttpRequest(connection_pool_size=2 * MAX_CONCURRENT),
         # Two connections for polling, so the last confirmation on shutdown never waits for the long poll.
         get_updates_request=AiohttpRequest(connection_pool_size=2),
-        rate_limiter=PrivateChatRateLimiter(max_retries=2, **dict(limits or {})),  # type: ignore[arg-type]
+        rate_limiter=limiter,  # type: ignore[arg-type]
     )
     application: BotApplication = (
         ApplicationBuilder().bot(bot).updater(None).concurrent_updates(CONCURRENT_UPDATES()).build()

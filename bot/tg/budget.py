@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 
+log = logging.getLogger(__name__)
 SLACK = 0.1  # seconds of places a late wake-up (or a sender that was briefly idle) may make up for at once
 # Whether the messages being sent now are proactive bulk (set around an outbox row's delivery; replies are not).
 BULK: ContextVar[bool] = ContextVar("bulk", default=False)
@@ -35,8 +37,11 @@ class Budget:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         slack: float = SLACK,
+        shared: Callable[[float, bool], Awaitable[float | None]] | None = None,
     ) -> None:
         self.interval = 1.0 / rate
+        # With several processes, each place is also booked in the budget they share (replies first there too).
+        self.shared = shared
         self.clock = clock
         self.sleep = sleep
         # Places may be handed out up to `slack` seconds early, so a wake-up that comes late is made up for and
@@ -67,9 +72,30 @@ class Budget:
             if early > 0:
                 await self.sleep(early)  # the budget's own pace: the next place is free then
                 continue
-            queue = self._replies or self._bulk
+            if self.shared is not None and not await self._booked():
+                continue
+            queue = self._replies or self._bulk  # a reply that came while a place was booked for bulk takes it
             place = queue.popleft()
             if place.cancelled():
                 continue
             place.set_result(None)
             self._due = max(now, self._due) + self.interval
+
+    async def _booked(self) -> bool:
+        """Book the next place in the shared budget and wait for it; False when bulk must wait for replies
+        elsewhere. Without the database, the process's own pace is the budget."""
+        assert self.shared is not None
+        try:
+            wait = await self.shared(self.interval, not self._replies)
+        except Exception as error:
+            log.warning(
+                "the shared sending budget could not be asked (%s); this process keeps its own pace",
+                type(error).__name__,
+            )
+            return True
+        if wait is None:
+            await self.sleep(self.interval)
+            return False
+        if wait > 0:
+            await self.sleep(wait)
+        return True

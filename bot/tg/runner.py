@@ -106,7 +106,7 @@ async def serve(
         transcriber = build_transcriber(
             config.transcriber, config.transcriber_url, config.transcriber_key, config.transcriber_model
         )
-        application = build_application(config, limits)
+        application = build_application(config, limits, database.shared_budget)
         try:
             await _patiently(application.initialize, "reaching the Bot API")
         except InvalidToken:  # PTB's own message quotes the token: never let it out
@@ -265,6 +265,8 @@ def _repeat(
         sender.look()  # a long broadcast goes on in its own task; the job only looks often
 
     async def tidy(_: object) -> None:
+        if not await database.leading():  # once for all processes
+            return
         now = clock()
         await database.write(partial(privacy.purge, cutoff=now - retention(config), dry_run=False))
         await database.write(partial(updates.prune, before=now - KEEP_KEYS))

@@ -23,6 +23,7 @@ from bot.storage import Database, inbound
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 BATCH = 100  # updates taken from the journal at once, as getUpdates gives them
+LOOK = 0.5  # seconds between looks for what other processes journaled
 Handle = Callable[[list[dict[str, Any]]], Awaitable[None]]  # a batch of updates as Telegram sent them
 
 
@@ -74,18 +75,19 @@ class Webhook:
 
     async def run(self, stop: asyncio.Event, handle: Handle) -> None:
         """Handle what the journal holds, oldest first, and what comes in, until `stop` is set (the batch in hand
-        is finished)."""
+        is finished). What other processes journaled and left (a chat another was busy with, or one that stopped)
+        is looked for every LOOK seconds."""
         while not stop.is_set():
             self._journaled.clear()
             await drain(self.db, handle, stop)
-            await _first(self._journaled.wait(), stop.wait())
+            await _first(self._journaled.wait(), stop.wait(), asyncio.sleep(LOOK))
 
 
 async def drain(db: Database, handle: Handle, stop: asyncio.Event) -> None:
     """Handle everything the journal holds, oldest first: what came in by webhook, also when the bot has since been
     switched back to polling, or stopped before it could handle it."""
     while not stop.is_set():
-        batch = await db.read(partial(inbound.waiting, limit=BATCH))
+        batch = await db.write(partial(inbound.claim, worker=db.worker, limit=BATCH))
         if not batch:
             return
         await handle(batch)

@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
 from bot.sandbox import StandIn
+from bot.storage import Location
 from tests.conftest import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 class BotProcess:
     """The bot in its own process; it can be killed (SIGKILL: no cleanup) and started again."""
 
-    def __init__(self, standin: StandIn, db: Path, admins: tuple[int, ...] = (), log: Path | None = None) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        db: Location,
+        admins: tuple[int, ...] = (),
+        log: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.standin = standin
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("INSPRAAK_")},
@@ -29,6 +38,7 @@ class BotProcess:
             "INSPRAAK_ADMINS": ",".join(str(a) for a in admins),
             "INSPRAAK_LOG_LEVEL": "DEBUG" if log is not None else "WARNING",
             "PYTHONPATH": str(ROOT),
+            **(settings or {}),
         }
         self.log = log
         self._log_file: IO[bytes] | None = None

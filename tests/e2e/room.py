@@ -12,7 +12,7 @@ from bot.app import coord_texts as say
 from bot.app.results import FOR_YOU
 from bot.domain import DEFAULT_GROUPS, Msg
 from bot.i18n import Catalogs, native_name
-from bot.sandbox import ChatMessage, SandboxUser, StandIn
+from bot.sandbox import ChatMessage, SandboxUser, StandIn, add_person
 
 PATIENCE = 90.0  # seconds a person waits for the bot before the test calls it lost
 
@@ -32,6 +32,25 @@ class Member:
     ideas: list[str] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)  # ideas whose receipt they saw
     voted: bool = False
+
+
+def crowd(
+    standin: StandIn, people: int, ideas: int, languages: tuple[str, ...], groups: tuple[str, ...]
+) -> list[Member]:
+    """`people` members named P000…, their languages and groups taken in turn, each with `ideas` ideas to give."""
+    made = []
+    for n in range(people):
+        language = languages[n % len(languages)]
+        name = f"P{n:03d}"
+        made.append(
+            Member(
+                add_person(standin, name, language),
+                language,
+                groups[n % len(groups)],
+                [f"{name} idee {i}" for i in range(ideas)],
+            )
+        )
+    return made
 
 
 @dataclass

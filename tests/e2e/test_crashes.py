@@ -17,7 +17,7 @@ from bot.storage import is_postgres, sessions
 from bot.storage.db import rows
 from tests.databases import db_for
 from tests.e2e.process import BotProcess
-from tests.e2e.room import Member, Room, doubles
+from tests.e2e.room import Member, Room, crowd, doubles
 from tests.store import owned_session, read, write
 
 KILLS = 100
@@ -36,15 +36,7 @@ async def test_a_hundred_kills_during_a_whole_session_lose_nothing_and_tell_ever
         db, lambda conn: owned_session(conn, marloes.id, "Thuis in Assen", "Wat helpt?", themes=themes, idea_limit=10)
     )
     room = Room(standin, catalogs, session.code, session.title, marloes, THEMES)
-    members = [
-        Member(
-            add_person(standin, f"P{n:02d}", LANGUAGES[n % len(LANGUAGES)]),
-            LANGUAGES[n % len(LANGUAGES)],
-            GROUPS[n % len(GROUPS)],
-            [f"P{n:02d} idee {i}" for i in range(8)],
-        )
-        for n in range(20)
-    ]
+    members = crowd(standin, 20, 8, LANGUAGES, GROUPS)
     bot = BotProcess(standin, db, admins=(marloes.id,))
     await bot.start()
     kills = 0

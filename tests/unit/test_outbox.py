@@ -90,7 +90,8 @@ async def test_ten_thousand_due_rows_are_each_delivered_exactly_once(tmp_path: P
         if not crashed and sum(delivered.values()) > 4000:
             # a crash right after claiming a chat's rows: they are stuck "sending" until the restart recovers them
             chat = (await database.read(partial(outbox.due_chats, now=clock(), limit=1)))[0]
-            claimed = await database.write(partial(outbox.claim_chat, chat=chat, now=clock(), limit=300))
+            gone = database.worker + 1  # the process that crashed
+            claimed = await database.write(partial(outbox.claim_chat, chat=chat, now=clock(), limit=300, worker=gone))
             assert claimed
             assert await sender.recover() == len(claimed)  # what a restart does first
             crashed = True
@@ -282,7 +283,7 @@ async def test_a_reply_never_overtakes_an_earlier_message_to_the_same_person_tha
     database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     first = Letter(Purpose.REPLY, someone, "k1:0", START, {"n": 1}, chat_id=1)
-    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, [first]))
+    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, [first], database.worker))
     assert [row.attempts for row in claimed] == [1], "nothing older waits: the step's reply is handed over at once"
     failing = True
     said: list[int] = []
@@ -298,7 +299,7 @@ async def test_a_reply_never_overtakes_an_earlier_message_to_the_same_person_tha
     sender.hand_over(1, tuple(claimed))
     await sender.close()
     second = Letter(Purpose.REPLY, someone, "k2:0", START, {"n": 2}, chat_id=1)
-    waiting = await database.write(lambda conn: outbox.journal(conn, 1, someone, [second]))
+    waiting = await database.write(lambda conn: outbox.journal(conn, 1, someone, [second], database.worker))
     assert waiting == [], "an older message waits for the chat: the new one queues behind it"
     failing = False
     sender = Sender(database, deliver, no_jobs, clock)
@@ -339,7 +340,7 @@ async def test_when_the_store_cannot_note_a_failure_the_rows_in_hand_go_back_and
     database = await Database.open(db_for(tmp_path))
     (someone,) = await database.write(partial(_people, count=1))
     letters = [Letter(Purpose.REPLY, someone, f"k1:{n}", START, {"n": n}, chat_id=1) for n in range(3)]
-    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, letters))
+    claimed = await database.write(lambda conn: outbox.journal(conn, 1, someone, letters, database.worker))
     original, tries = outbox.retry, Counter[str]()
 
     def full_disk(*args: object, **kwargs: object) -> None:
