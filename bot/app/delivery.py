@@ -4,6 +4,8 @@ the proactive messages (alerts, news, results, broadcasts, invitations) made fro
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,7 +57,9 @@ from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 TICK = "✓ "
-PROGRESS_EVERY = 10  # a broadcast's progress message is edited every this many sends
+# Seconds between edits of a broadcast's progress message: often enough to watch, rarely enough that the edits
+# never hold up the broadcast (the coordinator's chat takes about one message a second).
+PROGRESS_EVERY = 2.0
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,13 @@ def keyboard(rows: tuple[tuple[Button, ...], ...], translator: Translator) -> Ke
 class Delivery:
     """Renders outbox rows; runs in the store's reading thread (one trip per row), so everything is synchronous."""
 
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Services, clock: Callable[[], float] = time.monotonic) -> None:
         self.svc = svc
+        self.clock = clock
         self._results: dict[int, SessionResults] = {}  # a closed session's results no longer change
+        # When each broadcast's progress was last shown; rows may be rendered in several reading threads at once.
+        self._progressed: dict[str, float] = {}
+        self._progressing = threading.Lock()
         self._purposes: dict[str, Callable[[Conn, OutboxRow, Translator], Rendered]] = {
             Purpose.REPLY: self._journaled,
             Purpose.NOTICE: self._journaled,
@@ -373,7 +381,7 @@ class Delivery:
         return self._text(row, Verbatim(text), translator, offer)
 
     def _broadcast(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
-        """A coordinator's message, translated where they gave a translation; progress every ten sends."""
+        """A coordinator's message, translated where they gave a translation; with it, now and then, the progress."""
         broadcast = broadcasts.get(conn, int(row.payload.get("broadcast", 0)))
         if broadcast is None and "text" not in row.payload:
             return None
@@ -384,12 +392,22 @@ class Delivery:
             else (str(row.payload["text"]), dict(row.payload.get("translations", {})))
         )
         sent: list[Outgoing] = self._text(row, Verbatim(translations.get(row.locale or "", text)), translator)
-        tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
-        done = tally.get("sent", 0) + 1
-        progress = self._progress(conn, row, coord_texts.BROADCAST_PROGRESS, done, tally)
-        if done % PROGRESS_EVERY == 0 and progress is not None:
-            sent.append(progress)
+        if self._progress_due(row.period):
+            tally = outbox.tally(conn, Purpose.BROADCAST, row.period)
+            progress = self._progress(conn, row, coord_texts.BROADCAST_PROGRESS, tally.get("sent", 0) + 1, tally)
+            if progress is not None:
+                sent.append(progress)
         return sent
+
+    def _progress_due(self, broadcast: str) -> bool:
+        """Whether this row shows the broadcast's progress: the first, then one every PROGRESS_EVERY seconds."""
+        now = self.clock()
+        with self._progressing:
+            last = self._progressed.get(broadcast)
+            if last is not None and now - last < PROGRESS_EVERY:
+                return False
+            self._progressed[broadcast] = now
+            return True
 
     def _broadcast_report(self, conn: Conn, row: OutboxRow, translator: Translator) -> Rendered:
         """When every message of a broadcast is settled, the final numbers on the coordinator's progress message."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -166,34 +167,18 @@ class Sender:
     async def tick(self) -> int:
         """Deliver everything due now, chat by chat, until nothing is left or Telegram asks for a pause."""
         handled = 0
-        tidied = False
-        while not self._closing and not self._paused():
-            now = self.clock()
-            if not tidied:  # and what a process that is gone was sending goes to those still running
-                await self.db.write(partial(outbox.tidy, now=now, window=self.policy.catch_up))
-                await self.recover()
-                tidied = True
-            chats = await self.db.read(partial(outbox.due_chats, now=now, limit=self.policy.parallel * 4))
-            if not chats:
-                break
-            done = await self._drain_all(chats)
-            if not done:
-                break
-            handled += done
+        if self._going():
+            await self.db.write(partial(outbox.tidy, now=self.clock(), window=self.policy.catch_up))
+            await self.recover()  # and what a process that is gone was sending goes to those still running
+            handled = await _Feed(self.policy.parallel, self._due_chats, self._drain, self._going).run()
         await self._settled()
         return handled
 
-    async def _drain_all(self, chats: list[int]) -> int:
-        """Several chats at once; how many rows were handled."""
-        queue = list(chats)
-        counts: list[int] = []
+    async def _due_chats(self, limit: int) -> list[int]:
+        return await self.db.read(partial(outbox.due_chats, now=self.clock(), limit=limit))
 
-        async def worker() -> None:
-            while queue and not self._closing and not self._paused():
-                counts.append(await self._drain(queue.pop(0)))
-
-        await asyncio.gather(*(worker() for _ in range(min(self.policy.parallel, len(queue)))))
-        return sum(counts)
+    def _going(self) -> bool:
+        return not self._closing and not self._paused()
 
     def _paused(self) -> bool:
         return self._paused_until is not None and self.clock() < self._paused_until
@@ -360,3 +345,53 @@ class Sender:
         except Exception:
             self._outcomes = outcomes + self._outcomes  # the store was busy: keep them for the next flush
             raise
+
+
+class _Feed:
+    """One look through the outbox: `parallel` workers each take the next due chat and work through it, and the
+    queue of due chats is topped up as soon as it runs low, so no worker waits for the slowest chat of a batch. A
+    chat that yielded nothing (its next row held by a retry, or by another process) is not taken again in this
+    look; a worker that finds nothing new stops."""
+
+    def __init__(
+        self,
+        parallel: int,
+        find: Callable[[int], Awaitable[list[int]]],
+        drain: Callable[[int], Awaitable[int]],
+        going: Callable[[], bool],
+    ) -> None:
+        self.parallel = parallel
+        self.find = find
+        self.drain = drain
+        self.going = going
+        self.queue: deque[int] = deque()
+        self.in_hand: set[int] = set()
+        self.stalled: set[int] = set()
+        self.handled = 0
+        self._topping = asyncio.Lock()
+
+    async def run(self) -> int:
+        """Work until nothing due is left (or the sender closes or pauses); how many rows were handled."""
+        await asyncio.gather(*(self._worker() for _ in range(self.parallel)))
+        return self.handled
+
+    async def _worker(self) -> None:
+        while self.going() and await self._top_up():
+            chat = self.queue.popleft()
+            self.in_hand.add(chat)
+            try:
+                done = await self.drain(chat)
+            finally:
+                self.in_hand.discard(chat)
+            self.handled += done
+            if not done:
+                self.stalled.add(chat)
+
+    async def _top_up(self) -> bool:
+        """Whether a chat waits in the queue, looking for more due chats when it is empty."""
+        async with self._topping:
+            if not self.queue:
+                skip = self.in_hand | self.stalled
+                found = await self.find(self.parallel * 4 + len(skip))
+                self.queue.extend(chat for chat in found if chat not in skip)
+            return bool(self.queue)

@@ -368,3 +368,28 @@ async def test_when_the_store_cannot_note_a_failure_the_rows_in_hand_go_back_and
     await sender.close()
     assert said == [-1, 0, 1, 2], "in the order they were written"
     await database.close()
+
+
+async def test_one_slow_person_never_holds_up_the_broadcast_to_everyone_else(tmp_path: Path) -> None:
+    database = await Database.open(db_for(tmp_path))
+    recipients = await database.write(partial(_people, count=100))
+    due = START - timedelta(minutes=1)
+    await add(database, [Letter(Purpose.BROADCAST, r, "b1", due, {"n": n}) for n, r in enumerate(recipients)])
+    slow = recipients[0]  # the first in line: the sender takes their chat first
+    everyone_else = asyncio.Event()
+    delivered: set[int] = set()
+
+    async def deliver(row: OutboxRow) -> bool:
+        assert row.recipient is not None
+        if row.recipient == slow:
+            await everyone_else.wait()  # their phone is slow to answer until all the others have theirs
+        delivered.add(row.recipient)
+        if delivered == set(recipients) - {slow}:
+            everyone_else.set()
+        return True
+
+    sender = Sender(database, deliver, no_jobs, lambda: START)
+    await asyncio.wait_for(sender.tick(), timeout=30)
+    assert delivered == set(recipients)
+    assert await database.read(unsent_broadcasts) == 0
+    await database.close()
