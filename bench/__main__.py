@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import figures
+from bench import figures, limits
 from bench.figures import Broken
 from bench.hearing import voice_while_chatting
 from bench.projector import projector
@@ -24,6 +24,7 @@ from bench.several import several
 from bench.stage import ROOT
 from bench.suggestions import suggestions
 from bench.transcription import transcription
+from bot.i18n import Catalogs
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Plan:
     chatting_rate: float = 10.0  # steps a second: 30 people each doing something every 3 seconds
     chatting_seconds: float = 20.0
     several_rate: float = 50.0  # steps a second offered to 1, 2 and 3 processes on PostgreSQL
+    hall: int = 300  # people voting at once at Telegram's real limits
+    hall_spread: float = 10.0  # seconds within which each taps their ballot's first choice
+    watched: int = 2_000  # messages of a broadcast whose coordinator watches the count, at the real limits
+    live_checkins: int = 10_000  # check-ins going out while a live session of 30 people talks, at the real limits
+    live_seconds: float = 60.0  # how long the 30 talk, each sending an idea every 3 seconds
 
 
 QUICK = Plan(
@@ -62,6 +68,10 @@ QUICK = Plan(
     sizes=(1_000, 10_000),
     projector_seconds=5.0,
     chatting_seconds=8.0,
+    hall=60,
+    watched=300,
+    live_checkins=600,
+    live_seconds=10.0,
 )
 
 
@@ -101,6 +111,9 @@ STAGES = (
     "transcription",
     "hearing",
     "several",
+    "hall",
+    "watched",
+    "live",
 )
 
 
@@ -170,6 +183,18 @@ async def measure(plan: Plan, work: Path, stages: tuple[str, ...]) -> dict[str, 
     if "several" in stages:
         print("PostgreSQL with one, two and three processes behind a balancer", flush=True)
         out["several"] = await repeat("several", plan.runs, lambda: several(work, plan.seconds, plan.several_rate))
+    if "hall" in stages:
+        print(f"a hall of {plan.hall} voting at Telegram's real limits", flush=True)
+        out["hall"] = await repeat("hall", plan.runs, lambda: limits.hall(work, plan.hall, plan.hall_spread))
+    if "watched" in stages:
+        print(f"a broadcast of {plan.watched} with its coordinator watching, at Telegram's real limits", flush=True)
+        catalogs = Catalogs()
+        out["watched"] = await repeat("watched", plan.runs, lambda: limits.broadcast(work, plan.watched, catalogs))
+    if "live" in stages:
+        print(f"{plan.live_checkins} check-ins while 30 people talk, at Telegram's real limits", flush=True)
+        out["live"] = await repeat(
+            "live", plan.runs, lambda: limits.live(work, plan.live_checkins, 30, plan.live_seconds, 3.0)
+        )
     return out
 
 

@@ -30,11 +30,19 @@ async def opened(db: Location) -> AsyncIterator[Database]:
         await database.close()
 
 
-def _collecting(conn: Conn, owner: int) -> Session:
+def _collecting(conn: Conn, owner: int, idea_limit: int) -> Session:
     coordinator = roles.make_coordinator(conn, owner)
     groups = tuple(GroupDef(g) for g in DEFAULT_GROUPS)
     session = sessions.create(
-        conn, "Thuis in Assen", "Wat helpt jou het meest?", groups, SUPPORTED, 10, Phase.COLLECTING, "nl", "ranking"
+        conn,
+        "Thuis in Assen",
+        "Wat helpt jou het meest?",
+        groups,
+        SUPPORTED,
+        idea_limit,
+        Phase.COLLECTING,
+        "nl",
+        "ranking",
     )
     roles.own(conn, coordinator.participant.id, session.id)
     roles.use(conn, coordinator.participant.id, session.id)
@@ -43,10 +51,10 @@ def _collecting(conn: Conn, owner: int) -> Session:
     return session
 
 
-async def collecting_session(db: Location, owner: int) -> Session:
-    """A session collecting ideas (up to 10 each), with five themes to vote on later."""
+async def collecting_session(db: Location, owner: int, idea_limit: int = 10) -> Session:
+    """A session collecting ideas (up to `idea_limit` each), with five themes to vote on later."""
     async with opened(db) as database:
-        return await database.write(lambda conn: _collecting(conn, owner))
+        return await database.write(lambda conn: _collecting(conn, owner, idea_limit))
 
 
 def _open_voting(conn: Conn, session: Session) -> None:

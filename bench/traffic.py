@@ -55,6 +55,7 @@ class Watch:
     standin: StandIn
     posts: Counter[int] = field(default_factory=Counter)
     edits: Counter[int] = field(default_factory=Counter)
+    answered: list[float] = field(default_factory=list)  # seconds from each press to its answer (the spinner)
     _waiting: dict[int, _Waiting] = field(default_factory=dict)
     _queries: dict[str, int] = field(default_factory=dict)
 
@@ -68,6 +69,7 @@ class Watch:
             pressed = self._waiting.get(asker) if asker is not None else None
             if asker is not None and pressed is not None:
                 pressed.answered = True
+                self.answered.append(now - pressed.since)
                 self._check(asker, pressed, now)
             return
         if method not in POSTING and method not in EDITING:

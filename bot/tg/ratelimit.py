@@ -18,6 +18,12 @@ MAX_CHATS = 10_000  # limiters kept for recently active chats; older ones are dr
 # Aim a little under Telegram's overall limit: messages reach Telegram with a jitter of a few milliseconds, and
 # at the exact limit that jitter alone draws 429s, each pausing every send (see docs/benchmarks.md).
 HEADROOM = 0.95
+# Telegram's overall limit is on broadcasting: "bots are not able to broadcast more than about 30 messages per
+# second" (the Bot FAQ); its Bot API lead says edits share the per-chat limit with sends (tdlib/td#2592,
+# tdlib/td#3034) and that there is no global limit beyond broadcasting. So an edit waits for the person's own
+# limit but takes no place in the overall budget, and a button's answer neither (tdlib/telegram-bot-api#648).
+# A 429 on anything still pauses everything for as long as Telegram says. Sources in docs/benchmarks.md.
+UNCOUNTED = ("edit",)
 
 
 class PrivateChatRateLimiter(AIORateLimiter):
@@ -56,7 +62,14 @@ class PrivateChatRateLimiter(AIORateLimiter):
         chat = data.get("chat_id")
         if chat is None:  # not a message (a button's answer, a file): Telegram does not count it, nor does PTB
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        # a person's own limit first (groups and channels have negative ids), then a place in the overall budget
+        # a person's own limit first (groups and channels have negative ids), then a place in the overall budget,
+        # which only new messages take (see COUNTED)
         async with self._limiter(chat) if isinstance(chat, int) and chat > 0 else contextlib.nullcontext():
-            await self.budget.take()
+            if counted(endpoint):
+                await self.budget.take()
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def counted(endpoint: str) -> bool:
+    """Whether a call takes a place in the overall budget: a new message does, an edit does not."""
+    return not endpoint.lower().startswith(UNCOUNTED)

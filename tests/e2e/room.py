@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.app import coord_texts as say
 from bot.app.results import FOR_YOU
@@ -32,6 +33,14 @@ class Member:
     ideas: list[str] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)  # ideas whose receipt they saw
     voted: bool = False
+
+
+def _holds(text: str, message: ChatMessage) -> bool:
+    return text in message.content()
+
+
+def _gone(label: str, message: ChatMessage) -> bool:
+    return label not in message.button_labels()
 
 
 def crowd(
@@ -87,7 +96,7 @@ class Room:
         """Each idea, then its receipt."""
         for idea in member.ideas:
             await member.user.send(idea)
-            await member.user.sees(lambda m, i=idea: i in m.content(), PATIENCE)
+            await member.user.sees(partial(_holds, idea), PATIENCE)
             member.confirmed.append(idea)
 
     async def vote(self, member: Member, order: tuple[str, ...]) -> None:
@@ -96,7 +105,7 @@ class Room:
         ballot = await user.sees(lambda m: all(t in m.button_labels() for t in self.themes), PATIENCE)
         for theme in order:
             await user.press(theme, ballot)
-            await self.standin.wait_until(lambda t=theme: t not in ballot.button_labels(), PATIENCE)
+            await self.standin.wait_until(partial(_gone, theme, ballot), PATIENCE)
         confirm = self.label(member, "prioritise_ranking.top.rank.confirm", "Confirm")
         await self.standin.wait_until(lambda: confirm in ballot.button_labels(), PATIENCE)
         await user.press(confirm, ballot)

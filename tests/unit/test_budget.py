@@ -7,6 +7,7 @@ import asyncio
 import random
 
 from bot.tg.budget import SLACK, Budget, bulk
+from bot.tg.ratelimit import PrivateChatRateLimiter
 
 RATE = 30.0
 
@@ -82,3 +83,28 @@ async def test_when_nothing_else_waits_a_message_goes_at_once() -> None:
     time.now += 5.0  # a quiet while later
     await budget.take(False)
     assert time.now == 5.0, "an idle budget has a free place"
+
+
+async def test_a_new_message_takes_a_place_in_the_overall_budget_and_an_edit_or_a_buttons_answer_does_not() -> None:
+    limiter = PrivateChatRateLimiter()
+    places: list[str] = []
+
+    class Counting(Budget):
+        async def take(self, proactive: bool | None = None) -> None:
+            places.append(endpoint)
+
+    limiter.budget = Counting(RATE)
+
+    async def telegram(*_: object, **__: object) -> bool:
+        return True
+
+    calls = [
+        ("sendMessage", {"chat_id": 7, "text": "Dank je"}),
+        ("editMessageText", {"chat_id": 7, "message_id": 3, "text": "1. Taal"}),
+        ("editMessageReplyMarkup", {"chat_id": 7, "message_id": 3}),
+        ("sendPhoto", {"chat_id": 8, "photo": "qr"}),
+        ("answerCallbackQuery", {"callback_query_id": "q1"}),
+    ]
+    for endpoint, data in calls:
+        assert await limiter.process_request(telegram, (), {}, endpoint, data, None) is True
+    assert places == ["sendMessage", "sendPhoto"]
