@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.seed import collecting_session, due_checkins, history, migrated, open_voting, opened, pending_outbox
 from bench.stage import BotProcess, Stage
-from bench.traffic import Crowd, Step, Watch, chatting, joining
+from bench.traffic import EDITING, POSTING, Crowd, Step, Watch, chatting, joining
 from bot.sandbox import SandboxUser, add_person
 from bot.sandbox.flood import FloodLimit
 from bot.sandbox.params import Params
@@ -104,6 +104,9 @@ async def _measured(name: str, bot: BotProcess, crowd: Crowd, seconds: float) ->
         name: rate,
         f"{name}_cpu_ms": (bot.cpu_seconds() - cpu) * 1000 / done,
         f"{name}_calls": calls.total() / done,
+        f"{name}_sends": sum(calls[m] for m in POSTING) / done,
+        f"{name}_edits": sum(calls[m] for m in EDITING) / done,
+        f"{name}_answers": calls["answercallbackquery"] / done,
         f"{name}_harness_busy": busy(),
     }
 

@@ -124,6 +124,13 @@ def new_worker() -> int:
     return 1 + secrets.randbelow(2**31 - 2)
 
 
+def alive(conn: Conn, worker: int) -> bool:
+    """Whether the other processes see this worker as running (its lock held): a process whose connection to the
+    server dropped claims nothing until it holds its lock again, as the others may be taking its work over."""
+    found = one(conn, "SELECT inspraak_alive(?)", (worker,))
+    return bool(found and found[0])
+
+
 class Database(ABC):
     """One engine's connections: `write(work)` runs `work(conn)` as one transaction (committed when it returns,
     rolled back if it raises); `read(work)` runs it on one consistent snapshot of what is committed.

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.storage.db import Conn, rows
+from bot.storage.db import Conn, alive, rows
 from bot.storage.stamps import iso
 
 LOCK = 1  # inspraak_lock number for taking updates
@@ -48,6 +48,8 @@ def claim(conn: Conn, worker: int, limit: int) -> list[dict[str, Any]]:
     chat's updates in order, never a later one without the earlier); what a process that is gone had taken is
     taken again (what it finished, its dedupe keys remember)."""
     conn.execute("SELECT inspraak_lock(?)", (LOCK,))
+    if not alive(conn, worker):
+        return []
     found = rows(
         conn,
         "SELECT update_id, COALESCE(chat_id, -update_id), body, "

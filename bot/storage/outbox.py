@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.domain import Purpose
 from bot.domain.outbox import LAST, STALE_AFTER
-from bot.storage.db import Conn, one, rows
+from bot.storage.db import Conn, alive, one, rows
 from bot.storage.stamps import iso, iso_ms, utc_now
 
 MESSAGES = (Purpose.REPLY.value, Purpose.NOTICE.value)  # journaled messages: never skipped as too old
@@ -49,7 +49,13 @@ _INSERT = (
     "INSERT INTO outbox (purpose, recipient, chat_id, period, due_at, collapse_key, payload, status, "
     "attempts, updated_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
-LOCK = 2  # inspraak_lock number for claiming a chat's rows
+
+
+def _chat_lock(chat: int) -> int:
+    """The inspraak_lock number for claiming one chat's rows (2 and up: 1 is for taking updates); two chats may
+    share one, which only makes them wait for each other."""
+    return 2 + chat % (2**31 - 3)
+
 
 _CLAIMED = _INSERT + " RETURNING id"
 
@@ -96,15 +102,15 @@ def journal(conn: Conn, chat: int, recipient: int | None, letters: list[Letter],
     turn (an empty list)."""
     if not letters:
         return []
-    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
-    waiting = one(
+    conn.execute("SELECT inspraak_lock(?)", (_chat_lock(chat),))
+    waiting = not alive(conn, worker) or one(
         conn,
         "SELECT 1 FROM outbox WHERE status IN ('pending', 'sending') AND due_at <= ? AND "
         "(chat_id = ? OR (chat_id IS NULL AND recipient = ?)) LIMIT 1",
         (iso(letters[0].due_at), chat, recipient),
     )
     now = utc_now()
-    if waiting is not None:
+    if waiting:
         # The person just wrote, so Telegram is reachable: what waits for a retry may go now.
         conn.execute(
             "UPDATE outbox SET not_before = NULL WHERE status = 'pending' AND not_before IS NOT NULL AND "
@@ -196,7 +202,9 @@ def claim_chat(conn: Conn, chat: int, now: datetime, limit: int, worker: int) ->
     """Take one chat's due rows for this process's worker, oldest first, stopping at the first that must wait (a
     retry) or is being sent already (by any process): a person's messages never overtake one another. The SELECT
     sees those on purpose."""
-    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
+    conn.execute("SELECT inspraak_lock(?)", (_chat_lock(chat),))
+    if not alive(conn, worker):
+        return []
     stamp = iso_ms(now)
     found = rows(conn, _OF_CHAT, (stamp, chat, chat, limit))
     ready = []
@@ -220,7 +228,6 @@ def claim_chat(conn: Conn, chat: int, now: datetime, limit: int, worker: int) ->
 def recover(conn: Conn, worker: int) -> int:
     """Rows a process was sending when it crashed or was killed go back to pending (they may be sent once more,
     never lost); rows other running processes are sending stay theirs."""
-    conn.execute("SELECT inspraak_lock(?)", (LOCK,))
     cursor = conn.execute(
         "UPDATE outbox SET status = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
         "updated_at = ?, claimed_by = NULL "

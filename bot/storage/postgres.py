@@ -6,6 +6,7 @@ psycopg's `%s`, once per statement text. Values are bound by the driver, never w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +38,9 @@ READERS = 4  # snapshots read at once
 MIGRATION_LOCK = 0x1A5B7A4B  # an advisory lock id: one process migrates, the others wait for it
 WORKERS = 18  # the advisory locks (18, worker) that say a process runs (see inspraak_alive, migration 0020)
 LEADER = 20  # the advisory lock (20, 0) of the process that does what is done once for all
+HEARTBEAT = 2.0  # seconds between checks that this process still holds its worker lock
+SERVER_KEEPALIVES = "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+CLIENT_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 log = logging.getLogger(__name__)
 
 
@@ -123,7 +127,9 @@ class PostgresDatabase(Database):
         self.worker = new_worker()
         self._holder: psycopg.Connection[Any] | None = None  # holds this worker's lock, and the leader's if it leads
         self._leader = False
-        self._budget_thread = ThreadPoolExecutor(1, thread_name_prefix="db-budget")
+        # this process's own connections (its worker lock, its bookings in the shared budget) are used here
+        self._own_thread = ThreadPoolExecutor(1, thread_name_prefix="db-own")
+        self._beating: asyncio.Task[None] | None = None
         self._booker: psycopg.Connection[Any] | None = None
 
     @classmethod
@@ -133,14 +139,21 @@ class PostgresDatabase(Database):
         try:
             await asyncio.to_thread(database._migrate)
             await asyncio.to_thread(database._open_pools)
+            database._beating = asyncio.create_task(database._heartbeat(), name="worker lock")
         except BaseException:
             await database.close()
             raise
         return database
 
     def _options(self) -> dict[str, Any]:
-        # A write waits for another process's lock at most busy_timeout, as on SQLite.
-        return {"options": f"-c lock_timeout={int(self.busy_timeout * 1000)}", "connect_timeout": 10}
+        # A write waits for another process's lock at most busy_timeout, as on SQLite. Keepalives both ways: the
+        # server lets go of a vanished process's connection (its locks, its worker) within half a minute instead
+        # of the system's two hours, and this process notices a dead server as soon.
+        return {
+            "options": f"-c lock_timeout={int(self.busy_timeout * 1000)} {SERVER_KEEPALIVES}",
+            "connect_timeout": 10,
+            **CLIENT_KEEPALIVES,
+        }
 
     def _migrate(self) -> None:
         """Bring the schema up to date, under an advisory lock so that processes starting together migrate once."""
@@ -191,6 +204,33 @@ class PostgresDatabase(Database):
             self.worker = new_worker()
         self._leader = False
 
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            try:
+                await self._in(self._own_thread, self._keep)
+            except Exception as error:  # the server is away: the next beat tries again
+                log.warning("the worker lock could not be checked (%s); trying again", type(error).__name__)
+
+    def _keep(self) -> None:
+        """Check that the connection holding this worker's lock still works; when it dropped, take the lock again
+        under the same number (once the server has let the old connection go), so that this process's claims
+        stay its own. Meanwhile it claims nothing and does not lead."""
+        holder = self._holder
+        if holder is not None and not holder.closed and not holder.broken:
+            with contextlib.suppress(psycopg.Error):
+                holder.execute("SELECT 1")
+                return
+        self._holder, self._leader = None, False
+        if holder is not None:
+            holder.close()
+        log.warning("the connection holding this process's worker lock dropped; taking it again")
+        conn = psycopg.connect(self.url, autocommit=True, **self._options())
+        if self._locked(conn, WORKERS, self.worker):
+            self._holder = conn
+        else:
+            conn.close()
+
     @staticmethod
     def _locked(conn: psycopg.Connection[Any], kind: int, number: int) -> bool:
         found = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (kind, number)).fetchone()
@@ -198,13 +238,12 @@ class PostgresDatabase(Database):
 
     async def leading(self) -> bool:
         """Whether this process leads: it takes the lead when no running process has it, and keeps it while it
-        runs (a lost connection to the server loses it, and the worker lock is taken again)."""
-        return await self._in(self._writer_thread, self._lead)
+        holds its worker lock (a lost connection to the server loses both)."""
+        return await self._in(self._own_thread, self._lead)
 
     def _lead(self) -> bool:
-        if self._holder is None or self._holder.broken or self._holder.closed:
-            self._hold()
-        assert self._holder is not None
+        if self._holder is None:
+            return False
         if not self._leader:
             self._leader = self._locked(self._holder, LEADER, 0)
         return self._leader
@@ -273,7 +312,7 @@ class PostgresDatabase(Database):
 
     async def book(self, spacing: float, proactive: bool) -> float | None:
         """A place for one message in the bot's overall budget: seconds to wait, or None (bulk, come back later)."""
-        return await self._in(self._budget_thread, partial(self._book, spacing, proactive))
+        return await self._in(self._own_thread, partial(self._book, spacing, proactive))
 
     def _book(self, spacing: float, proactive: bool) -> float | None:
         if self._booker is None or self._booker.broken or self._booker.closed:
@@ -296,6 +335,11 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         """Close the pools and their threads; safe to call twice."""
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+            self._beating = None
         for name in ("_writers", "_readers"):
             pool = getattr(self, name)
             if pool is not None:
@@ -306,6 +350,6 @@ class PostgresDatabase(Database):
             if held is not None:
                 setattr(self, name, None)
                 await asyncio.to_thread(held.close)
-        self._budget_thread.shutdown(wait=False)
+        self._own_thread.shutdown(wait=False)
         self._writer_thread.shutdown(wait=False)
         self._reader_threads.shutdown(wait=False)

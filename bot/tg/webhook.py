@@ -79,7 +79,10 @@ class Webhook:
         is looked for every LOOK seconds."""
         while not stop.is_set():
             self._journaled.clear()
-            await drain(self.db, handle, stop)
+            try:
+                await drain(self.db, handle, stop)
+            except Exception as error:  # the store refused (busy, a lost connection): what waits is taken later
+                log.warning("the updates journaled could not be taken (%s); trying again", type(error).__name__)
             await _first(self._journaled.wait(), stop.wait(), asyncio.sleep(LOOK))
 
 

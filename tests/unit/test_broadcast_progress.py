@@ -21,7 +21,7 @@ COORDINATOR_CHAT = 500
 STATUS_MESSAGE = 77
 
 
-def _broadcast_to(conn: Conn, count: int) -> list[OutboxRow]:
+def _broadcast_to(conn: Conn, count: int, worker: int) -> list[OutboxRow]:
     """A session of `count` participants and a broadcast to them, sent with the coordinator's status message;
     the rows as the sender claims them."""
     session = owned_session(conn, COORDINATOR_CHAT, "Thuis in Assen", "Wat helpt?")
@@ -35,7 +35,7 @@ def _broadcast_to(conn: Conn, count: int) -> list[OutboxRow]:
     broadcasts.send(conn, prepared, author.id, (COORDINATOR_CHAT, STATUS_MESSAGE, "nl"), START)
     claimed: list[OutboxRow] = []
     for number in range(count):
-        claimed += outbox.claim_chat(conn, 1000 + number, START, 5, worker=1)
+        claimed += outbox.claim_chat(conn, 1000 + number, START, 5, worker=worker)
     return claimed
 
 
@@ -53,7 +53,7 @@ async def test_the_progress_count_is_edited_every_two_seconds_whatever_the_pace_
     tmp_path: Path, catalogs: Catalogs
 ) -> None:
     database = await Database.open(db_for(tmp_path))
-    rows = await database.write(lambda conn: _broadcast_to(conn, 30))
+    rows = await database.write(lambda conn: _broadcast_to(conn, 30, database.worker))
     assert len(rows) == 30
     clock = Monotonic()
     svc = Services(database, catalogs, {}, b"s" * 32, frozenset(), "nl", "Europe/Amsterdam", lambda: START, lambda p: p)

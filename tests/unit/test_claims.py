@@ -100,3 +100,30 @@ async def test_processes_share_one_sending_budget_and_replies_go_before_bulk_in_
     assert await second.shared_budget(1.0, True) is None, "bulk in another process waits for those replies"
     after = await second.shared_budget(1.0, False)
     assert after is not None and after >= 4.9, "a reply in another process takes the next place after them"
+
+
+async def _alive(db: Database, worker: int) -> bool:
+    return bool(await db.read(lambda conn: conn.execute("SELECT inspraak_alive(?)", (worker,)).fetchone()[0]))
+
+
+async def test_a_process_whose_connection_drops_claims_nothing_until_it_holds_its_own_number_again(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    worker = first.worker
+    assert await first.leading()
+    await first.write(partial(inbound.keep, update=_update(1, 501, "a"), now=NOW))
+    holder = first._holder  # type: ignore[attr-defined]
+    assert holder is not None
+    await second.read(lambda conn: conn.execute("SELECT pg_terminate_backend(?)", (holder.info.backend_pid,)))
+    assert not await _alive(second, worker), "to the others, it is gone"
+    assert await first.write(partial(inbound.claim, worker=worker, limit=10)) == [], "so it takes nothing"
+    assert await second.leading(), "and another leads"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while not await _alive(second, worker):  # its heartbeat notices, and takes its number again
+        assert loop.time() < deadline, "the process never took its lock back"
+        await asyncio.sleep(0.05)
+    assert first.worker == worker, "under the same number, so what it had claimed is still its own"
+    assert [u["update_id"] for u in await first.write(partial(inbound.claim, worker=worker, limit=10))] == [1]
+    assert not await first.leading(), "the lead stays with the one that took it"
