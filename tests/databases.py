@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,6 +17,18 @@ from bot.storage.db import Conn, Location, is_postgres
 
 ENGINE = os.environ.get("INSPRAAK_TEST_ENGINE", "sqlite")
 _made: dict[Path, str] = {}
+
+
+async def eventually(holds: Callable[[], Awaitable[bool]], what: str, timeout: float = 20.0) -> None:
+    """Look again until `holds` is true: for what the database server or a background task does on its own time,
+    with nothing to await (an ended connection's locks let go, rows a look recovered)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        if await holds():
+            return
+        assert loop.time() < deadline, f"{what} within {timeout:g}s"
+        await asyncio.sleep(0.01)
 
 
 def tables(conn: Conn) -> list[str]:

@@ -168,11 +168,16 @@ class Sender:
         """Deliver everything due now, chat by chat, until nothing is left or Telegram asks for a pause."""
         handled = 0
         if self._going():
-            await self.db.write(partial(outbox.tidy, now=self.clock(), window=self.policy.catch_up))
-            await self.recover()  # and what a process that is gone was sending goes to those still running
+            await self.db.write(partial(self._tidied, now=self.clock()))
             handled = await _Feed(self.policy.parallel, self._due_chats, self._drain, self._going).run()
         await self._settled()
         return handled
+
+    def _tidied(self, conn: Conn, now: datetime) -> None:
+        """Before a look, in one transaction: what is too old or collapsed is settled, and what a process that is
+        gone was sending goes to those still running."""
+        outbox.tidy(conn, now=now, window=self.policy.catch_up)
+        outbox.recover(conn, worker=self.db.worker)
 
     async def _due_chats(self, limit: int) -> list[int]:
         return await self.db.read(partial(outbox.due_chats, now=self.clock(), limit=limit))

@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 
+from bot.storage.db import Booking
+
 log = logging.getLogger(__name__)
 SLACK = 0.1  # seconds of places a late wake-up (or a sender that was briefly idle) may make up for at once
 # Whether the messages being sent now are proactive bulk (set around an outbox row's delivery; replies are not).
@@ -37,11 +39,10 @@ class Budget:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         slack: float = SLACK,
-        shared: Callable[[float, bool], Awaitable[float | None]] | None = None,
     ) -> None:
         self.interval = 1.0 / rate
         # With several processes, each place is also booked in the budget they share (replies first there too).
-        self.shared = shared
+        self.shared: Booking | None = None
         self.clock = clock
         self.sleep = sleep
         # Places may be handed out up to `slack` seconds early, so a wake-up that comes late is made up for and

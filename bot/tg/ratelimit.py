@@ -63,7 +63,7 @@ class PrivateChatRateLimiter(AIORateLimiter):
         if chat is None:  # not a message (a button's answer, a file): Telegram does not count it, nor does PTB
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         # a person's own limit first (groups and channels have negative ids), then a place in the overall budget,
-        # which only new messages take (see COUNTED)
+        # which only new messages take (see UNCOUNTED)
         async with self._limiter(chat) if isinstance(chat, int) and chat > 0 else contextlib.nullcontext():
             if counted(endpoint):
                 await self.budget.take()

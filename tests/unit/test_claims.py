@@ -3,7 +3,6 @@ passes to another when it is gone; work done once for all is done by one process
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
@@ -13,6 +12,7 @@ import pytest
 from bot.domain.outbox import Purpose
 from bot.storage import Conn, Database, inbound, outbox, people
 from bot.storage.outbox import Letter
+from tests.databases import eventually
 from tests.postgres import shared
 
 NOW = datetime(2026, 12, 6, 9, tzinfo=UTC)
@@ -29,15 +29,19 @@ async def two() -> AsyncIterator[tuple[Database, Database]]:
     await second.close()
 
 
+async def _alive(db: Database, worker: int) -> bool:
+    return bool(await db.read(lambda conn: conn.execute("SELECT inspraak_alive(?)", (worker,)).fetchone()[0]))
+
+
+async def _gone(db: Database, worker: int) -> bool:
+    return not await _alive(db, worker)
+
+
 async def killed(process: Database, by: Database) -> None:
     """The process ends; once the server has dropped its connections, the others see it gone."""
     worker = process.worker
     await process.close()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 10
-    while await by.read(lambda conn: conn.execute("SELECT inspraak_alive(?)", (worker,)).fetchone()[0]):
-        assert loop.time() < deadline, "the server never let the process go"
-        await asyncio.sleep(0.01)  # the server ends the connection's backend on its own time
+    await eventually(lambda: _gone(by, worker), "the server let the process go")
 
 
 def _update(update_id: int, chat: int, text: str) -> dict[str, object]:
@@ -102,10 +106,6 @@ async def test_processes_share_one_sending_budget_and_replies_go_before_bulk_in_
     assert after is not None and after >= 4.9, "a reply in another process takes the next place after them"
 
 
-async def _alive(db: Database, worker: int) -> bool:
-    return bool(await db.read(lambda conn: conn.execute("SELECT inspraak_alive(?)", (worker,)).fetchone()[0]))
-
-
 async def test_a_process_whose_connection_drops_claims_nothing_until_it_holds_its_own_number_again(
     two: tuple[Database, Database],
 ) -> None:
@@ -119,11 +119,7 @@ async def test_a_process_whose_connection_drops_claims_nothing_until_it_holds_it
     assert not await _alive(second, worker), "to the others, it is gone"
     assert await first.write(partial(inbound.claim, worker=worker, limit=10)) == [], "so it takes nothing"
     assert await second.leading(), "and another leads"
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 20
-    while not await _alive(second, worker):  # its heartbeat notices, and takes its number again
-        assert loop.time() < deadline, "the process never took its lock back"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: _alive(second, worker), "its heartbeat noticed, and took its number again")
     assert first.worker == worker, "under the same number, so what it had claimed is still its own"
     assert [u["update_id"] for u in await first.write(partial(inbound.claim, worker=worker, limit=10))] == [1]
     assert not await first.leading(), "the lead stays with the one that took it"
