@@ -14,7 +14,7 @@ from bot.tg.errors import on_error
 from bot.tg.handling import on_update
 from bot.tg.http import AiohttpRequest
 from bot.tg.ordering import MAX_CONCURRENT, PerChatOrder
-from bot.tg.polling import ReadingBot
+from bot.tg.plainbot import ReadingBot
 from bot.tg.ratelimit import PrivateChatRateLimiter
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]

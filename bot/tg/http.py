@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -12,6 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
+JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -66,13 +68,17 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
-        fields = request_data.json_parameters if request_data else None
-        data: Any = fields
-        if files:
-            form = aiohttp.FormData(fields or {})
+        data: Any = None
+        headers = None
+        if request_data is not None and files:
+            data = aiohttp.FormData(request_data.json_parameters)
             for name, (filename, content, mime) in files.items():
-                form.add_field(name, content, filename=filename, content_type=mime)
-            data = form
+                data.add_field(name, content, filename=filename, content_type=mime)
+        elif request_data is not None:
+            # A JSON body, which the Bot API takes for every call without a file: encoding it is a fraction of
+            # the cost of a urlencoded form with every nested value encoded as JSON first.
+            data = json.dumps(request_data.parameters).encode()
+            headers = JSON
         read = self._given(read_timeout, "read")
         write = self._given(write_timeout, "media" if files else "write")
         connect = self._given(connect_timeout, "connect")
@@ -85,7 +91,7 @@ class AiohttpRequest(BaseRequest):
         )
         endpoint = url.rsplit("/", 1)[-1]  # the method's name; the rest of the URL holds the token
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
                 log.debug("Bot API %s: %d", endpoint, response.status)
                 return response.status, await response.read()
         except TimeoutError as error:

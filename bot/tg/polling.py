@@ -18,6 +18,7 @@ from telegram.ext import ExtBot
 from bot.app import SetAside
 from bot.storage import Database, update_key
 from bot.tg.compat import seconds
+from bot.tg.plainbot import ReadingBot
 
 log = logging.getLogger(__name__)
 BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)  # seconds between tries while the Bot API cannot be reached
@@ -29,18 +30,6 @@ class PollingStopped(RuntimeError):
 
 class TokenRejected(RuntimeError):
     """The Bot API rejected the token (401)."""
-
-
-class ReadingBot(ExtBot[None]):
-    """PTB's bot, able to fetch updates as plain data, so one it cannot read does not sink the whole batch."""
-
-    async def raw_updates(self, offset: int | None, timeout: int, allowed: Sequence[str]) -> list[dict[str, Any]]:
-        """getUpdates, unparsed."""
-        data: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(allowed)}
-        if offset is not None:
-            data["offset"] = offset
-        result = await self._post("getUpdates", data, read_timeout=timeout + 5.0)
-        return list(result) if isinstance(result, list) else []
 
 
 def _private_chat(data: dict[str, Any]) -> tuple[int | None, str | None]:

@@ -46,7 +46,8 @@ from bot.tg.app import build_application
 from bot.tg.budget import bulk
 from bot.tg.handling import KEY, Runtime, after
 from bot.tg.menus import publish_menus
-from bot.tg.polling import Poller, PollingStopped, ReadingBot, TokenRejected, handle_raw
+from bot.tg.plainbot import ReadingBot
+from bot.tg.polling import Poller, PollingStopped, TokenRejected, handle_raw
 from bot.tg.send import Uploads, perform
 from bot.tg.webhook import Handle, Webhook, derived_secret, drain
 

@@ -5,32 +5,34 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.app.outgoing import EditText, Keyboard, Outgoing, SendDocument, SendPhoto, SendText, SendVoice
 from bot.domain.webapp import WEB_APP_PREFIX
 from bot.scheduling import Blocked, RateLimited, Refused, Transient
 from bot.tg.compat import seconds
+from bot.tg.plainbot import ReadingBot
 
 log = logging.getLogger(__name__)
 # An edit that finds its message gone or already showing this text has nothing left to do.
 SETTLED = ("not modified", "message to edit not found", "message can't be edited")
 
 
-def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
-    """Rows of (label, data) as an inline keyboard."""
+def markup(rows: Keyboard) -> dict[str, Any] | None:
+    """Rows of (label, data) as an inline keyboard, as the Bot API takes it."""
     if not rows:
         return None
-    return InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in rows])
+    return {"inline_keyboard": [[_button(label, data) for label, data in row] for row in rows]}
 
 
-def _button(label: str, data: str) -> InlineKeyboardButton:
+def _button(label: str, data: str) -> dict[str, Any]:
     """A button that reports its press to the bot, or one that opens a Mini App."""
     if data.startswith(WEB_APP_PREFIX):
-        return InlineKeyboardButton(label, web_app=WebAppInfo(data.removeprefix(WEB_APP_PREFIX)))
-    return InlineKeyboardButton(label, callback_data=data)
+        return {"text": label, "web_app": {"url": data.removeprefix(WEB_APP_PREFIX)}}
+    return {"text": label, "callback_data": data}
 
 
 class Uploads:
@@ -61,15 +63,17 @@ class Uploads:
             self._ids[digest] = sent.voice.file_id
 
 
-async def _call(bot: Bot, out: Outgoing, uploads: Uploads) -> int | None:
+async def _call(bot: ReadingBot, out: Outgoing, uploads: Uploads) -> int | None:
     """One message, no parse mode: markup characters in anyone's text stay as typed; a new text's message id."""
     if isinstance(out, SendText):
-        return (await bot.send_message(out.chat, out.text, reply_markup=markup(out.keyboard))).message_id
+        sent = await bot.plain("sendMessage", _text({"chat_id": out.chat, "text": out.text}, out.keyboard))
+        return int(sent["message_id"])
     if isinstance(out, EditText):
+        place = {"chat_id": out.chat, "message_id": out.message}
         if out.text is None:
-            await bot.edit_message_reply_markup(out.chat, out.message, reply_markup=markup(out.keyboard))
+            await bot.plain("editMessageReplyMarkup", _text(place, out.keyboard))
         else:
-            await bot.edit_message_text(out.text, out.chat, out.message, reply_markup=markup(out.keyboard))
+            await bot.plain("editMessageText", _text(place | {"text": out.text}, out.keyboard))
     elif isinstance(out, SendPhoto):
         await bot.send_photo(out.chat, out.data, caption=out.caption)
     elif isinstance(out, SendDocument):
@@ -80,7 +84,13 @@ async def _call(bot: Bot, out: Outgoing, uploads: Uploads) -> int | None:
     return None
 
 
-async def perform(bot: Bot, out: Outgoing, uploads: Uploads) -> int | None:
+def _text(data: dict[str, Any], keyboard: Keyboard) -> dict[str, Any]:
+    """A text call's parameters with its keyboard, if it has one."""
+    buttons = markup(keyboard)
+    return data if buttons is None else data | {"reply_markup": buttons}
+
+
+async def perform(bot: ReadingBot, out: Outgoing, uploads: Uploads) -> int | None:
     """Send one message, translating Telegram's refusals for the sender; a new text's message id."""
     if isinstance(out, EditText | SendVoice) and out.optional:
         try:
