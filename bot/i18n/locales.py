@@ -30,8 +30,10 @@ def _locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+@cache
 def native_name(code: str) -> str:
-    """The language's own name in its own script, from CLDR (e.g. "العربية", "دری" for fa_AF)."""
+    """The language's own name in its own script, from CLDR (e.g. "العربية", "دری" for fa_AF); looked up once
+    (every language question names them all)."""
     loc = _locale(code)
     name = loc.languages.get(code) or loc.get_display_name(code) or code
     return name[:1].upper() + name[1:]
