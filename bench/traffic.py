@@ -124,7 +124,7 @@ def joining(code: str, locale: str, rng: random.Random, ideas: int) -> Iterator[
     yield Step("start", code, 1)
     yield Step("press", native_name(locale), 1, 1)  # the question ticked, and the next one
     yield Step("press", 0, 1, 1)  # consent
-    yield Step("press", rng.randrange(3), 2, 1)  # group: "you are taking part" and the question
+    yield Step("press", rng.randrange(3), 1, 1)  # group: "you are taking part", with the question in one message
     for _ in range(ideas):
         yield Step("text", texts.idea(rng, locale), 1)
 

@@ -17,6 +17,7 @@ from bot.app import coord_texts
 from bot.app.action_words import words_for
 from bot.app.agenda import agenda_lines, machine_words
 from bot.app.outgoing import (
+    TEXT_LIMIT,
     EditText,
     Keyboard,
     Outgoing,
@@ -135,19 +136,37 @@ class Delivery:
         do = payload.get("do")
         if do == "send":
             reply = decode_reply(payload)
-            heard = self._heard(conn, chat, reply, translator)
+            lead = [decode_text(text) for text in payload.get("lead", [])]
+            heard = [*self._supplied(chat, lead, translator), *self._heard(conn, chat, reply, translator)]
+            sent = self._opening(chat, lead, reply, translator)
             if reply.slot is None or row.recipient is None:
-                return self._text(row, reply.text, translator, reply.buttons) + heard
-            new = SendText(chat, translator.render(reply.text), keyboard(reply.buttons, translator), reply.slot)
+                return [*sent, *heard]
             earlier = keyboards.holder(conn, row.recipient, reply.slot)  # its buttons no longer apply
             unkeyed: list[Outgoing] = [] if earlier is None else [EditText(chat, earlier, None, optional=True)]
-            return [*unkeyed, new, *heard]
+            return [*unkeyed, *sent, *heard]
         if do == "edit":
             return [self._edit(chat, payload, translator)]
         if do == "voice":
             return [SendVoice(chat, str(payload["file_id"]))]
         made = self._made(conn, row, translator)
         return made if made is None or isinstance(made, list) else [made]
+
+    def _opening(self, chat: int, lead: list[Text], reply: Reply, translator: Translator) -> list[Outgoing]:
+        """A message with the texts it opens with (see step.combined); apart again should they not fit in one."""
+        buttons = keyboard(reply.buttons, translator)
+        body = translator.directed("\n\n".join(translator.text(text) for text in (*lead, reply.text)))
+        if len(body) <= TEXT_LIMIT:
+            return [SendText(chat, body, buttons, reply.slot)]
+        return [
+            *(SendText(chat, translator.render(text)) for text in lead),
+            SendText(chat, translator.render(reply.text), buttons, reply.slot),
+        ]
+
+    @staticmethod
+    def _supplied(chat: int, texts: list[Text], translator: Translator) -> list[Outgoing]:
+        """The recordings supplied with the catalogs of texts a message opened with, to follow it."""
+        found = (translator.recording(text) for text in texts)
+        return [SendVoice(chat, data=data, optional=True) for data in found if data is not None]
 
     def _heard(self, conn: Conn, chat: int, reply: Reply, translator: Translator) -> list[Outgoing]:
         """The message read aloud in the reader's language, to follow it: the session's own recording (its question

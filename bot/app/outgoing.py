@@ -151,6 +151,8 @@ def encode_reply(reply: Reply) -> dict[str, Any]:
         data["slot"] = reply.slot
     if reply.spoken:
         data["spoken"] = [reply.spoken.session, reply.spoken.subject]
+    if reply.runs_on:
+        data["runs_on"] = True
     return data
 
 
@@ -162,4 +164,5 @@ def decode_reply(data: Mapping[str, Any]) -> Reply:
         decode_buttons(data.get("buttons", [])),
         data.get("slot"),
         Spoken(int(spoken[0]), str(spoken[1])) if spoken else None,
+        bool(data.get("runs_on")),
     )

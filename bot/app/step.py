@@ -136,7 +136,7 @@ class Step:
                 {**said, "locale": locale},
                 chat_id=incoming.chat_id,
             )
-            for number, said in enumerate(self._said)
+            for number, said in enumerate(combined(self._said))
         ]
         claimed = outbox.journal(self.conn, incoming.chat_id, recipient, letters, self.svc.db.worker)
         enqueue(self.conn, self._after)
@@ -155,3 +155,16 @@ class Step:
             bool(letters) and not claimed,
             others is not None,
         )
+
+
+def combined(said: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a step said, with a text that runs on into the next message sent as that message's opening lines: one
+    message where a person reads one, and one fewer against Telegram's limits."""
+    folded: list[dict[str, Any]] = []
+    for entry in said:
+        before = folded[-1] if folded else None
+        if before is not None and before.pop("runs_on", False) and entry["do"] == "send":
+            folded[-1] = {**entry, "lead": [*before.get("lead", []), before["text"]]}
+        else:
+            folded.append(entry)
+    return folded

@@ -225,11 +225,20 @@ def proceed(flows: Mapping[str, Flow], transition: Transition, facts: Facts) -> 
         following = begin(flows[target], facts, transition.state.answers)
         transition = Transition(
             following.state,
-            transition.outputs + following.outputs,
+            _running_on(transition.outputs) + following.outputs,
             transition.results + following.results,
             transition.accepted,
         )
     return transition
+
+
+def _running_on(outputs: tuple[Output, ...]) -> tuple[Output, ...]:
+    """A finished flow's last words open the next flow's first message ("You are now taking part." and the
+    question), when they are a plain text."""
+    last = outputs[-1] if outputs else None
+    if not isinstance(last, Reply) or last.buttons or last.slot or last.spoken:
+        return outputs
+    return (*outputs[:-1], replace(last, runs_on=True))
 
 
 def resume(flow: Flow, state: FlowState) -> FlowState:

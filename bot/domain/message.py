@@ -64,3 +64,4 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     slot: str | None = None  # a later message in the same slot takes this one's buttons away (they no longer apply)
     spoken: Spoken | None = None  # the recording of it in the reader's language follows, where one was made
+    runs_on: bool = False  # it opens the message that follows it: one message where a person reads one

@@ -95,7 +95,10 @@ async def join_rest(person: SandboxUser, session: Session, language: str, group:
     await person.press(0, consent)
     await person.reply()
     await person.press(catalogs.get(language).text(DEFAULT_GROUPS[group]))
-    await person.replies(2)  # "you are taking part" and the question
+    joined = await person.reply()  # "you are taking part" and the question, one message with the "Done" button
+    thanks = catalogs.get(language).text(Msg("intake.joined.say", "Thank you! You are now taking part."))
+    assert joined.text is not None and joined.text.lstrip("\u200f").startswith(thanks)
+    assert session.question in joined.text and joined.buttons
 
 
 async def test_three_newcomers_give_exactly_the_ideas_they_meant_in_their_own_languages(

@@ -137,8 +137,11 @@ async def take_part(person: SandboxUser, invitation: ChatMessage, language: str,
     consent = await person.reply()
     assert consent.text is not None and "Thuis in Assen" in consent.text and "/forgetme" in consent.text
     await person.press(0, consent)
-    joined, _ = await person.replies(2)  # no language or group question: the pool knows them
-    assert joined.text == catalogs.get(language).render(Msg("intake.joined.say", "Thank you! You are now taking part."))
+    joined = await person.reply()  # no language or group question: the pool knows them
+    thanks = catalogs.get(language).text(Msg("intake.joined.say", "Thank you! You are now taking part."))
+    assert joined.text is not None and joined.text.lstrip("\u200f").startswith(thanks) and joined.buttons, (
+        "the thanks opens the question's message"
+    )
     await person.send(idea)
     await person.reply()
 

@@ -47,7 +47,7 @@ async def join(person: SandboxUser, session: Session, language: str, group: str,
     await person.press(0)
     await person.reply()
     await person.press(catalogs.get(language).text(DEFAULT_GROUPS[group]))
-    await person.replies(2)
+    await person.reply()  # "you are taking part", and the question in the same message
 
 
 async def open_voting(

@@ -175,6 +175,7 @@ async def prompted(standin: StandIn, tmp_path: Path) -> AsyncIterator[tuple[Runn
     folder = tmp_path / "locales" / "fa" / "voice"
     folder.mkdir(parents=True)
     (folder / "intake.group.say.ogg").write_bytes(read_aloud)
+    (folder / "intake.joined.say.ogg").write_bytes(speak("متشکرم! شما اکنون شرکت می کنید.", voice="fa"))
     config = config_for(standin, db_for(tmp_path))
     running = RunningBot(standin, config, Catalogs(recordings=tmp_path / "locales"))
     await running.start()
@@ -193,10 +194,15 @@ async def test_the_bots_own_prompt_read_aloud_in_persian_reaches_dari_readers_up
     for person, code in ((zahra, "fa_AF"), (farid, "fa_AF"), (sanne, "nl")):
         await joins(person, session, code, catalogs)
 
-    group_question = catalogs.get("fa_AF").text(Msg("intake.group.say", "Which group do you belong to?"))
+    dari = catalogs.get("fa_AF")
+    group_question = dari.text(Msg("intake.group.say", "Which group do you belong to?"))
+    thanks = dari.text(Msg("intake.joined.say", "Thank you! You are now taking part."))
     for person in (zahra, farid):
-        ((before, voice),) = heard(person)
+        (before, voice), (joined, thanked) = heard(person)
         assert group_question in before.content(), "the recording follows the question it reads"
         assert voice is not None and standin.world.files[voice].data == read_aloud
-    assert heard(zahra)[0][1] == heard(farid)[0][1], "uploaded once, then sent by Telegram's file id"
+        assert thanks in joined.content() and QUESTION in joined.content() and thanked is not None, (
+            "the thanks opens the ideas question's message, and its recording follows that message"
+        )
+    assert [v for _, v in heard(zahra)] == [v for _, v in heard(farid)], "uploaded once, then sent by file id"
     assert heard(sanne) == [], "nothing was supplied in Dutch"
