@@ -163,7 +163,7 @@ def combined(said: list[dict[str, Any]]) -> list[dict[str, Any]]:
     folded: list[dict[str, Any]] = []
     for entry in said:
         before = folded[-1] if folded else None
-        if before is not None and before.pop("runs_on", False) and entry["do"] == "send":
+        if before is not None and before.get("runs_on") and entry["do"] == "send":
             folded[-1] = {**entry, "lead": [*before.get("lead", []), before["text"]]}
         else:
             folded.append(entry)
