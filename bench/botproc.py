@@ -20,8 +20,8 @@ from bot import config as configuration
 from bot.i18n import Catalogs
 from bot.storage import Database
 from bot.tg import serve
-from bot.tg.app import CONCURRENT_UPDATES
 from bot.tg.http import AiohttpRequest
+from bot.tg.ordering import MAX_CONCURRENT
 from bot.tg.ratelimit import PrivateChatRateLimiter
 
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -60,7 +60,7 @@ async def run_echo(args: argparse.Namespace, stop: asyncio.Event) -> None:
         .token(args.token)
         .base_url(args.api_url)
         .rate_limiter(PrivateChatRateLimiter(max_retries=2, **limits(args)))
-        .concurrent_updates(CONCURRENT_UPDATES())
+        .concurrent_updates(MAX_CONCURRENT)
     )
     if args.kind == "echo-aiohttp":  # the same Bot API client as inspraak, instead of PTB's httpx
         builder = builder.request(AiohttpRequest(connection_pool_size=16)).get_updates_request(AiohttpRequest(2))

@@ -1,30 +1,28 @@
-"""The PTB Application: the bot, its rate limiter and requests over aiohttp, and one handler for every update."""
+"""The PTB Application: the bot, its rate limiter and requests over aiohttp, and the jobs' error handler. Updates are
+not dispatched through it: the bot reads and takes them itself (bot/tg/updates.py, bot/tg/handling.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Config
 from bot.storage.db import Booking
 from bot.tg.errors import on_error
-from bot.tg.handling import on_update
 from bot.tg.http import AiohttpRequest
-from bot.tg.ordering import MAX_CONCURRENT, PerChatOrder
+from bot.tg.ordering import MAX_CONCURRENT
 from bot.tg.plainbot import ReadingBot
 from bot.tg.ratelimit import PrivateChatRateLimiter
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
-CONCURRENT_UPDATES = PerChatOrder
 
 
 def build_application(
     config: Config, limits: Mapping[str, float] | None = None, shared: Booking | None = None
 ) -> BotApplication:
-    """An Application talking to the configured Bot API, rate-limited, with the one handler. Updates are fetched
+    """An Application talking to the configured Bot API, rate-limited, running the bot's jobs. Updates are fetched
     by the bot's own poller (bot/tg/polling.py), which confirms a batch only after handling it.
 
     `limits` overrides AIORateLimiter's rates (tests make a second pass in a shorter time); `shared` is the
@@ -40,9 +38,6 @@ def build_application(
         get_updates_request=AiohttpRequest(connection_pool_size=2),
         rate_limiter=limiter,  # type: ignore[arg-type]
     )
-    application: BotApplication = (
-        ApplicationBuilder().bot(bot).updater(None).concurrent_updates(CONCURRENT_UPDATES()).build()
-    )
-    application.add_handler(TypeHandler(Update, on_update))
+    application: BotApplication = ApplicationBuilder().bot(bot).updater(None).build()
     application.add_error_handler(on_error)
     return application

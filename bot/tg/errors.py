@@ -8,14 +8,13 @@ import traceback
 from functools import partial
 from typing import Any
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
 from bot.app import Services, texts
 from bot.storage import people, updates
-from bot.tg.handling import runtime
-from bot.tg.updates import dedupe_key
+from bot.tg.handling import Arrived
 
 log = logging.getLogger(__name__)
 
@@ -28,32 +27,32 @@ def describe(error: BaseException) -> str:
 
 
 async def on_error(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Log what failed, set the update aside and, in a private chat, ask the person to try again."""
-    error = context.error
-    if error is None:
-        return
-    if not isinstance(update, Update):
-        log.error("handling failed: %s", describe(error))
-        return
-    log.error("handling update %s failed: %s", update.update_id, describe(error))
-    svc = runtime(context).svc
-    kinds = ",".join(k for k, v in update.to_dict().items() if k != "update_id" and v is not None)
+    """PTB's error handler, for its jobs (updates are taken by the bot itself, see `failed`): log what failed."""
+    if context.error is not None:
+        log.error("a job failed: %s", describe(context.error))
+
+
+async def failed(svc: Services, bot: Bot, arrived: Arrived, error: BaseException) -> None:
+    """An update whose handling failed again and again: log what failed, set it aside and, in a private chat, ask
+    the person to try again."""
+    log.error("handling update %s failed: %s", arrived.update_id, describe(error))
+    incoming = arrived.incoming
     try:
         await svc.db.write(
             partial(
                 updates.set_aside,
-                update_id=update.update_id,
-                key=dedupe_key(update, svc.secret),
-                kinds=kinds,
+                update_id=arrived.update_id,
+                key=incoming.key,
+                kinds=arrived.kinds,
                 reason=describe(error),
             )
         )
     except Exception as failure:  # the store itself may be what failed
         log.warning("the failed update could not be set aside in the store (%s)", type(failure).__name__)
-    chat = update.effective_chat
-    if chat is not None and chat.type == "private":
-        user = update.effective_user
-        await tell_try_again(context.bot, svc, chat.id, user.id if user else None, user.language_code if user else None)
+    if incoming.private:
+        sender = incoming.sender
+        hint = sender.language_hint if sender else None
+        await tell_try_again(bot, svc, incoming.chat_id, sender.telegram_id if sender else None, hint)
 
 
 async def tell_try_again(bot: Bot, svc: Services, chat: int, telegram_id: int | None, hint: str | None) -> None:

@@ -1,58 +1,55 @@
-"""The one handler: an update becomes an event for the driver; once its step is committed, the press is answered
-and what the step journaled is handed to the sender."""
+"""Taking an update: it becomes an event for the driver; once its step is committed, the press is answered and
+what the step journaled is handed to the sender. An update whose handling fails again and again is set aside and
+the person asked kindly to try again (bot/tg/errors.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
-from bot.app import Driver, Handled, Services
+from bot.app import Driver, Handled, Incoming, Services
 from bot.scheduling import Sender
-from bot.tg.updates import incoming
 
 log = logging.getLogger(__name__)
-KEY = "inspraak.runtime"
 ANSWERING: set[asyncio.Future[None]] = set()  # answers to presses under way (kept, so none is dropped early)
 RETRIES = (0.2, 0.5)  # seconds before handling an update again after a failure (a busy database, a full disk)
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """What the handler needs, kept in the Application."""
+    """What taking an update needs."""
 
     svc: Services
     driver: Driver
     sender: Sender
 
 
-def runtime(context: CallbackContext[Any, Any, Any, Any]) -> Runtime:
-    """The runtime stored in the running Application."""
-    found = context.application.bot_data[KEY]
-    assert isinstance(found, Runtime)
-    return found
+@dataclass(frozen=True)
+class Arrived:
+    """An update read: its id, which fields it had, and what it is to the driver."""
+
+    update_id: int
+    kinds: str
+    incoming: Incoming
 
 
-async def on_update(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Take the update's step (again after a failure, twice at most), then deliver what it said."""
-    given = runtime(context)
-    arrived = incoming(update, context.bot.username, given.svc.secret)
-    if arrived is None:
-        return
+async def take(given: Runtime, bot: Bot, arrived: Arrived) -> Handled:
+    """Take the update's step (again after a failure, twice at most), then deliver what it said; the last failure
+    is raised."""
     for pause in (*RETRIES, None):
         try:
-            handled = await given.driver.handle(arrived)
+            handled = await given.driver.handle(arrived.incoming)
             break
         except Exception:
             if pause is None:
-                raise  # the error handler tells the person and sets the update aside
+                raise
             await asyncio.sleep(pause)
-    after(given, context.bot, handled)
+    after(given, bot, handled)
+    return handled
 
 
 def after(given: Runtime, bot: Bot, handled: Handled) -> None:

@@ -1,7 +1,7 @@
 """Getting updates: each batch is handled before it is confirmed to Telegram, so a crash loses nothing (the
 batch comes again, and each update's dedupe key keeps it from being handled twice). An update that cannot be
-read is set aside, and everyone else is served on (one whose handling fails again and again is set aside by the
-error handler)."""
+read is set aside, and everyone else is served on (one whose handling fails again and again is set aside too,
+bot/tg/errors.py)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,16 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ExtBot
 
-from bot.app import SetAside
+from bot.app import Incoming, SetAside
 from bot.storage import Database, update_key
 from bot.tg.compat import seconds
+from bot.tg.handling import Arrived
 from bot.tg.plainbot import ReadingBot
 
 log = logging.getLogger(__name__)
 BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)  # seconds between tries while the Bot API cannot be reached
-PRESSED = ("message_id", "date", "chat", "text")  # what the bot reads of the message whose button was pressed
 
 
 class PollingStopped(RuntimeError):
@@ -53,43 +51,36 @@ def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def lean(data: dict[str, Any]) -> dict[str, Any]:
-    """An update without what the bot never reads: of the message whose button was pressed, only its chat, id, date
-    and text (reading its buttons and the rest into PTB's objects cost more than a tenth of a step's CPU)."""
-    query = data.get("callback_query")
-    message = query.get("message") if isinstance(query, dict) else None
-    if not isinstance(query, dict) or not isinstance(message, dict):
-        return data
-    kept = {key: message[key] for key in PRESSED if key in message}
-    return {**data, "callback_query": {**query, "message": kept}}
+Reader = Callable[[dict[str, Any]], Incoming | None]  # an update as the driver takes it (bot/tg/updates.py)
 
 
-def read(bot: ExtBot[None], batch: list[dict[str, Any]]) -> tuple[list[Update], list[SetAside]]:
-    """The updates PTB can read, and the ones it cannot."""
+def read(batch: list[dict[str, Any]], reader: Reader) -> tuple[list[Arrived], list[SetAside]]:
+    """The updates the bot can read (leaving out kinds it does not act on), and the ones it cannot."""
     good, bad = [], []
     for data in batch:
         kinds = ",".join(sorted(k for k in data if k != "update_id")) or "nothing"
+        update_id = int(data.get("update_id", 0))
         try:
-            update = Update.de_json(lean(data), bot)
+            found = reader(data)
         except Exception as error:
             chat, hint = _private_chat(data)
             reason = f"{type(error).__name__}: {error}"[:300]
-            update_id = int(data.get("update_id", 0))
             bad.append(SetAside(update_id, kinds, reason, update_key(f"unreadable:{update_id}:{kinds}"), chat, hint))
             continue
-        good.append(update)
+        if found is not None:
+            good.append(Arrived(update_id, kinds, found))
     return good, bad
 
 
 async def handle_raw(
-    bot: ExtBot[None],
     batch: list[dict[str, Any]],
-    handle: Callable[[list[Update]], Awaitable[None]],
+    reader: Reader,
+    handle: Callable[[list[Arrived]], Awaitable[None]],
     set_aside: Callable[[SetAside], Awaitable[None]],
 ) -> None:
     """Handle a batch of updates as Telegram sent them; the ones that cannot be read are set aside, after the
     others, so what each person is told stays in turn."""
-    good, bad = read(bot, batch)
+    good, bad = read(batch, reader)
     await handle(good)
     for aside in bad:
         log.warning("set aside update %d (%s): it cannot be handled", aside.update_id, aside.kinds)
@@ -103,15 +94,13 @@ class Poller:
         self,
         bot: ReadingBot,
         db: Database,
-        handle: Callable[[list[Update]], Awaitable[None]],
-        set_aside: Callable[[SetAside], Awaitable[None]],
+        handle: Callable[[list[dict[str, Any]]], Awaitable[None]],
         timeout: int,
         allowed: Sequence[str],
     ) -> None:
         self.bot = bot
         self.db = db
-        self.handle = handle
-        self.set_aside = set_aside
+        self.handle = handle  # a batch as Telegram sent it (handle_raw)
         self.timeout = timeout
         self.allowed = allowed
         self.offset: int | None = None
@@ -138,7 +127,7 @@ class Poller:
             if batch is None:
                 break
             if batch:
-                await self._handle(batch)
+                await self.handle(batch)
                 self.offset = max(int(u.get("update_id", 0)) for u in batch) + 1
         await self._confirm()
 
@@ -152,9 +141,6 @@ class Poller:
             fetching.cancel()
             return None
         return fetching.result()
-
-    async def _handle(self, batch: list[dict[str, Any]]) -> None:
-        await handle_raw(self.bot, batch, self.handle, self.set_aside)
 
     async def _confirm(self) -> None:
         """Tell Telegram everything handled is done (the next getUpdates would; on the way out, one short one)."""

@@ -44,11 +44,14 @@ from bot.storage.db import BUSY_TIMEOUT
 from bot.storage.outbox import OutboxRow
 from bot.tg.app import build_application
 from bot.tg.budget import bulk
-from bot.tg.handling import KEY, Runtime, after
+from bot.tg.errors import failed
+from bot.tg.handling import Arrived, Runtime, after, take
 from bot.tg.menus import publish_menus
+from bot.tg.ordering import PerChatOrder
 from bot.tg.plainbot import ReadingBot
 from bot.tg.polling import Poller, PollingStopped, TokenRejected, handle_raw
 from bot.tg.send import Uploads, perform
+from bot.tg.updates import incoming
 from bot.tg.webhook import Handle, Webhook, derived_secret, drain
 
 log = logging.getLogger(__name__)
@@ -155,7 +158,6 @@ async def serve(
 
             sender = Sender(database, deliver, run, clock, stopped=partial(person_stopped, svc))
             runtime = Runtime(svc, Driver(svc), sender)
-            application.bot_data[KEY] = runtime
             menus: asyncio.Task[None] | None = None
             quitting = asyncio.Event()  # set: the work beside the chat stops looking for more
             background: list[asyncio.Task[None]] = []
@@ -172,20 +174,28 @@ async def serve(
                     hearing = Hearing(svc, transcriber, config.voice_max_seconds)
                     background.append(asyncio.create_task(hearing.run(quitting, every)))
 
-                async def handle(batch: list[Update]) -> None:
-                    processor = application.update_processor
-                    await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in batch))
+                order = PerChatOrder()
+
+                async def taken(arrived: Arrived) -> None:
+                    try:
+                        await take(runtime, bot, arrived)
+                    except Exception as error:
+                        await failed(svc, bot, arrived, error)
+
+                async def handle(batch: list[Arrived]) -> None:
+                    await asyncio.gather(*(order.run(a.incoming.chat_id, taken(a)) for a in batch))
 
                 async def set_aside(aside: SetAside) -> None:
                     after(runtime, bot, await runtime.driver.set_aside(aside))
 
-                raw = partial(handle_raw, bot, handle=handle, set_aside=set_aside)
+                reader = partial(incoming, username=bot.username, secret=svc.secret)
+                raw = partial(handle_raw, reader=reader, handle=handle, set_aside=set_aside)
                 if config.webhook_url is not None:
                     await _by_webhook(config, bot, database, clock, stop, raw, webhook_socket)
                 else:
                     await drain(database, raw, stop)  # taken in by webhook before the switch back to polling
                     await _patiently(bot.delete_webhook, "switching to polling")
-                    poller = Poller(bot, database, handle, set_aside, POLL_TIMEOUT, Update.ALL_TYPES)
+                    poller = Poller(bot, database, raw, POLL_TIMEOUT, Update.ALL_TYPES)
                     log.info("inspraak is running as @%s", bot.username)
                     try:
                         await poller.run(stop)
