@@ -28,7 +28,7 @@ async def eventually(holds: Callable[[], Awaitable[bool]], what: str, timeout: f
         if await holds():
             return
         assert loop.time() < deadline, f"{what} within {timeout:g}s"
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.02)  # a look again, until the condition holds
 
 
 def tables(conn: Conn) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from bot.domain import DEFAULT_GROUPS, GroupDef, NewIdea, Phase, Session
 from bot.i18n import SUPPORTED
 from bot.storage import Conn, Database, ideas, members, outbox, people, roles, sessions, votes
 from bot.storage import themes as theme_store
+from tests.databases import eventually
 
 T = TypeVar("T")
 
@@ -28,12 +28,11 @@ async def read(path: Path, work: Callable[[Conn], T]) -> T:
 async def delivered(path: Path, now: Callable[[], datetime] | None = None, timeout: float = 10.0) -> None:
     """Wait until the outbox has sent everything due by now (the bot's clock when given): what the bot was to say
     has been said, and a check that nothing more came means something."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while await read(path, lambda conn: outbox.unsettled_now(conn, now() if now else None)):
-        if loop.time() > deadline:
-            raise TimeoutError(f"the outbox still had messages to send after {timeout}s")
-        await asyncio.sleep(0.02)  # a look at the store, again, until the condition holds
+
+    async def settled() -> bool:
+        return not await read(path, lambda conn: outbox.unsettled_now(conn, now() if now else None))
+
+    await eventually(settled, "the outbox sent everything due", timeout)
 
 
 async def write(path: Path, work: Callable[[Conn], T]) -> T:

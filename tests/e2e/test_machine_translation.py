@@ -4,7 +4,6 @@ or slow never holds anyone up."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time
@@ -30,7 +29,7 @@ from bot.sandbox.world import ChatMessage
 from bot.storage import Conn, actions, ideas, machine, people, pools, roles, translations
 from bot.storage.ideas import IdeaCard
 from bot.web import listening_socket, pages
-from tests.databases import db_for
+from tests.databases import db_for, eventually
 from tests.e2e.conftest import RunningBot, config_for
 from tests.e2e.test_board import board_link
 from tests.e2e.test_coordinators import create_by_wizard, join_with
@@ -71,12 +70,15 @@ def translated_config(standin: StandIn, tmp_path: Path, service: LibreTranslateS
 
 async def until(path: Path, look: Callable[[Conn], T | None], timeout: float = 10.0) -> T:
     """What `look` finds in the bot's database, once it finds something."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (found := await read(path, look)) is None:
-        assert loop.time() < deadline, "the bot's database never showed it"
-        await asyncio.sleep(0.05)  # a look at the store, again, until the condition holds
-    return found
+    found: list[T] = []
+
+    async def shows() -> bool:
+        seen = await read(path, look)
+        found[:] = [] if seen is None else [seen]
+        return bool(found)
+
+    await eventually(shows, "the bot's database showed it", timeout)
+    return found[0]
 
 
 def card_saying(session: Session, words: str) -> Callable[[Conn], IdeaCard | None]:
