@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.storage.db import (
     Database,
@@ -21,6 +20,7 @@ from bot.storage.db import (
     migrations,
     new_worker,
 )
+from bot.storage.trips import Failed, Trips
 
 T = TypeVar("T")
 
@@ -46,12 +46,19 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return "readonly" in text or "read-only" in text or "unable to open database" in text
 
 
+def _outcome(work: Work[Any], conn: sqlite3.Connection) -> Any:
+    try:
+        return work(conn)
+    except BaseException as error:
+        return Failed(error)
+
+
 class SqliteDatabase(Database):
     """A write connection and a read-only one, each owned by one thread.
 
-    `write(work)` runs `work(conn)` inside BEGIN IMMEDIATE ... COMMIT in the writer's thread: one trip for the
-    whole transaction, so the write lock is held only while SQLite works. `read(work)` runs in the reader's
-    thread on a snapshot; in WAL mode it sees every commit and never waits for a writer.
+    `write(work)` runs `work(conn)` as a transaction in the writer's thread, the whole of it in one trip (with the
+    other writes that queued up meanwhile), so the write lock is held only while SQLite works. `read(work)` runs in
+    the reader's thread on a snapshot; in WAL mode it sees every commit and never waits for a writer.
     """
 
     def __init__(self, path: Path, busy_timeout: float) -> None:
@@ -63,6 +70,8 @@ class SqliteDatabase(Database):
         self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix="db-read")
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
+        self._writes = Trips(self._writer_thread, self._transactions)
+        self._reads = Trips(self._reader_thread, self._snapshot)
 
     @classmethod
     async def connect(cls, path: Path, busy_timeout: float) -> SqliteDatabase:
@@ -151,35 +160,64 @@ class SqliteDatabase(Database):
         self._reader = conn
 
     async def write(self, work: Work[T]) -> T:
-        """Run `work(conn)` as one write transaction, in one trip: committed when it returns, rolled back if it
-        raises."""
-        return await self._in(self._writer_thread, partial(self._transaction, work))
+        """Run `work(conn)` as one write transaction: committed when it returns, rolled back if it raises."""
+        return await self._writes.take(work)
 
-    def _transaction(self, work: Work[T]) -> T:
+    def _transactions(self, works: Sequence[Work[Any]]) -> list[Any]:
+        """Each work as a transaction of its own (a savepoint), all of a trip's committed together: one COMMIT, and
+        one sync of the log, for the trip. A work that raises leaves nothing behind and takes no other with it."""
+        if len(works) == 1:
+            return [self._alone(works[0])]
         conn = self._writer
         assert conn is not None
         conn.execute("BEGIN IMMEDIATE")
+        outcomes: list[Any] = []
         try:
+            for index, work in enumerate(works):
+                conn.execute("SAVEPOINT work")
+                try:
+                    outcomes.append(work(conn))
+                except BaseException as error:
+                    if not conn.in_transaction:  # SQLite undid all of it (a full disk): the works before too
+                        lost = [Failed(error)] * (index + 1)
+                        return lost + (self._transactions(works[index + 1 :]) if index + 1 < len(works) else [])
+                    conn.execute("ROLLBACK TO work")
+                    outcomes.append(Failed(error))
+                conn.execute("RELEASE work")
+            conn.execute("COMMIT")
+        except BaseException as error:
+            if conn.in_transaction:  # also when COMMIT itself failed: never leave one open
+                conn.execute("ROLLBACK")
+            return [Failed(error)] * len(works)
+        return outcomes
+
+    def _alone(self, work: Work[Any]) -> Any:
+        conn = self._writer
+        assert conn is not None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
             result = work(conn)
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             if conn.in_transaction:  # also when COMMIT itself failed (a full disk): never leave one open
                 conn.execute("ROLLBACK")
-            raise
+            return Failed(error)
         return result
 
     async def read(self, work: Work[T]) -> T:
-        """Run `work(conn)` on one consistent snapshot of what is committed, in one trip."""
-        return await self._in(self._reader_thread, partial(self._snapshot, work))
+        """Run `work(conn)` on one consistent snapshot of what is committed."""
+        return await self._reads.take(work)
 
-    def _snapshot(self, work: Work[T]) -> T:
+    def _snapshot(self, works: Sequence[Work[Any]]) -> list[Any]:
+        """A trip's reads on one snapshot, taken after each of them was asked for."""
         conn = self._reader
         assert conn is not None
         conn.execute("BEGIN")
         try:
-            return work(conn)
+            return [_outcome(work, conn) for work in works]
         finally:
-            conn.execute("COMMIT")
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""
