@@ -119,6 +119,14 @@ def inserted(conn: Conn, sql: str, args: Sequence[object]) -> int:
     return int(found[0])
 
 
+def answerable(error: BaseException) -> BaseException:
+    """A work's error as the one awaiting it can be given it: a future refuses a StopIteration (it would end a
+    generator early), so that one becomes a RuntimeError."""
+    if isinstance(error, StopIteration):
+        return RuntimeError(f"a database work raised StopIteration: {error!r}")
+    return error
+
+
 def new_worker() -> int:
     """A number for this process's claims, as PostgreSQL's advisory locks take it (a positive 32-bit integer)."""
     return 1 + secrets.randbelow(2**31 - 2)

@@ -28,6 +28,7 @@ from bot.storage.db import (
     DatabaseTooNew,
     StorageError,
     Work,
+    answerable,
     migrations,
     new_worker,
     shown,
@@ -263,7 +264,10 @@ class PostgresDatabase(Database):
         # The pool's connection block commits when the work returns and rolls back when it raises; a connection
         # that broke (a server restart) is replaced.
         with pool.connection() as conn:
-            return work(PgConn(conn, self._trace))
+            try:
+                return work(PgConn(conn, self._trace))
+            except StopIteration as error:
+                raise answerable(error) from error
 
     async def load(self, tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> dict[str, int]:
         """Copy rows into this database's empty tables, as one transaction with references checked at its end, and

@@ -53,6 +53,13 @@ def _outcome(work: Work[Any], conn: sqlite3.Connection) -> Any:
         return Failed(error)
 
 
+def _begin(conn: sqlite3.Connection) -> None:
+    """Take the write lock for a new transaction, ending one a failed ROLLBACK may have left open."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.execute("BEGIN IMMEDIATE")
+
+
 class SqliteDatabase(Database):
     """A write connection and a read-only one, each owned by one thread.
 
@@ -165,22 +172,30 @@ class SqliteDatabase(Database):
 
     def _transactions(self, works: Sequence[Work[Any]]) -> list[Any]:
         """Each work as a transaction of its own (a savepoint), all of a trip's committed together: one COMMIT, and
-        one sync of the log, for the trip. A work that raises leaves nothing behind and takes no other with it."""
-        if len(works) == 1:
-            return [self._alone(works[0])]
+        one sync of the log, for the trip. A work that raises leaves nothing behind and takes no other with it;
+        when SQLite itself undoes the transaction (a full disk, an I/O error) or the COMMIT fails, every work of
+        the trip so far fails with it, as a lone write would have, and the rest go on in a transaction of their
+        own."""
+        outcomes: list[Any] = []
+        while len(outcomes) < len(works):
+            rest = works[len(outcomes) :]
+            outcomes += [self._alone(rest[0])] if len(rest) == 1 else self._together(rest)
+        return outcomes
+
+    def _together(self, works: Sequence[Work[Any]]) -> list[Any]:
+        """As many of the works as one transaction holds (all, unless SQLite undid it midway), in order."""
         conn = self._writer
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
         outcomes: list[Any] = []
         try:
-            for index, work in enumerate(works):
+            _begin(conn)
+            for work in works:
                 conn.execute("SAVEPOINT work")
                 try:
                     outcomes.append(work(conn))
                 except BaseException as error:
-                    if not conn.in_transaction:  # SQLite undid all of it (a full disk): the works before too
-                        lost = [Failed(error)] * (index + 1)
-                        return lost + (self._transactions(works[index + 1 :]) if index + 1 < len(works) else [])
+                    if not conn.in_transaction:  # SQLite undid all of it, the works before this one too
+                        return [Failed(error)] * (len(outcomes) + 1)
                     conn.execute("ROLLBACK TO work")
                     outcomes.append(Failed(error))
                 conn.execute("RELEASE work")
@@ -195,7 +210,7 @@ class SqliteDatabase(Database):
         conn = self._writer
         assert conn is not None
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            _begin(conn)
             result = work(conn)
             conn.execute("COMMIT")
         except BaseException as error:
@@ -212,12 +227,16 @@ class SqliteDatabase(Database):
         """A trip's reads on one snapshot, taken after each of them was asked for."""
         conn = self._reader
         assert conn is not None
-        conn.execute("BEGIN")
+        outcomes: list[Any] = []
         try:
-            return [_outcome(work, conn) for work in works]
+            for work in works:
+                if not conn.in_transaction:  # the trip's first read, or SQLite ended the snapshot on an error
+                    conn.execute("BEGIN")
+                outcomes.append(_outcome(work, conn))
         finally:
             if conn.in_transaction:
                 conn.execute("COMMIT")
+        return outcomes
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), readable by the owner only."""

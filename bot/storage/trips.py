@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.storage.db import Work
+from bot.storage.db import Work, answerable
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class Trips:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._waiting.append((work, future))
-        if self._going is None:
+        if self._going is None or self._going.done():
             self._going = loop.create_task(self._go())
         return await future
 
@@ -69,6 +69,7 @@ class Trips:
 
 
 def _settle(trip: Sequence[tuple[Work[Any], asyncio.Future[Any]]], outcomes: Sequence[Any]) -> None:
+    """Give each asker their outcome; none is left waiting, whatever one of them raised."""
     for (_, future), outcome in zip(trip, outcomes, strict=True):
         if future.done():
             continue
@@ -77,4 +78,4 @@ def _settle(trip: Sequence[tuple[Work[Any], asyncio.Future[Any]]], outcomes: Seq
         elif isinstance(outcome.error, asyncio.CancelledError):
             future.cancel()
         else:
-            future.set_exception(outcome.error)
+            future.set_exception(answerable(outcome.error))

@@ -42,13 +42,13 @@ class Gate:
 
     def work(self, conn: Conn) -> bool:
         self.entered.set()
-        self.opened.wait(10)
+        assert self.opened.wait(10), "the test opens the gate"
         return updates.claim(conn, "gate")
 
     async def holding(self, database: Database) -> asyncio.Task[bool]:
         """The gate's write, once it holds the thread."""
         task = asyncio.create_task(database.write(self.work))
-        await asyncio.to_thread(self.entered.wait, 10)
+        assert await asyncio.to_thread(self.entered.wait, 10), "the gate's write reached the thread"
         return task
 
 
@@ -101,6 +101,36 @@ async def test_when_sqlite_undoes_a_whole_trip_its_writes_fail_and_the_later_one
         outcomes = await queued_behind_a_gate(database, [claiming("a"), claiming("b", undone_by_sqlite), claiming("c")])
         assert [type(outcome) for outcome in outcomes] == [OSError, OSError, bool]
         assert await handled(database, "a", "b", "c") == [False, False, True]
+    finally:
+        await database.close()
+
+
+async def test_when_the_last_write_of_a_trip_makes_sqlite_undo_it_all_of_that_trip_fail(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "inspraak.sqlite3")
+
+    def undone_by_sqlite(conn: Conn) -> None:
+        conn.execute("ROLLBACK")
+        raise OSError("disk I/O error")
+
+    try:
+        outcomes = await queued_behind_a_gate(database, [claiming("a"), claiming("b", undone_by_sqlite)])
+        assert [type(outcome) for outcome in outcomes] == [OSError, OSError]
+        assert await handled(database, "a", "b") == [False, False]
+        assert await database.write(claiming("b"))  # the writer goes on
+    finally:
+        await database.close()
+
+
+async def test_a_write_that_raises_stopiteration_still_leaves_nobody_waiting(tmp_path: Path) -> None:
+    database = await Database.open(db_for(tmp_path))
+
+    def exhausted(conn: Conn) -> None:
+        next(iter(()))
+
+    try:
+        outcomes = await queued_behind_a_gate(database, [claiming("a", exhausted), claiming("b")])
+        assert isinstance(outcomes[0], RuntimeError) and outcomes[1] is True
+        assert await handled(database, "a", "b") == [False, True]
     finally:
         await database.close()
 
