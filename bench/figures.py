@@ -23,6 +23,7 @@ from bot.sandbox.flood import FloodLimit
 from bot.sandbox.params import Params
 from bot.storage import ideas, outbox
 from bot.storage import votes as vote_store
+from bot.storage.sqlite import with_functions
 
 IDEAS_EACH = 3
 CONCURRENCY = 64  # people acting at once when saturating: enough to keep the bot's queue full
@@ -289,7 +290,7 @@ async def growth(workdir: Path, history_db: Path, seconds: float, rate: float, t
 def query_plans(db: Path, statements: list[str]) -> list[dict[str, Any]]:
     """SQLite's plan for every statement the bot ran; `full_scan` marks a table read from end to end."""
     plans = []
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    connection = with_functions(sqlite3.connect(f"file:{db}?mode=ro", uri=True), worker=0)
     try:
         for sql in statements:
             if not sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):

@@ -46,6 +46,14 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return "readonly" in text or "read-only" in text or "unable to open database" in text
 
 
+def with_functions(conn: sqlite3.Connection, worker: int) -> sqlite3.Connection:
+    """The functions the queries call, as the one process on a SQLite file (`worker`) has them: every claim but
+    its own is a leftover, and no lock between processes is needed."""
+    conn.create_function("inspraak_alive", 1, lambda claimed_by: claimed_by == worker, deterministic=True)
+    conn.create_function("inspraak_lock", 1, lambda what: what, deterministic=True)
+    return conn
+
+
 def _outcome(work: Work[Any], conn: sqlite3.Connection) -> Any:
     try:
         return work(conn)
@@ -106,11 +114,7 @@ class SqliteDatabase(Database):
         return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
 
     def _with_functions(self, conn: sqlite3.Connection) -> sqlite3.Connection:
-        """One process uses a SQLite file at a time: every claim but this process's own is a leftover, and no lock
-        between processes is needed."""
-        conn.create_function("inspraak_alive", 1, lambda worker: worker == self.worker, deterministic=True)
-        conn.create_function("inspraak_lock", 1, lambda what: what, deterministic=True)
-        return conn
+        return with_functions(conn, self.worker)
 
     def _open_writer(self) -> None:
         """Check the file before changing anything in it, then set the pragmas and migrate."""
