@@ -31,7 +31,7 @@ from bot.i18n import SUPPORTED, Catalogs, CatalogsMissing
 from bot.redact import configure_logging
 from bot.sandbox import StandIn, TerminalChat, stdin_lines
 from bot.sandbox.crowd import Crowd
-from bot.storage import Conn, Database, StorageError, is_postgres, meta, privacy, roles, sessions, shown, transfer
+from bot.storage import Conn, Database, StorageError, is_postgres, meta, privacy, roles, sessions, shown
 from bot.tg import PollingStopped, serve
 from bot.tg.runner import BOT_USERNAME, WebSide, retention
 from bot.tg.webhook import derived_secret
@@ -196,6 +196,8 @@ async def _backup(config: Config, task: dict[str, object]) -> int:
 
 
 async def _migrate_to(config: Config, url: str) -> int:
+    from bot.storage import transfer  # brings PostgreSQL's driver, which only this and a postgresql:// database need
+
     if is_postgres(config.db) or not is_postgres(url):
         print(
             "inspraak: migrate-to copies the SQLite database (INSPRAAK_DB, --db) into a postgresql:// URL",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot import suggest
 from bot.app import coord_texts as say
 from bot.app import suggesting
 from bot.app.room import page_link
@@ -22,7 +23,7 @@ from bot.i18n import Translator
 from bot.i18n.bidi import unmarked
 from bot.storage import Conn, ideas, people, roles, sessions, themes
 from bot.storage.ideas import IdeaCard
-from bot.suggest import Placement, available
+from bot.suggest.records import Placement
 
 OPEN_BOARD = Msg("board.open", "Open the board")
 BOARD_LINK = Msg(
@@ -227,7 +228,7 @@ def board_view(
     reasons = tuple((c.id, unmarked(translator.text(c.label))) for c in fixed_options(svc.flows["hide"], "reason"))
     introduction = sessions.introduction(conn, session.id) or ""
     return BoardView(
-        session.title, tuple(columns), hidden, reasons, tuple(session.languages), available(), introduction
+        session.title, tuple(columns), hidden, reasons, tuple(session.languages), suggest.available(), introduction
     )
 
 

@@ -10,10 +10,11 @@ from functools import partial
 
 from aiohttp import web
 
+from bot import suggest
 from bot.app.suggesting import Ideas, for_model
 from bot.domain.grant import PageRole
 from bot.storage import themes
-from bot.suggest import Placement, available, place, suggest
+from bot.suggest.records import Placement
 from bot.web.context import Opened, granted, require_key
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,12 @@ class Hints:
         """Start working the hints out again when the ideas moved since they were."""
         done = self._done.get(session_id)
         stale = done is None or done[0] != found.fingerprint
-        if stale and session_id not in self._working and available() and found.unsorted and found.by_theme:
+        if stale and session_id not in self._working and suggest.available() and found.unsorted and found.by_theme:
             self._working[session_id] = asyncio.create_task(self._work_out(session_id, found))
 
     async def _work_out(self, session_id: int, found: Ideas) -> None:
         try:
-            placed = await asyncio.to_thread(place, found.by_theme, found.unsorted)
+            placed = await asyncio.to_thread(suggest.place, found.by_theme, found.unsorted)
             self._done[session_id] = (found.fingerprint, {p.idea: p for p in placed})
         except Exception as error:  # suggestions are a help: the board works on without them
             # by the kind of error only: a message could quote the ideas' words
@@ -64,7 +65,7 @@ async def board_suggest(request: web.Request, page: Opened) -> web.StreamRespons
     require_key(request, page)
     found = await page.svc.db.read(partial(for_model, session_id=page.session.id))
     existing = await page.svc.db.read(partial(themes.of_session, session_id=page.session.id))
-    groups = await asyncio.to_thread(suggest, found.unsorted) if available() else []
+    groups = await asyncio.to_thread(suggest.suggest, found.unsorted) if suggest.available() else []
     words = {said.id: said.text for said in found.unsorted}
-    html = page.renderer.suggestions(groups, words, existing, page.translator, available())
+    html = page.renderer.suggestions(groups, words, existing, page.translator, suggest.available())
     return web.json_response({"html": html})
