@@ -292,13 +292,13 @@ def query_plans(db: Path, statements: list[str]) -> list[dict[str, Any]]:
     plans = []
     connection = with_functions(sqlite3.connect(f"file:{db}?mode=ro", uri=True), worker=0)
     try:
+        tables = {str(row[0]) for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         for sql in statements:
             if not sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
                 continue
             steps = [str(row[3]) for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
-            scans = [
-                s for s in steps if s.startswith("SCAN ") and "USING" not in s and not s.startswith("SCAN CONSTANT")
-            ]
+            # a table's own rows, not a subquery's results ("SCAN due") nor a constant row
+            scans = [s for s in steps if s.startswith("SCAN ") and "USING" not in s and s.split()[1] in tables]
             plans.append({"sql": _LITERAL.sub("?", sql), "plan": steps, "full_scan": scans})
     finally:
         connection.close()
