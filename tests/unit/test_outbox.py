@@ -4,6 +4,7 @@ person's messages never overtake one another."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -237,6 +238,7 @@ async def test_one_look_sends_everything_due_several_people_at_once_each_in_orde
     await add(database, letters)
     order: list[tuple[int | None, int | str]] = []
     in_flight, most = 0, 0
+    side_by_side = asyncio.Event()
 
     async def deliver(row: OutboxRow) -> bool:
         nonlocal in_flight, most
@@ -244,7 +246,11 @@ async def test_one_look_sends_everything_due_several_people_at_once_each_in_orde
             raise NotYet(0.5)  # what the real delivery says while the broadcast is still going out
         in_flight += 1
         most = max(most, in_flight)
-        await asyncio.sleep(0.001)  # a round trip to Telegram
+        if in_flight > 1:
+            side_by_side.set()
+        with contextlib.suppress(TimeoutError):  # the call is under way until another one is too
+            await asyncio.wait_for(side_by_side.wait(), 2)
+        side_by_side.set()  # a sender that serves one at a time waited once, and the assertion below says so
         in_flight -= 1
         order.append((row.recipient, row.purpose if row.purpose == Purpose.BROADCAST_REPORT else int(row.payload["n"])))
         return True
@@ -277,7 +283,7 @@ async def test_when_telegram_asks_for_a_pause_the_rows_not_yet_tried_wait_withou
         tried += 1
         if tried == 5:
             raise RateLimited(retry_after=10)
-        await asyncio.sleep(0.001)
+        await asyncio.sleep(0)  # under way, as above
         return True
 
     clock = Clock()
